@@ -1,0 +1,68 @@
+#include "daemon/ingest.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace carewatch {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
+}
+
+std::string_view strip_at(std::string_view h) {
+  if (!h.empty() && h.front() == '@') h.remove_prefix(1);
+  return h;
+}
+
+}  // namespace
+
+bool is_brand_author(const Mention& m, const std::vector<std::string>& brand_handles) {
+  if (m.author.handle.empty()) return false;
+  const std::string_view handle = strip_at(m.author.handle);
+  const std::string_view local = handle.substr(0, handle.find('@'));
+  for (const auto& b : brand_handles) {
+    const std::string_view brand = strip_at(b);
+    if (iequals(handle, brand)) return true;
+    if (brand.find('@') == std::string_view::npos && iequals(local, brand)) return true;
+  }
+  return false;
+}
+
+IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, QueueStore& store,
+                          const std::vector<std::string>& brand_handles) {
+  IngestCounts counts;
+  std::vector<size_t> brand_replies;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Mention& m = batch[i];
+    if (is_brand_author(m, brand_handles)) {
+      // The brand's own posts are kept (deduplicated, visible in history) but never queued.
+      m.decision = Decision{};
+      m.decision.category = Category::ignore;
+      m.decision.tags = {"brand"};
+      if (!m.parent_id.empty()) brand_replies.push_back(i);
+      continue;
+    }
+    m.decision = rules.decide(m);
+  }
+  const auto outcomes = store.enqueue(batch);
+  for (auto o : outcomes) {
+    if (o == EnqueueOutcome::queued) ++counts.queued;
+    else if (o == EnqueueOutcome::stored) ++counts.stored;
+    else ++counts.duplicates;
+  }
+  // After the enqueue, so that a reply in the same batch as the mention it answers finds it.
+  for (size_t i : brand_replies) {
+    const Mention& r = batch[i];
+    const auto result = store.record_native_reply(make_uid(r.platform, r.parent_id), r.posted_at,
+                                                  "brand:" + r.author.handle);
+    if (result.status == OpStatus::ok) ++counts.brand_replies;
+  }
+  return counts;
+}
+
+}  // namespace carewatch

@@ -1,0 +1,67 @@
+-- Shared by every queue store script (prepended to each). Calling convention:
+--   KEYS[1] = "{P}:events" (routes the call to the team's cluster slot)
+--   ARGV[1] = "{P}"        (every key is built from it, so all share one hash tag)
+local P = ARGV[1]
+local RELEASED = '__released__'  -- consumer holding released / expired entries: first in line
+local GROUP = 'agents'
+
+local function fmt(n) return string.format('%d', n) end
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function mention_key(uid) return P .. ':m:' .. uid end
+local function history_key(uid) return P .. ':me:' .. uid end
+local function queue_key(queue, priority) return P .. ':q:' .. queue .. ':p' .. priority end
+
+-- The mention hash as a table ({} when it does not exist).
+local function load(uid)
+  local flat = redis.call('HGETALL', mention_key(uid))
+  local h = {}
+  for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
+  return h
+end
+
+local function field(flat, name)
+  for i = 1, #flat, 2 do
+    if flat[i] == name then return flat[i + 1] end
+  end
+  return nil
+end
+
+-- Appends an event to {P}:events and to the mention's own history stream {P}:me:<uid> (same
+-- id, same fields). The id's time is `now` when the clock allows, so `at` matches the id.
+-- `extra` is a flat list of more field/value pairs (durations).
+local function emit(now, uid, kind, actor, h, extra)
+  local f = {'type', kind, 'uid', uid, 'actor', actor, 'at', fmt(now),
+             'queue', h.queue or '', 'platform', h.platform or '', 'priority', h.priority or ''}
+  if extra then
+    for i = 1, #extra do f[#f + 1] = extra[i] end
+  end
+  local events = P .. ':events'
+  local id = redis.pcall('XADD', events, fmt(now) .. '-*', unpack(f))
+  if type(id) == 'table' then id = redis.call('XADD', events, '*', unpack(f)) end
+  local mine = redis.pcall('XADD', history_key(uid), id, unpack(f))
+  if type(mine) == 'table' then redis.call('XADD', history_key(uid), '*', unpack(f)) end
+  return id
+end
+
+-- Owner check shared by renew / release / reply / resolve: returns the hash, or nil and the
+-- status reply.
+local function owned(uid, agent)
+  local h = load(uid)
+  if not h.uid then return nil, {'not_found', ''} end
+  if h.state ~= 'claimed' and h.state ~= 'replied' then return nil, {'not_claimed', h.state or ''} end
+  if h.owner ~= agent then return nil, {'conflict', h.owner or ''} end
+  return h
+end
+
+-- Gives an entry back to its queue, first in line: held by RELEASED and idle since the epoch,
+-- so the next claim (which takes idle entries before new ones, in id order) picks it up.
+-- FORCE recreates the pending entry should it be missing (e.g. lost with the last second of
+-- an everysec AOF), so the mention can never fall out of its queue.
+local function give_back(stream, id)
+  redis.call('XCLAIM', stream, GROUP, RELEASED, 0, id, 'TIME', 0, 'FORCE', 'JUSTID')
+end

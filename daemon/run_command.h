@@ -1,0 +1,16 @@
+// `carewatch run`: the daemon. Validates the configuration, starts (or connects to) Redis, the
+// sources' pollers, the reaper and the HTTP API; SIGHUP reloads the rules, SIGINT/SIGTERM stop.
+#pragma once
+
+#include <string>
+
+namespace carewatch {
+
+struct RunOptions {
+  std::string config_path;
+  bool exit_when_done = false;  // stop once every replay source has been read and enqueued
+};
+
+int run_daemon(const RunOptions& options);
+
+}  // namespace carewatch

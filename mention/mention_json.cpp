@@ -1,0 +1,312 @@
+#include "mention/mention_json.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace carewatch {
+
+namespace {
+
+const char* const kCategoryNames[] = {"unknown", "complaint", "question", "praise",
+                                      "engagement", "spam", "ignore"};
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_str(Writer& w, const char* key, const std::string& v) {
+  w.Key(key);
+  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+}
+
+void write_decision(Writer& w, const Decision& d) {
+  w.StartObject();
+  w.Key("category");
+  w.String(to_string(d.category));
+  w.Key("priority");
+  w.Int(d.priority);
+  write_str(w, "queue", d.queue);
+  w.Key("tags");
+  w.StartArray();
+  for (const auto& t : d.tags) w.String(t.data(), static_cast<rapidjson::SizeType>(t.size()));
+  w.EndArray();
+  w.Key("rules");
+  w.StartArray();
+  for (const auto& r : d.rules) w.String(r.data(), static_cast<rapidjson::SizeType>(r.size()));
+  w.EndArray();
+  w.EndObject();
+}
+
+bool get_string(const rapidjson::Value& obj, const char* key, std::string& out, std::string& error,
+                const char* path_prefix = "") {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return true;
+  if (it->value.IsString()) {
+    out.assign(it->value.GetString(), it->value.GetStringLength());
+    return true;
+  }
+  if (it->value.IsInt64()) {  // platforms disagree on whether ids are numbers or strings
+    out = std::to_string(it->value.GetInt64());
+    return true;
+  }
+  error = std::string(path_prefix) + key + ": expected a string";
+  return false;
+}
+
+bool get_time(const rapidjson::Value& obj, const char* key, TimeMs& out, std::string& error) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return true;
+  if (it->value.IsInt64()) {
+    out = it->value.GetInt64();
+    return true;
+  }
+  if (it->value.IsString() &&
+      parse_iso8601(std::string_view(it->value.GetString(), it->value.GetStringLength()), out))
+    return true;
+  error = std::string(key) + ": expected an ISO 8601 time like \"2026-11-22T10:00:00Z\" or ms since the epoch";
+  return false;
+}
+
+int two(std::string_view s, size_t at) { return (s[at] - '0') * 10 + (s[at + 1] - '0'); }
+
+bool digits(std::string_view s, size_t from, size_t n) {
+  if (from + n > s.size()) return false;
+  for (size_t i = from; i < from + n; ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian civil date (Howard Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+}  // namespace
+
+const char* to_string(Category c) { return kCategoryNames[static_cast<int>(c)]; }
+
+std::optional<Category> category_from_string(const std::string& s) {
+  for (int i = 0; i < 7; ++i)
+    if (s == kCategoryNames[i]) return static_cast<Category>(i);
+  return std::nullopt;
+}
+
+TimeMs now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool parse_iso8601(std::string_view s, TimeMs& out) {
+  // YYYY-MM-DDTHH:MM:SS[.fff][Z|+hh:mm|-hh:mm]
+  if (!digits(s, 0, 4) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2) || s[7] != '-' ||
+      !digits(s, 8, 2) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2) ||
+      s[13] != ':' || !digits(s, 14, 2) || s[16] != ':' || !digits(s, 17, 2))
+    return false;
+  const int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + two(s, 2);
+  const int mon = two(s, 5), day = two(s, 8), hh = two(s, 11), mm = two(s, 14), ss = two(s, 17);
+  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60) return false;
+  size_t i = 19;
+  TimeMs frac_ms = 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    int scale = 100, n = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      frac_ms += (s[i] - '0') * scale;
+      scale /= 10;
+      ++i;
+      ++n;
+    }
+    if (n == 0) return false;
+  }
+  TimeMs offset_s = 0;
+  if (i < s.size()) {
+    if (s[i] == 'Z' || s[i] == 'z') {
+      ++i;
+    } else if (s[i] == '+' || s[i] == '-') {
+      const int sign = s[i] == '+' ? 1 : -1;
+      if (!digits(s, i + 1, 2)) return false;
+      int oh = two(s, i + 1), om = 0;
+      size_t j = i + 3;
+      if (j < s.size() && s[j] == ':') ++j;
+      if (digits(s, j, 2)) {
+        om = two(s, j);
+        j += 2;
+      }
+      offset_s = sign * (oh * 3600 + om * 60);
+      i = j;
+    } else {
+      return false;
+    }
+  }
+  if (i != s.size()) return false;
+  const std::int64_t days = days_from_civil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day));
+  out = ((days * 86400 + hh * 3600 + mm * 60 + ss) - offset_s) * 1000 + frac_ms;
+  return true;
+}
+
+std::string format_iso8601(TimeMs t) {
+  std::time_t secs = static_cast<std::time_t>(t >= 0 ? t / 1000 : (t - 999) / 1000);
+  int ms = static_cast<int>(t - static_cast<TimeMs>(secs) * 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return buf;
+}
+
+std::string to_json(const Decision& d) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  write_decision(w, d);
+  return std::string(sb.GetString(), sb.GetSize());
+}
+
+std::string to_json(const Mention& m, bool include_raw) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  write_str(w, "uid", m.uid);
+  write_str(w, "platform", m.platform);
+  write_str(w, "source", m.source);
+  write_str(w, "id", m.native_id);
+  write_str(w, "url", m.url);
+  write_str(w, "text", m.text);
+  write_str(w, "language", m.language);
+  w.Key("author");
+  w.StartObject();
+  write_str(w, "id", m.author.id);
+  write_str(w, "handle", m.author.handle);
+  write_str(w, "name", m.author.display_name);
+  w.Key("followers");
+  w.Int64(m.author.followers);
+  w.Key("verified");
+  w.Bool(m.author.verified);
+  w.EndObject();
+  write_str(w, "conversation_id", m.conversation_id);
+  write_str(w, "parent_id", m.parent_id);
+  w.Key("posted_at");
+  w.Int64(m.posted_at);
+  w.Key("seen_at");
+  w.Int64(m.seen_at);
+  w.Key("decision");
+  write_decision(w, m.decision);
+  if (include_raw && !m.raw.empty()) {
+    w.Key("raw");
+    w.RawValue(m.raw.data(), m.raw.size(), rapidjson::kObjectType);
+  }
+  w.EndObject();
+  return std::string(sb.GetString(), sb.GetSize());
+}
+
+bool parse_mention(std::string_view json, Mention& m, std::string& error) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(json.data(), json.size());
+  if (doc.HasParseError()) {
+    error = std::string("invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
+            rapidjson::GetParseError_En(doc.GetParseError());
+    return false;
+  }
+  if (!doc.IsObject()) {
+    error = "expected a JSON object";
+    return false;
+  }
+  m = Mention{};
+  if (!get_string(doc, "uid", m.uid, error) || !get_string(doc, "platform", m.platform, error) ||
+      !get_string(doc, "source", m.source, error) || !get_string(doc, "id", m.native_id, error) ||
+      !get_string(doc, "url", m.url, error) || !get_string(doc, "language", m.language, error) ||
+      !get_string(doc, "conversation_id", m.conversation_id, error) ||
+      !get_string(doc, "parent_id", m.parent_id, error) ||
+      !get_time(doc, "posted_at", m.posted_at, error) || !get_time(doc, "seen_at", m.seen_at, error))
+    return false;
+  auto text = doc.FindMember("text");
+  if (text == doc.MemberEnd() || !text->value.IsString()) {
+    error = "text: expected a string";
+    return false;
+  }
+  m.text.assign(text->value.GetString(), text->value.GetStringLength());
+  auto author = doc.FindMember("author");
+  if (author != doc.MemberEnd() && !author->value.IsNull()) {
+    const auto& a = author->value;
+    if (a.IsString()) {
+      m.author.handle.assign(a.GetString(), a.GetStringLength());
+    } else if (a.IsObject()) {
+      if (!get_string(a, "id", m.author.id, error, "author.") ||
+          !get_string(a, "handle", m.author.handle, error, "author.") ||
+          !get_string(a, "name", m.author.display_name, error, "author."))
+        return false;
+      auto f = a.FindMember("followers");
+      if (f != a.MemberEnd()) {
+        if (!f->value.IsInt64()) {
+          error = "author.followers: expected an integer";
+          return false;
+        }
+        m.author.followers = f->value.GetInt64();
+      }
+      auto v = a.FindMember("verified");
+      if (v != a.MemberEnd()) {
+        if (!v->value.IsBool()) {
+          error = "author.verified: expected true or false";
+          return false;
+        }
+        m.author.verified = v->value.GetBool();
+      }
+    } else {
+      error = "author: expected an object or a handle string";
+      return false;
+    }
+  }
+  if (m.platform.empty()) {
+    auto colon = m.uid.find(':');
+    m.platform = colon == std::string::npos ? "unknown" : m.uid.substr(0, colon);
+  }
+  if (m.native_id.empty() && !m.uid.empty()) {
+    auto colon = m.uid.find(':');
+    m.native_id = colon == std::string::npos ? m.uid : m.uid.substr(colon + 1);
+  }
+  if (m.uid.empty() && !m.native_id.empty()) m.uid = make_uid(m.platform, m.native_id);
+  auto dec = doc.FindMember("decision");
+  if (dec != doc.MemberEnd() && dec->value.IsObject()) {
+    const auto& d = dec->value;
+    std::string cat;
+    if (!get_string(d, "category", cat, error, "decision.")) return false;
+    if (!cat.empty()) {
+      auto c = category_from_string(cat);
+      if (!c) {
+        error = "decision.category: unknown category \"" + cat + "\"";
+        return false;
+      }
+      m.decision.category = *c;
+    }
+    auto p = d.FindMember("priority");
+    if (p != d.MemberEnd() && p->value.IsInt()) m.decision.priority = p->value.GetInt();
+    if (!get_string(d, "queue", m.decision.queue, error, "decision.")) return false;
+    for (const char* key : {"tags", "rules"}) {
+      auto arr = d.FindMember(key);
+      if (arr == d.MemberEnd() || !arr->value.IsArray()) continue;
+      auto& dst = key[0] == 't' ? m.decision.tags : m.decision.rules;
+      for (const auto& s : arr->value.GetArray())
+        if (s.IsString()) dst.emplace_back(s.GetString(), s.GetStringLength());
+    }
+  }
+  auto raw = doc.FindMember("raw");
+  if (raw != doc.MemberEnd() && raw->value.IsObject()) {
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    raw->value.Accept(w);
+    m.raw.assign(sb.GetString(), sb.GetSize());
+  }
+  return true;
+}
+
+}  // namespace carewatch

@@ -1,0 +1,56 @@
+// A compiled "when" condition: a small tree evaluated against facts computed once per mention
+// (text match bits, features, the mention's platform/language/source, the category so far).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mention/mention.h"
+#include "rules/features.h"
+#include "rules/text_matcher.h"
+
+namespace carewatch::rules {
+
+enum class CompareOp { eq, ne, gt, gte, lt, lte };
+
+struct Comparison {
+  CompareOp op;
+  double value;
+};
+
+// What one mention offers to conditions; built once per decide().
+struct EvalContext {
+  const SlotBits& text_hits;
+  const Features& features;
+  std::string platform;  // lowercase
+  std::string language;  // lowercase
+  std::string source;    // lowercase
+  Category category;     // the decision so far (rules run in order)
+};
+
+struct Condition {
+  enum class Kind {
+    always,    // "when": {}
+    text,      // keywords / phrases / regex: slot set by the TextMatcher
+    platform,  // any of `values`, exact
+    language,  // any of `values`: "en" also matches "en-GB" and "en_US"
+    source,    // any of `values`, exact
+    category,  // the category decided so far is one of `categories` (bit mask)
+    field,     // features[field] satisfies every comparison
+    all,
+    any,
+    negate,
+  };
+  Kind kind = Kind::always;
+  uint32_t slot = 0;
+  std::vector<std::string> values;  // lowercase
+  uint32_t categories = 0;          // bit (1 << Category)
+  Field field = Field::author_followers;
+  std::vector<Comparison> comparisons;
+  std::vector<Condition> children;
+
+  bool holds(const EvalContext& ctx) const;
+};
+
+}  // namespace carewatch::rules
