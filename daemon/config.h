@@ -1,6 +1,13 @@
 // The daemon's configuration: one JSON file (comments allowed), validated against the embedded
 // schema (config/schema/config.schema.json) before anything starts. Unknown keys are errors;
-// "${ENV_VAR}" in any string expands from the environment (secrets are never logged).
+// "${ENV_VAR}" in any string expands from the environment ("$${" is a literal "${"); an unset
+// variable is an error. Secrets never appear in errors: values that came from the environment are
+// shown as written ("${REDIS_PASSWORD}"), values of keys such as *_token, *_key, password are
+// not shown, and passwords inside URLs are masked.
+//
+// redis.url forms: "redis://host[:port][/db]", "redis://:password@host[:port][/db]" (password
+// percent-encoded), "redis://[::1]:6379", "unix:///path/to/redis.sock[?db=N]". No url (or no
+// "redis" section): a private redis-server is started; redis.appendfsync applies only to it.
 #pragma once
 
 #include <chrono>

@@ -24,8 +24,8 @@ const char* to_string(Measure m);                 // "detection_delay", "queue_w
 const char* event_field(Measure m);               // "detect_ms", "wait_ms", "frt_ms", "resolve_ms"
 
 enum class GroupBy { none, queue, platform, priority, agent };
-std::optional<GroupBy> group_by_from_string(std::string_view s);  // "", "queue", "platform", "priority", "agent"
-const char* to_string(GroupBy g);
+std::optional<GroupBy> group_by_from_string(std::string_view s);  // "" or "none", "queue", "platform", "priority", "agent"
+const char* to_string(GroupBy g);                 // "none", "queue", "platform", "priority", "agent"
 
 // Count and percentiles of one measure, in seconds (nearest-rank percentiles on the exact
 // samples, ms resolution). count == 0 leaves the rest at 0.
@@ -45,7 +45,9 @@ struct GroupStats {
 
 // One sample per event that carries the measure's field, grouped; events outside [since, until]
 // (by `at`) are ignored. Detection delay has no agent: with GroupBy::agent it is grouped under
-// the source that queued it (the event's actor). Groups sorted by name.
+// the source that queued it (the event's actor). Groups sorted by name; an event without the
+// grouping value (e.g. an unrouted mention's queue) counts under "unknown". GroupBy::none always
+// gives the one group "all", even with no samples; other groupings give no group without samples.
 std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy by, TimeMs since,
                                       TimeMs until);
 

@@ -1,0 +1,556 @@
+// The agent HTTP API over real HTTP (a small Beast client below), against a real redis-server
+// started per test by TestRedis.
+#include "daemon/http_api.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon/api_key.h"
+#include "daemon/api_routes.h"
+#include "mention/mention_json.h"
+#include "tests/support/redis_fixture.h"
+
+namespace carewatch {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using namespace std::chrono_literals;
+using testing::TestRedis;
+
+constexpr const char* kAliceKey = "alice-secret-key";
+constexpr const char* kBobKey = "bob-secret-key";
+
+struct Reply {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-cased names
+  std::string body;
+
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+  rapidjson::Document json() const {
+    rapidjson::Document d;
+    d.Parse(body.c_str());
+    EXPECT_FALSE(d.HasParseError()) << "not JSON: " << body;
+    return d;
+  }
+  std::string error() const {
+    auto d = json();
+    if (!d.IsObject() || !d.HasMember("error") || !d["error"].IsString()) return "<no error field>";
+    return d["error"].GetString();
+  }
+};
+
+// One HTTP/1.1 connection to the API on loopback; requests on it are kept alive.
+class Client {
+ public:
+  explicit Client(int port) : socket_(ioc_) {
+    socket_.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+    // A server that never answers fails the test instead of hanging it.
+    timeval tv{20, 0};
+    setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+
+  Reply send(const std::string& method, const std::string& target, const std::string& key = "",
+             const std::string& body = "", const std::string& authorization = "") {
+    http::request<http::string_body> req;
+    req.method_string(method);
+    req.target(target);
+    req.version(11);
+    req.set(http::field::host, "127.0.0.1");
+    if (!authorization.empty()) req.set(http::field::authorization, authorization);
+    else if (!key.empty()) req.set(http::field::authorization, "Bearer " + key);
+    if (!body.empty()) req.set(http::field::content_type, "application/json");
+    req.body() = body;
+    req.keep_alive(true);
+    req.prepare_payload();
+    http::write(socket_, req);
+
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    http::read(socket_, buffer_, parser);
+    const auto& res = parser.get();
+    Reply out;
+    out.status = static_cast<int>(res.result_int());
+    for (const auto& f : res) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.headers[name] = std::string(f.value());
+    }
+    out.body = res.body();
+    return out;
+  }
+
+ private:
+  net::io_context ioc_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_;
+};
+
+Reply call(int port, const std::string& method, const std::string& target, const std::string& key = "",
+           const std::string& body = "") {
+  Client c(port);
+  return c.send(method, target, key, body);
+}
+
+Mention make_mention(const std::string& id, int priority, const std::string& queue = "care",
+                     const std::string& platform = "mastodon") {
+  Mention m;
+  m.platform = platform;
+  m.native_id = id;
+  m.uid = make_uid(platform, id);
+  m.source = "brand-tag";
+  m.text = "order " + id + " never arrived";
+  m.author.handle = "customer" + id;
+  m.posted_at = now_ms() - 60'000;
+  m.seen_at = m.posted_at + 2'000;
+  m.decision.category = Category::complaint;
+  m.decision.priority = priority;
+  m.decision.queue = queue;
+  return m;
+}
+
+std::vector<std::string> strings_of(const rapidjson::Value& array, const char* field) {
+  std::vector<std::string> out;
+  for (const auto& v : array.GetArray()) out.push_back(v[field].GetString());
+  return out;
+}
+
+const rapidjson::Value* find_by(const rapidjson::Value& array, const char* field, const std::string& value) {
+  for (const auto& v : array.GetArray())
+    if (v.HasMember(field) && v[field].IsString() && value == v[field].GetString()) return &v;
+  return nullptr;
+}
+
+class HttpApiTest : public ::testing::Test {
+ protected:
+  HttpApiTest() {
+    QueueStoreOptions o;
+    o.prefix = "api";
+    o.lease = 60s;
+    o.connect_timeout = 500ms;
+    o.command_timeout = 5000ms;
+    store = std::make_unique<QueueStore>(redis.endpoint(), o);
+    config.api_host = "127.0.0.1";
+    config.api_port = 0;
+    config.api_max_body = 1024;
+    config.api_rate_limit_per_minute = 10'000;
+    config.agents = {{"alice", sha256_hex(kAliceKey)}, {"bob", sha256_hex(kBobKey)}};
+    config.sla_first_response = {{0, 15min}, {1, 1h}, {2, 4h}, {3, 24h}};
+  }
+
+  void start() {
+    api = std::make_unique<HttpApi>(config, *store, metrics, [this] { return ready.load(); });
+    api->start();
+    ASSERT_GT(api->port(), 0);
+  }
+  int port() const { return api->port(); }
+  Reply get(const std::string& target, const std::string& key = kAliceKey) {
+    return call(port(), "GET", target, key);
+  }
+  Reply post(const std::string& target, const std::string& key = kAliceKey, const std::string& body = "") {
+    return call(port(), "POST", target, key, body);
+  }
+
+  TestRedis redis;
+  std::unique_ptr<QueueStore> store;
+  Config config;
+  Metrics metrics;
+  std::atomic<bool> ready{true};
+  std::unique_ptr<HttpApi> api;  // last: stopped before the store goes away
+};
+
+TEST_F(HttpApiTest, V1RoutesNeedAValidBearerKey) {
+  start();
+  const Reply none = get("/v1/queues", "");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_NE(none.header("www-authenticate").find("Bearer"), std::string::npos);
+  EXPECT_NE(none.error().find("API key"), std::string::npos) << none.body;
+  EXPECT_EQ(none.header("content-type"), "application/json");
+
+  const Reply wrong = get("/v1/queues", "not-a-key");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.error(), "invalid API key");
+
+  Client c(port());
+  EXPECT_EQ(c.send("GET", "/v1/queues", "", "", std::string("Basic ") + kAliceKey).status, 401);
+  // Unknown /v1 paths say nothing without a key.
+  EXPECT_EQ(get("/v1/no-such-thing", "").status, 401);
+
+  EXPECT_EQ(get("/v1/queues", kAliceKey).status, 200);
+  EXPECT_EQ(get("/v1/queues", kBobKey).status, 200);
+  EXPECT_EQ(get("/healthz", "").status, 200);
+}
+
+TEST_F(HttpApiTest, QueuesShowDepthPerQueueAndPriority) {
+  store->enqueue({make_mention("1", 1), make_mention("2", 1), make_mention("3", 0),
+                  make_mention("4", 2, "sales")});
+  start();
+  const Reply r = get("/v1/queues");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto d = r.json();
+  const auto& queues = d["queues"];
+  ASSERT_EQ(queues.Size(), 2u) << r.body;
+  const auto* care = find_by(queues, "queue", "care");
+  const auto* sales = find_by(queues, "queue", "sales");
+  ASSERT_TRUE(care && sales) << r.body;
+  EXPECT_EQ((*care)["waiting"].GetInt64(), 3);
+  EXPECT_EQ((*care)["claimed"].GetInt64(), 0);
+  EXPECT_GE((*care)["oldest_age_s"].GetDouble(), 0.0);
+  // Every priority 0..3 is listed, in order, empty ones with zeros.
+  const auto& prios = (*care)["priorities"];
+  ASSERT_EQ(prios.Size(), 4u) << r.body;
+  const std::int64_t expected_care[] = {1, 2, 0, 0};
+  for (unsigned p = 0; p < 4; ++p) {
+    EXPECT_EQ(prios[p]["priority"].GetInt(), static_cast<int>(p));
+    EXPECT_EQ(prios[p]["waiting"].GetInt64(), expected_care[p]) << "p" << p;
+    EXPECT_EQ(prios[p]["claimed"].GetInt64(), 0);
+  }
+  EXPECT_EQ(prios[2]["oldest_age_s"].GetDouble(), 0.0);
+  EXPECT_EQ((*sales)["waiting"].GetInt64(), 1);
+  EXPECT_EQ((*sales)["priorities"][2]["waiting"].GetInt64(), 1);
+}
+
+TEST_F(HttpApiTest, ClaimGivesTheMostUrgentFirstThen204) {
+  store->enqueue({make_mention("low", 1), make_mention("urgent", 0)});
+  start();
+  const Reply first = post("/v1/queues/care/claim");
+  ASSERT_EQ(first.status, 200) << first.body;
+  const auto a = first.json();
+  EXPECT_STREQ(a["uid"].GetString(), "mastodon:urgent");
+  EXPECT_STREQ(a["queue"].GetString(), "care");
+  EXPECT_EQ(a["priority"].GetInt(), 0);
+  TimeMs lease = 0;
+  ASSERT_TRUE(a["lease_until"].IsString());
+  EXPECT_TRUE(parse_iso8601(a["lease_until"].GetString(), lease)) << a["lease_until"].GetString();
+  EXPECT_GT(lease, now_ms());
+  ASSERT_TRUE(a["mention"].IsObject()) << first.body;  // embedded, not a string
+  EXPECT_STREQ(a["mention"]["text"].GetString(), "order urgent never arrived");
+  EXPECT_STREQ(a["mention"]["decision"]["queue"].GetString(), "care");
+
+  const Reply second = post("/v1/queues/care/claim", kBobKey);
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_STREQ(second.json()["uid"].GetString(), "mastodon:low");
+  EXPECT_EQ(second.json()["priority"].GetInt(), 1);
+
+  const Reply empty = post("/v1/queues/care/claim");
+  EXPECT_EQ(empty.status, 204);
+  EXPECT_TRUE(empty.body.empty());
+  EXPECT_EQ(post("/v1/queues/no-such-queue/claim").status, 204);
+
+  const auto q = get("/v1/queues").json();
+  const auto* care = find_by(q["queues"], "queue", "care");
+  ASSERT_TRUE(care);
+  EXPECT_EQ((*care)["waiting"].GetInt64(), 0);
+  EXPECT_EQ((*care)["claimed"].GetInt64(), 2);
+}
+
+TEST_F(HttpApiTest, OnlyTheHolderActsOnAClaim) {
+  store->enqueue({make_mention("1", 1)});
+  start();
+  ASSERT_EQ(post("/v1/queues/care/claim", kAliceKey).status, 200);
+
+  for (const char* op : {"renew", "release", "resolve"}) {
+    const Reply r = post(std::string("/v1/mentions/mastodon:1/") + op, kBobKey);
+    EXPECT_EQ(r.status, 409) << op << " " << r.body;
+    EXPECT_NE(r.error().find("alice"), std::string::npos) << r.body;
+    EXPECT_STREQ(r.json()["code"].GetString(), "conflict");
+  }
+  const Reply bob_reply = post("/v1/mentions/mastodon:1/reply", kBobKey, R"({"text": "hi"})");
+  EXPECT_EQ(bob_reply.status, 409) << bob_reply.body;
+
+  const Reply renew = post("/v1/mentions/mastodon:1/renew", kAliceKey);
+  ASSERT_EQ(renew.status, 200) << renew.body;
+  EXPECT_STREQ(renew.json()["status"].GetString(), "ok");
+  TimeMs lease = 0;
+  EXPECT_TRUE(parse_iso8601(renew.json()["lease_until"].GetString(), lease));
+  EXPECT_GT(lease, now_ms());
+
+  const Reply missing = post("/v1/mentions/mastodon:404/renew", kAliceKey);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(missing.error().find("mastodon:404"), std::string::npos) << missing.body;
+
+  ASSERT_EQ(post("/v1/mentions/mastodon:1/release", kAliceKey).status, 200);
+  const Reply released = post("/v1/mentions/mastodon:1/resolve", kAliceKey);
+  EXPECT_EQ(released.status, 409) << released.body;
+  EXPECT_STREQ(released.json()["code"].GetString(), "not_claimed");
+
+  // Released: the next claim, by anyone, gets it again.
+  const Reply again = post("/v1/queues/care/claim", kBobKey);
+  ASSERT_EQ(again.status, 200);
+  EXPECT_STREQ(again.json()["uid"].GetString(), "mastodon:1");
+}
+
+TEST_F(HttpApiTest, ReplyThenResolveAndTheMentionShowsItsHistory) {
+  store->enqueue({make_mention("7", 0)});
+  start();
+  ASSERT_EQ(post("/v1/queues/care/claim").status, 200);
+
+  const Reply no_text = post("/v1/mentions/mastodon:7/reply", kAliceKey, R"({"message": "hi"})");
+  EXPECT_EQ(no_text.status, 400);
+  EXPECT_NE(no_text.error().find("text"), std::string::npos) << no_text.body;
+  EXPECT_EQ(post("/v1/mentions/mastodon:7/reply", kAliceKey, R"({"text": ""})").status, 400);
+  EXPECT_EQ(post("/v1/mentions/mastodon:7/reply", kAliceKey, R"({"text": 5})").status, 400);
+  const Reply not_json = post("/v1/mentions/mastodon:7/reply", kAliceKey, "text=hi");
+  EXPECT_EQ(not_json.status, 400);
+  EXPECT_NE(not_json.error().find("body"), std::string::npos) << not_json.body;
+
+  const Reply reply = post("/v1/mentions/mastodon%3A7/reply", kAliceKey, R"({"text": "So sorry, DM us"})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const Reply resolve = post("/v1/mentions/mastodon:7/resolve", kAliceKey);
+  ASSERT_EQ(resolve.status, 200) << resolve.body;
+  EXPECT_STREQ(resolve.json()["uid"].GetString(), "mastodon:7");
+
+  const Reply r = get("/v1/mentions/mastodon%3A7");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto d = r.json();
+  EXPECT_STREQ(d["uid"].GetString(), "mastodon:7");
+  ASSERT_TRUE(d["mention"].IsObject());
+  EXPECT_STREQ(d["mention"]["text"].GetString(), "order 7 never arrived");
+  const auto& state = d["state"];
+  EXPECT_FALSE(state.HasMember("json"));
+  EXPECT_STREQ(state["state"].GetString(), "resolved");
+  EXPECT_STREQ(state["resolved_by"].GetString(), "alice");
+  EXPECT_STREQ(state["last_reply"].GetString(), "So sorry, DM us");
+  TimeMs replied_at = 0;
+  ASSERT_TRUE(state["first_reply_at"].IsString());
+  EXPECT_TRUE(parse_iso8601(state["first_reply_at"].GetString(), replied_at));
+
+  const auto& events = d["events"];
+  EXPECT_EQ(strings_of(events, "type"),
+            (std::vector<std::string>{"ingested", "queued", "claimed", "replied", "resolved"}));
+  for (size_t i = 2; i < events.Size(); ++i) EXPECT_STREQ(events[i]["actor"].GetString(), "alice");
+  TimeMs at = 0;
+  EXPECT_TRUE(parse_iso8601(events[3]["at"].GetString(), at));
+  EXPECT_EQ(at, replied_at);
+  EXPECT_STREQ(events[3]["queue"].GetString(), "care");
+  ASSERT_TRUE(events[3]["frt_ms"].IsInt64()) << r.body;
+  EXPECT_GE(events[3]["frt_ms"].GetInt64(), 60'000);
+
+  // Posted a minute ago, answered now: within the 15 min p0 target.
+  EXPECT_STREQ(d["sla"]["status"].GetString(), "met") << r.body;
+  EXPECT_EQ(d["sla"]["target_s"].GetDouble(), 900.0);
+
+  const Reply missing = get("/v1/mentions/mastodon:nope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(missing.error().find("mastodon:nope"), std::string::npos);
+}
+
+TEST_F(HttpApiTest, StatsPerAgentOverAWindow) {
+  store->enqueue({make_mention("a", 1), make_mention("b", 1)});
+  start();
+  const std::string a = post("/v1/queues/care/claim", kAliceKey).json()["uid"].GetString();
+  const std::string b = post("/v1/queues/care/claim", kBobKey).json()["uid"].GetString();
+  ASSERT_EQ(post("/v1/mentions/" + a + "/reply", kAliceKey, R"({"text": "on it"})").status, 200);
+  ASSERT_EQ(post("/v1/mentions/" + a + "/resolve", kAliceKey).status, 200);
+  ASSERT_EQ(post("/v1/mentions/" + b + "/reply", kBobKey, R"({"text": "looking"})").status, 200);
+
+  const Reply r = get("/v1/stats?window=1h&by=agent");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto d = r.json();
+  EXPECT_EQ(d["window_s"].GetDouble(), 3600.0);
+  EXPECT_STREQ(d["by"].GetString(), "agent");
+  const auto* alice = find_by(d["groups"], "group", "alice");
+  const auto* bob = find_by(d["groups"], "group", "bob");
+  ASSERT_TRUE(alice && bob) << r.body;
+  EXPECT_EQ((*alice)["queue_wait"]["count"].GetInt(), 1);
+  EXPECT_EQ((*alice)["first_response"]["count"].GetInt(), 1);
+  EXPECT_EQ((*alice)["resolution"]["count"].GetInt(), 1);
+  EXPECT_GE((*alice)["first_response"]["p50_s"].GetDouble(), 60.0);
+  EXPECT_EQ((*bob)["first_response"]["count"].GetInt(), 1);
+  EXPECT_EQ((*bob)["resolution"]["count"].GetInt(), 0);
+
+  const Reply all = get("/v1/stats");
+  ASSERT_EQ(all.status, 200) << all.body;
+  const auto whole = all.json();
+  ASSERT_EQ(whole["groups"].Size(), 1u) << all.body;
+  EXPECT_EQ(whole["groups"][0]["first_response"]["count"].GetInt(), 2);
+}
+
+TEST_F(HttpApiTest, BadStatsParametersAre400NamingThem) {
+  start();
+  const Reply window = get("/v1/stats?window=fast&by=agent");
+  EXPECT_EQ(window.status, 400);
+  EXPECT_NE(window.error().find("window"), std::string::npos) << window.body;
+  EXPECT_NE(window.error().find("fast"), std::string::npos) << window.body;
+  EXPECT_EQ(get("/v1/stats?window=0s").status, 400);
+
+  const Reply by = get("/v1/stats?window=1h&by=colour");
+  EXPECT_EQ(by.status, 400);
+  EXPECT_NE(by.error().find("by"), std::string::npos) << by.body;
+  EXPECT_NE(by.error().find("colour"), std::string::npos) << by.body;
+}
+
+TEST_F(HttpApiTest, UnknownRoutesAre404AndWrongMethods405) {
+  start();
+  const Reply unknown = get("/v1/nothing-here");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_NE(unknown.error().find("/v1/nothing-here"), std::string::npos) << unknown.body;
+  EXPECT_EQ(get("/nothing", "").status, 404);
+  EXPECT_EQ(get("/v1/mentions/a/b/c").status, 404);
+
+  const Reply wrong = get("/v1/queues/care/claim");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.header("allow"), "POST");
+  EXPECT_NE(wrong.error().find("GET"), std::string::npos) << wrong.body;
+  EXPECT_EQ(post("/v1/queues").status, 405);
+  EXPECT_EQ(call(port(), "DELETE", "/v1/mentions/mastodon:1", kAliceKey).status, 405);
+  EXPECT_EQ(get("/v1/mentions/bad%zzuid").status, 400);
+}
+
+TEST_F(HttpApiTest, OversizedBodyIs413) {
+  store->enqueue({make_mention("1", 1)});
+  start();
+  ASSERT_EQ(post("/v1/queues/care/claim").status, 200);
+  const std::string big = R"({"text": ")" + std::string(4096, 'x') + R"("})";
+  const Reply r = post("/v1/mentions/mastodon:1/reply", kAliceKey, big);
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.error().find("1024"), std::string::npos) << r.body;
+  // Nothing was recorded, and the server still answers.
+  const Reply small = post("/v1/mentions/mastodon:1/reply", kAliceKey, R"({"text": "short"})");
+  EXPECT_EQ(small.status, 200) << small.body;
+  EXPECT_EQ(store->get("mastodon:1")->state.at("replies"), "1");
+}
+
+TEST_F(HttpApiTest, RateLimitPerAgentIs429WithRetryAfter) {
+  config.api_rate_limit_per_minute = 2;
+  start();
+  EXPECT_EQ(get("/v1/queues", kAliceKey).status, 200);
+  EXPECT_EQ(get("/v1/queues", kAliceKey).status, 200);
+  const Reply limited = get("/v1/queues", kAliceKey);
+  EXPECT_EQ(limited.status, 429);
+  ASSERT_FALSE(limited.header("retry-after").empty());
+  EXPECT_GE(std::stoi(limited.header("retry-after")), 1);
+  EXPECT_NE(limited.error().find("alice"), std::string::npos) << limited.body;
+  // Another agent has its own budget; health checks have none.
+  EXPECT_EQ(get("/v1/queues", kBobKey).status, 200);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(get("/healthz", "").status, 200);
+}
+
+TEST_F(HttpApiTest, HealthReadinessAndMetrics) {
+  store->enqueue({make_mention("1", 1), make_mention("2", 1)});
+  ready = false;
+  start();
+  const Reply health = get("/healthz", "");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_STREQ(health.json()["status"].GetString(), "ok");
+
+  const Reply not_ready = get("/readyz", "");
+  EXPECT_EQ(not_ready.status, 503);
+  EXPECT_NE(not_ready.error().find("not ready"), std::string::npos) << not_ready.body;
+  ready = true;
+  EXPECT_EQ(get("/readyz", "").status, 200);
+
+  EXPECT_EQ(get("/v1/queues").status, 200);
+  const Reply m = get("/metrics", "");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_EQ(m.header("content-type").rfind("text/plain; version=0.0.4", 0), 0u) << m.header("content-type");
+  EXPECT_NE(m.body.find("# TYPE carewatch_http_requests_total counter"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find(R"(carewatch_http_requests_total{route="/v1/queues",status="200"} 1)"), std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find(R"(carewatch_http_requests_total{route="/readyz",status="503"} 1)"), std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find(R"(carewatch_queue_waiting{queue="care",priority="1"} 2)"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find(R"(carewatch_queue_oldest_age_seconds{queue="care",priority="1"})"), std::string::npos)
+      << m.body;
+
+  // Routes are counted by pattern, not by raw path.
+  get("/v1/mentions/mastodon:1");
+  get("/v1/mentions/mastodon:2");
+  const std::string text = get("/metrics", "").body;
+  EXPECT_NE(text.find(R"(carewatch_http_requests_total{route="/v1/mentions/{uid}",status="200"} 2)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("mastodon:1"), std::string::npos) << text;
+}
+
+TEST_F(HttpApiTest, RedisAwayIs503ThenServesAgain) {
+  store->enqueue({make_mention("1", 1)});
+  start();
+  ASSERT_EQ(get("/v1/queues").status, 200);
+
+  redis.server().stop();
+  const Reply down = get("/v1/queues");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_EQ(down.error(), "redis unavailable");
+  EXPECT_EQ(post("/v1/queues/care/claim").status, 503);
+  EXPECT_EQ(get("/readyz", "").status, 503);
+  EXPECT_EQ(get("/healthz", "").status, 200);
+  EXPECT_EQ(get("/metrics", "").status, 200);
+
+  redis.server().start();
+  const Reply up = get("/v1/queues");
+  ASSERT_EQ(up.status, 200) << up.body;
+  const auto doc = up.json();
+  const auto* care = find_by(doc["queues"], "queue", "care");
+  ASSERT_TRUE(care) << up.body;
+  EXPECT_EQ((*care)["waiting"].GetInt64(), 1);  // AOF kept the queue
+  EXPECT_EQ(get("/readyz", "").status, 200);
+  EXPECT_EQ(post("/v1/queues/care/claim").status, 200);
+}
+
+TEST_F(HttpApiTest, KeepAliveServesManyRequestsOnOneConnection) {
+  start();
+  Client c(port());
+  for (int i = 0; i < 5; ++i) {
+    const Reply r = c.send("GET", i % 2 ? "/healthz" : "/v1/queues", kAliceKey);
+    EXPECT_EQ(r.status, 200) << i;
+    EXPECT_NE(r.header("connection"), "close");
+  }
+}
+
+TEST_F(HttpApiTest, StopClosesOpenConnectionsAndReturns) {
+  start();
+  Client idle(port());
+  ASSERT_EQ(idle.send("GET", "/healthz").status, 200);  // kept alive, now idle
+  Client silent(port());                                 // connected, never sends
+  api->stop();
+  EXPECT_THROW(idle.send("GET", "/healthz"), boost::system::system_error);
+  api->stop();  // idempotent
+}
+
+TEST_F(HttpApiTest, StartFailsClearlyWhenThePortIsTaken) {
+  start();
+  Config other = config;
+  other.api_port = port();
+  HttpApi second(other, *store, metrics, [] { return true; });
+  try {
+    second.start();
+    FAIL() << "expected start() to throw";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(std::to_string(port())), std::string::npos) << e.what();
+  }
+}
+
+TEST(PercentDecodeTest, DecodesEscapesAndRejectsMalformedOnes) {
+  std::string out;
+  EXPECT_TRUE(percent_decode("mastodon%3A123", out));
+  EXPECT_EQ(out, "mastodon:123");
+  EXPECT_TRUE(percent_decode("a+b%2Fc", out));
+  EXPECT_EQ(out, "a+b/c");
+  EXPECT_TRUE(percent_decode("a+b", out, true));
+  EXPECT_EQ(out, "a b");
+  EXPECT_FALSE(percent_decode("bad%2", out));
+  EXPECT_FALSE(percent_decode("bad%g0", out));
+  EXPECT_FALSE(percent_decode("%", out));
+  EXPECT_EQ(json_error("say \"hi\""), R"({"error":"say \"hi\""})");
+}
+
+}  // namespace
+}  // namespace carewatch
