@@ -56,6 +56,14 @@ struct Report {
   std::set<std::string> quiet;                 // paths whose "${...}" could not be expanded
   std::map<std::string, std::string> written;  // path -> text as written, for expanded values
   std::set<std::string> removed;               // paths dropped after a schema error
+  // For arrays that lost items after a schema error: array path -> original index of each
+  // remaining item, so later errors still name the item as written in the file.
+  std::map<std::string, std::vector<size_t>> original_index;
+
+  std::string item_path(const std::string& array_path, size_t i) const {
+    auto it = original_index.find(array_path);
+    return index_path(array_path, it == original_index.end() || i >= it->second.size() ? i : it->second[i]);
+  }
 
   void add(const std::string& path, const std::string& message) {
     if (quiet.count(path)) return;
@@ -292,8 +300,34 @@ std::string keyword_message(const std::string& keyword, const Value* schema, con
       for (const auto& m : d->GetObject()) list += (list.empty() ? "" : ", ") + std::string(m.name.GetString());
     return expected("the keys that " + list + " depend on", got);
   }
-  if (keyword == "oneOf") return expected("a value matching exactly one of the allowed forms", got);
-  if (keyword == "anyOf" || keyword == "allOf") return expected("a value matching the allowed forms", got);
+  if (keyword == "anyOf" || keyword == "oneOf") {
+    // The common shape: alternatives that each require some keys ("at least one of ...").
+    std::vector<std::string> keys;
+    bool all_required = false;
+    if (const Value* alts = member(schema, keyword.c_str()); alts && alts->IsArray() && !alts->Empty()) {
+      all_required = true;
+      for (const auto& alt : alts->GetArray()) {
+        const Value* req = member(&alt, "required");
+        if (!req || !req->IsArray() || req->Empty()) {
+          all_required = false;
+          break;
+        }
+        std::string names;
+        for (const auto& r : req->GetArray())
+          if (r.IsString()) names += (names.empty() ? "" : " and ") + std::string(r.GetString());
+        keys.push_back(names);
+      }
+    }
+    if (all_required && value.IsObject()) {
+      std::string list;
+      for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
+      return expected((keyword == "anyOf" ? "at least one of " : "exactly one of ") + list,
+                      "an object without a valid one");
+    }
+    return expected(keyword == "anyOf" ? "a value matching one of the allowed forms"
+                                       : "a value matching exactly one of the allowed forms", got);
+  }
+  if (keyword == "allOf") return expected("a value matching all of the required forms", got);
   if (keyword == "not") return expected("a value other than the excluded form", got);
   return expected("a value valid for \"" + keyword + "\"", got);
 }
@@ -327,7 +361,7 @@ bool validate(Value& root, const CompiledSchema& compiled, const std::string& pr
       Value& cur = *chain.back().value;
       const std::string name(token.name, token.length);
       if (cur.IsArray() && token.index < cur.Size()) {
-        chain.push_back({&cur[token.index], index_path(chain.back().path, token.index)});
+        chain.push_back({&cur[token.index], report.item_path(chain.back().path, token.index)});
       } else if (cur.IsObject() && cur.HasMember(name.c_str())) {
         chain.push_back({&cur[name.c_str()], child_path(chain.back().path, name)});
       } else {
@@ -336,12 +370,24 @@ bool validate(Value& root, const CompiledSchema& compiled, const std::string& pr
       }
     }
 
-    // Removes chain[at] from its parent; false when that is impossible.
+    // Removes chain[at] from its parent; false when that is impossible (the root).
     auto prune = [&](size_t at) {
       if (at == 0) return false;
       Value& parent = *chain[at - 1].value;
-      if (!parent.IsObject()) return false;  // array items would shift the indices of later errors
       const std::string& path = chain[at].path;
+      if (parent.IsArray()) {
+        auto& original = report.original_index[chain[at - 1].path];
+        if (original.empty())
+          for (size_t i = 0; i < parent.Size(); ++i) original.push_back(i);
+        for (rapidjson::SizeType i = 0; i < parent.Size() && i < original.size(); ++i)
+          if (&parent[i] == chain[at].value) {
+            parent.Erase(parent.Begin() + i);
+            original.erase(original.begin() + i);
+            removed.insert(path);
+            return true;
+          }
+        return false;
+      }
       for (auto m = parent.MemberBegin(); m != parent.MemberEnd(); ++m)
         if (&m->value == chain[at].value) {
           parent.EraseMember(m);
@@ -387,7 +433,14 @@ bool validate(Value& root, const CompiledSchema& compiled, const std::string& pr
       continue;
     }
 
-    report.add(chain.back().path, keyword_message(keyword, schema, *chain.back().value, chain.back().path, report));
+    // A combinator failing on an object we already pruned is most likely a consequence of that
+    // pruning: not reported twice.
+    static const std::set<std::string> kCombinators = {"anyOf", "oneOf", "allOf", "not", "dependencies"};
+    const std::string& at = chain.back().path;
+    const bool consequence = kCombinators.count(keyword) && std::any_of(removed.begin(), removed.end(), [&](const std::string& r) {
+      return r.size() > at.size() && r.compare(0, at.size(), at) == 0 && (at.empty() || r[at.size()] == '.' || r[at.size()] == '[');
+    });
+    if (!consequence) report.add(at, keyword_message(keyword, schema, *chain.back().value, at, report));
     if (!prune(chain.size() - 1)) return false;
   }
   report.add(prefix, "too many errors");
@@ -639,10 +692,10 @@ void read_agents(const Value& agents, Config& cfg, Report& report) {
   for (rapidjson::SizeType i = 0; i < agents.Size(); ++i) {
     const Value& a = agents[i];
     AgentConfig agent{str(a["id"]), str(a["key_sha256"])};
-    const std::string path = index_path("agents", i) + ".id";
+    const std::string path = report.item_path("agents", i) + ".id";
     if (auto [it, fresh] = seen.emplace(agent.id, i); !fresh)
-      report.add(path, "expected a unique agent id, got " + describe(a["id"], path, report) + " again (as agents[" +
-                           std::to_string(it->second) + "])");
+      report.add(path, "expected a unique agent id, got " + describe(a["id"], path, report) + " again (as " +
+                           report.item_path("agents", it->second) + ")");
     cfg.agents.push_back(std::move(agent));
   }
 }
@@ -673,13 +726,13 @@ void read_sources(Value& sources, Config& cfg, Report& report, rapidjson::Docume
   std::map<std::string, size_t> names;
   for (rapidjson::SizeType i = 0; i < sources.Size(); ++i) {
     Value& s = sources[i];
-    const std::string path = index_path("sources", i);
+    const std::string path = report.item_path("sources", i);
     SourceConfig sc;
     sc.name = str(s["name"]);
     sc.type = str(s["type"]);
     if (auto [it, fresh] = names.emplace(sc.name, i); !fresh)
       report.add(path + ".name", "expected a unique source name, got " + describe(s["name"], path + ".name", report) +
-                                     " again (as sources[" + std::to_string(it->second) + "])");
+                                     " again (as " + report.item_path("sources", it->second) + ")");
     if (auto d = duration_at(s, "interval", path, milliseconds(0), true, report)) sc.interval = *d;
     if (const Value* enabled = member(&s, "enabled")) sc.enabled = enabled->GetBool();
 
@@ -745,7 +798,7 @@ std::optional<milliseconds> parse_duration(std::string_view s) {
 std::optional<Config> parse_config(std::string_view text, const std::string& origin, const std::string& base_dir,
                                    std::vector<std::string>& errors, const EnvLookup& env) {
   const size_t errors_before = errors.size();
-  Report report{errors, {}, {}, {}};
+  Report report{errors, {}, {}, {}, {}};
 
   rapidjson::Document doc;
   doc.Parse<kParseFlags>(text.data(), text.size());

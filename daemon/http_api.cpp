@@ -9,13 +9,14 @@
 //
 // Lifetimes: a session is owned by the handlers of its pending operations (shared_from_this)
 // and is registered (weakly) with the server so stop() can close it. stop() closes the
-// acceptor and every session on their strands, then joins the threads: with no operation left
-// the io_context runs out of work and the threads return.
+// acceptor and every session on their strands, releases the work guard, then joins the
+// threads: with no operation left the io_context runs out of work and the threads return.
 #include "daemon/http_api.h"
 
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -60,16 +61,22 @@ struct HttpApi::Impl {
 
   const Config& config;
   ApiRoutes routes;
-  net::io_context ioc{kThreads};
-  std::optional<tcp::acceptor> acceptor;
-  std::vector<std::thread> threads;
-  int bound_port = 0;
-  bool started = false;
 
+  // Declared before the io_context: a session still queued in it when it is destroyed
+  // unregisters itself from here.
   std::mutex sessions_mutex;
   bool stopping = false;  // guarded by sessions_mutex
   std::uint64_t next_session = 0;
   std::map<std::uint64_t, std::weak_ptr<Session>> sessions;
+
+  net::io_context ioc{kThreads};
+  // Keeps the io_context running until stop() has queued every close: without it, the last
+  // session ending on its own could stop the io_context before a close posted after it runs.
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  int bound_port = 0;
+  bool started = false;
 
   Impl(const Config& c, QueueStore& store, Metrics& metrics, std::function<bool()> ready)
       : config(c), routes(c, store, metrics, std::move(ready)) {}
@@ -266,6 +273,7 @@ void HttpApi::start() {
   s.acceptor.emplace(std::move(acceptor));
   s.started = true;
 
+  s.work.emplace(s.ioc.get_executor());
   s.accept();
   s.threads.reserve(kThreads);
   for (int i = 0; i < kThreads; ++i) {
@@ -300,6 +308,7 @@ void HttpApi::stop() {
   });
   for (auto& session : open) session->close_async();
   open.clear();
+  s.work.reset();  // the io_context now ends when the closes above have run
   for (auto& t : s.threads)
     if (t.joinable()) t.join();
   s.threads.clear();

@@ -11,7 +11,9 @@
 #include <exception>
 #include <future>
 #include <map>
+#include <initializer_list>
 #include <mutex>
+#include <thread>
 #include <tuple>
 
 #include <cpprest/http_client.h>
@@ -63,7 +65,20 @@ struct Exchange {
   HttpResponse response;
   std::vector<unsigned char> chunk = std::vector<unsigned char>(kReadChunk);
   std::string too_large;  // set when the body was refused
+  std::weak_ptr<void> response_impl, response_body;  // see wait_until_released()
 };
+
+// cpprest finishes a message (closing its body streams) in continuations that may still be
+// queued when our chain completes. Waiting until it has let go of the request, the response and
+// the response body keeps those continuations from outliving send() (at exit they would be
+// reported as leaks, and nothing of a request should run after send() returned). This is a few
+// microseconds normally; bounded in case cpprest holds on.
+void wait_until_released(std::initializer_list<std::weak_ptr<void>> objects) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  for (const auto& object : objects)
+    while (!object.expired() && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+}
 
 // Reads the body stream chunk by chunk into the response, refusing more than kMaxBodyBytes.
 pplx::task<void> read_body(concurrency::streams::streambuf<std::uint8_t> buf, std::shared_ptr<Exchange> ex) {
@@ -148,6 +163,8 @@ class CpprestHttpClient final : public HttpClient {
     client->request(msg, ex->cancel.get_token())
         .then([ex](http::http_response resp) -> pplx::task<void> {
           ex->response.status = resp.status_code();
+          ex->response_impl = resp._get_impl();
+          ex->response_body = resp.body().streambuf().get_base();
           for (const auto& [name, value] : resp.headers()) ex->response.headers[lower(name)] = value;
           const auto declared = resp.headers().content_length();
           if (declared > kMaxBodyBytes) {
@@ -179,6 +196,9 @@ class CpprestHttpClient final : public HttpClient {
       if (finished.wait_for(kCancelGrace) != std::future_status::ready)
         return failure("timed out after " + std::to_string(timeout.count()) + " ms (and did not stop when cancelled)");
     }
+    const std::weak_ptr<void> request_impl = msg._get_impl();
+    msg = http::http_request();
+    wait_until_released({request_impl, ex->response_impl, ex->response_body});
     // The chain is over: `ex` is ours alone now.
     HttpResponse response = std::move(ex->response);
     if (!ex->too_large.empty()) return failure(ex->too_large);

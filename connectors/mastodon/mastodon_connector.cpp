@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -31,7 +32,7 @@ constexpr const char* kPlatform = "mastodon";
 constexpr size_t kMaxWarningsPerBatch = 20;
 
 // ---------------------------------------------------------------------------------------------
-// Small text helpers
+// Text, ids and JSON values
 
 bool is_unreserved(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -772,8 +773,7 @@ class MastodonConnector final : public Connector {
     // Mastodon notifies the author only when the reply mentions them: unless the text already
     // has "@<username>", it starts with "@<handle> ".
     const std::string& handle = mention.author.handle;
-    if (!handle.empty() && lower(text).find("@" + lower(handle.substr(0, handle.find('@')))) == std::string::npos)
-      status = "@" + handle + " " + text;
+    if (!handle.empty() && !mentions(text, handle.substr(0, handle.find('@')))) status = "@" + handle + " " + text;
     std::string body = "status=" + url_encode(status) + "&in_reply_to_id=" + url_encode(mention.native_id);
     // A reply to a private or direct status stays as private as the status it answers.
     if (!mention.raw.empty()) {
@@ -800,6 +800,18 @@ class MastodonConnector final : public Connector {
     if (resp.status == 0 && !resp.error.empty() && message.find(resp.error) == std::string::npos)
       message += ": " + resp.error;
     return message;
+  }
+
+  // Whether `text` has "@<username>" as a whole word (case-insensitive; "@dan@host" counts).
+  static bool mentions(const std::string& text, const std::string& username) {
+    const std::string t = lower(text), needle = "@" + lower(username);
+    for (size_t at = t.find(needle); at != std::string::npos; at = t.find(needle, at + 1)) {
+      const size_t end = at + needle.size();
+      const bool word_start = at == 0 || !(std::isalnum(static_cast<unsigned char>(t[at - 1])) || t[at - 1] == '_');
+      const bool word_end = end == t.size() || !(std::isalnum(static_cast<unsigned char>(t[end])) || t[end] == '_');
+      if (word_start && word_end) return true;
+    }
+    return false;
   }
 
   // The same reply to the same mention is posted once, even when the request is retried.

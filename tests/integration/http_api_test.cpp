@@ -7,8 +7,10 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -426,6 +428,27 @@ TEST_F(HttpApiTest, OversizedBodyIs413) {
   const Reply small = post("/v1/mentions/mastodon:1/reply", kAliceKey, R"({"text": "short"})");
   EXPECT_EQ(small.status, 200) << small.body;
   EXPECT_EQ(store->get("mastodon:1")->state.at("replies"), "1");
+}
+
+TEST_F(HttpApiTest, MalformedHttpIs400AndTheConnectionCloses) {
+  start();
+  net::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port())));
+  timeval tv{20, 0};
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  net::write(socket, net::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n")));
+  std::string received;
+  beast::error_code ec;
+  std::array<char, 4096> buf{};
+  while (!ec) {
+    const size_t n = socket.read_some(net::buffer(buf), ec);
+    received.append(buf.data(), n);
+  }
+  EXPECT_EQ(ec, net::error::eof) << ec.message();  // the server closed it
+  EXPECT_EQ(received.rfind("HTTP/1.1 400", 0), 0u) << received;
+  EXPECT_NE(received.find(R"({"error":"malformed HTTP request)"), std::string::npos) << received;
+  EXPECT_EQ(get("/healthz", "").status, 200);
 }
 
 TEST_F(HttpApiTest, RateLimitPerAgentIs429WithRetryAfter) {

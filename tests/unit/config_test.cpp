@@ -274,6 +274,24 @@ TEST(ConfigErrors, BadArrayItems) {
                                       R"(sources[1].interval: expected a duration like "30s", got "soon")"}));
 }
 
+TEST(ConfigErrors, LaterItemsKeepTheirIndexAfterAnEarlierItemIsDropped) {
+  const auto errors = errors_of(R"({
+    "agents": [{"id": "a", "key_sha256": "nothex"}, {"id": "b c", "key_sha256": ")" + kAnaHash + R"("}],
+    "api": {"listen": "nowhere"},
+    "sources": [{"name": "x"}, )" + replay_source("y", R"(, "interval": "fast")") + "," +
+                                replay_source("y") + R"(]
+  })");
+  EXPECT_EQ(errors, (std::vector<std::string>{
+                        "agents[0].key_sha256: expected 64 lower-case hex characters (a SHA-256), got a string of 6 "
+                        "characters (not shown)",
+                        R"(agents[1].id: expected letters, digits, '_', '.' and '-' only, got "b c")",
+                        "sources[0].type: expected a string (required), got nothing",
+                        R"(api.listen: expected "host:port" like "127.0.0.1:8640" (port 0-65535), got "nowhere")",
+                        R"(sources[1].interval: expected a duration like "30s", got "fast")",
+                        R"(sources[2].name: expected a unique source name, got "y" again (as sources[1]))",
+                    }));
+}
+
 TEST(ConfigErrors, UnknownSourceTypeListsKnownTypes) {
   const std::string e = one_error(R"({"sources": [{"name": "t", "type": "twitter"}]})");
   EXPECT_EQ(e.rfind(R"(sources[0].type: expected a connector type, one of "replay", )", 0), 0u) << e;

@@ -619,6 +619,12 @@ TEST_F(MastodonTest, ReplyPostsAStatusInReplyToTheMention) {
   EXPECT_EQ(c->reply(bag, "@dan your bag is on its way & arrives at 18:00"), std::nullopt);
   form = parse_form(server_.requests().at(0).body);
   EXPECT_EQ(form["status"], "@dan your bag is on its way & arrives at 18:00");
+
+  // "@daniel" is someone else.
+  server_.clear_requests();
+  EXPECT_EQ(c->reply(bag, "cc @daniel: please check"), std::nullopt);
+  form = parse_form(server_.requests().at(0).body);
+  EXPECT_EQ(form["status"], "@dan@127.0.0.1 cc @daniel: please check");
 }
 
 TEST_F(MastodonTest, ReplyToADirectMessageStaysDirect) {
