@@ -404,16 +404,23 @@ bool validate(Value& root, const CompiledSchema& compiled, const std::string& pr
       std::string known;
       if (props && props->IsObject())
         for (const auto& p : props->GetObject()) known += (known.empty() ? "" : ", ") + std::string(p.name.GetString());
+      // Every unknown key of this object at once (unless patternProperties make that a guess).
       std::vector<std::string> unknown;
-      for (const auto& m : obj.GetObject()) {
-        const std::string name(m.name.GetString(), m.name.GetStringLength());
-        if (!props || !props->IsObject() || !props->HasMember(name.c_str())) unknown.push_back(name);
+      if (!member(schema, "patternProperties"))
+        for (const auto& m : obj.GetObject()) {
+          const std::string name(m.name.GetString(), m.name.GetStringLength());
+          if (!props || !props->IsObject() || !props->HasMember(name.c_str())) unknown.push_back(name);
+        }
+      if (unknown.empty()) {
+        const auto& last = pointer.GetTokens()[pointer.GetTokenCount() - 1];
+        unknown.emplace_back(last.name, last.length);
       }
-      if (unknown.empty()) unknown.push_back(std::string(pointer.GetTokens()[pointer.GetTokenCount() - 1].name));
       for (const auto& name : unknown) {
         report.add(obj_path, "unknown key " + json_quoted(name) +
                                  (known.empty() ? std::string(" (no keys allowed here)") : " (known keys: " + known + ")"));
-        obj.EraseMember(obj.FindMember(name.c_str()));  // keeps the order of the other keys
+        auto it = obj.FindMember(name.c_str());
+        if (it == obj.MemberEnd()) return false;
+        obj.EraseMember(it);  // keeps the order of the other keys
       }
       continue;
     }
