@@ -426,6 +426,19 @@ std::vector<Event> QueueStore::events(TimeMs since, TimeMs until, size_t limit) 
       {"XRANGE", impl_->events_key, fmt(since), fmt(until), "COUNT", std::to_string(limit)}));
 }
 
+std::vector<Event> QueueStore::events_after(const std::string& after, size_t limit) {
+  if (limit == 0) return {};
+  return parse_events(impl_->command({"XRANGE", impl_->events_key, after.empty() ? "-" : "(" + after, "+",
+                                      "COUNT", std::to_string(limit)}));
+}
+
+std::string QueueStore::last_event_id() {
+  const RedisReply r = impl_->command({"XREVRANGE", impl_->events_key, "+", "-", "COUNT", "1"});
+  if (r.is_array() && !r.elements.empty() && r.elements[0].is_array() && !r.elements[0].elements.empty())
+    return r.elements[0].elements[0].str;
+  return "0-0";
+}
+
 size_t QueueStore::reap_expired() {
   const auto names = impl_->queue_names();
   if (names.empty()) return 0;

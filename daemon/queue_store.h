@@ -123,6 +123,11 @@ class QueueStore {
   std::vector<QueueDepth> depths();
   // Events with at in [since, until], oldest first, at most `limit`.
   std::vector<Event> events(TimeMs since, TimeMs until, size_t limit = 1000000);
+  // Events newer than the one with stream id `after` ("" for the oldest), oldest first, at
+  // most `limit`; for following the stream.
+  std::vector<Event> events_after(const std::string& after, size_t limit);
+  // The stream id of the newest event, "0-0" when there is none.
+  std::string last_event_id();
 
   // Gives expired claims back to their queue (event "expired"); returns how many.
   size_t reap_expired();

@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <thread>
 
 #include "connectors/http/retry_policy.h"
 #include "daemon/ingest.h"
+#include "daemon/latency_metrics.h"
 #include "daemon/log.h"
 #include "mention/mention_json.h"
 
@@ -46,6 +48,8 @@ struct Scheduler::Impl {
   std::atomic<bool> stopping{false};
   asio::steady_timer reap_timer{io};
   asio::steady_timer trim_timer{io};
+  asio::steady_timer follow_timer{io};
+  std::optional<std::string> last_event;  // events stream position of the latency follower
   Backoff reap_backoff{std::chrono::seconds(1), std::chrono::seconds(30)};
 
   Impl(QueueStore& s, RulesHolder& r, Metrics& m, std::vector<ScheduledSource> sources,
@@ -69,6 +73,9 @@ struct Scheduler::Impl {
                      "Time from a mention's posting to carewatch fetching it.");
     metrics.describe("carewatch_claims_expired_total", "counter",
                      "Claims whose lease expired and that the reaper gave back.");
+    metrics.describe("carewatch_source_warnings_total", "counter",
+                     "Input a source skipped but kept going (a malformed line or status), by source.");
+    describe_latency_metrics(metrics);
   }
 
   void schedule(Poller& p, milliseconds delay) {
@@ -105,6 +112,10 @@ struct Scheduler::Impl {
         return;
       }
       Batch& batch = *result.batch;
+      for (const auto& w : batch.warnings)
+        log::warn("source skipped input", {{"source", cfg.name}, {"warning", w}});
+      if (!batch.warnings.empty())
+        metrics.inc("carewatch_source_warnings_total", src, static_cast<double>(batch.warnings.size()));
       const auto rule_set = rules.get();
       IngestCounts counts;
       if (!batch.mentions.empty())
@@ -167,6 +178,26 @@ struct Scheduler::Impl {
     reap_timer.async_wait([this](const boost::system::error_code& ec) { if (!ec && !stopping) reap(); });
   }
 
+  // Follows the events stream (from where it stood at start) into the latency histograms.
+  void follow() {
+    try {
+      if (!last_event) last_event = store.last_event_id();
+      for (int round = 0; round < 20; ++round) {
+        const auto events = store.events_after(*last_event, 2000);
+        for (const auto& e : events) observe_latency(e, metrics);
+        if (!events.empty()) last_event = events.back().id;
+        if (events.size() < 2000) break;
+      }
+    } catch (const RedisUnavailable&) {
+      // Paused with everything else; picks up where it stood once Redis is back.
+    } catch (const std::exception& e) {
+      log::warn("latency follower failed", {{"error", e.what()}});
+    }
+    if (stopping) return;
+    follow_timer.expires_after(options.follow_interval);
+    follow_timer.async_wait([this](const boost::system::error_code& ec) { if (!ec && !stopping) follow(); });
+  }
+
   void trim() {
     try {
       if (store.acquire_lease("trimmer", options.instance_id, std::chrono::minutes(5)))
@@ -192,6 +223,7 @@ void Scheduler::start() {
     if (p->source.config.enabled) d.schedule(*p, milliseconds(0));
   asio::post(d.io, [&d] { d.reap(); });
   asio::post(d.io, [&d] { d.trim(); });
+  asio::post(d.io, [&d] { d.follow(); });
   size_t n = d.options.threads ? d.options.threads : std::min<size_t>(d.pollers.size() + 1, 8);
   for (size_t i = 0; i < n; ++i) d.threads.emplace_back([&d] { d.io.run(); });
 }
@@ -204,6 +236,7 @@ void Scheduler::stop() {
     for (auto& p : d.pollers) p->timer.cancel();
     d.reap_timer.cancel();
     d.trim_timer.cancel();
+    d.follow_timer.cancel();
   });
   for (auto& t : d.threads) t.join();
   d.threads.clear();

@@ -31,6 +31,7 @@ struct SchedulerOptions {
   std::vector<std::string> brand_handles;
   std::chrono::milliseconds reap_interval{std::chrono::seconds(5)};
   std::chrono::milliseconds trim_interval{std::chrono::hours(1)};
+  std::chrono::milliseconds follow_interval{std::chrono::seconds(1)};  // events → latency histograms
   std::chrono::milliseconds retention{std::chrono::hours(24 * 30)};  // events and acked entries
   std::chrono::milliseconds max_backoff{std::chrono::minutes(5)};
   size_t threads = 0;                          // 0: one per source + 1, at most 8

@@ -658,3 +658,34 @@ TEST_F(QueueStoreTest, PrefixesSeparateTeams) {
 
 }  // namespace
 }  // namespace carewatch
+
+namespace carewatch {
+namespace {
+
+TEST_F(QueueStoreTest, EventsAfterFollowsTheStreamWithoutGapsOrRepeats) {
+  auto store = make_store();
+  EXPECT_EQ(store->last_event_id(), "0-0");
+  store->enqueue({make_mention("f1"), make_mention("f2")});
+  const std::string mark = store->last_event_id();
+  const auto first = store->events_after("", 100);
+  ASSERT_EQ(first.size(), 4u);  // ingested + queued, twice
+  EXPECT_EQ(first.back().id, mark);
+  EXPECT_TRUE(store->events_after(mark, 100).empty());
+
+  auto c = store->claim("care", "a");
+  ASSERT_TRUE(c);
+  ASSERT_EQ(store->reply(c->uid, "a", "hi").status, OpStatus::ok);
+  std::vector<std::string> types;
+  std::string at = mark;
+  for (;;) {  // one at a time: every event exactly once, in order
+    const auto page = store->events_after(at, 1);
+    if (page.empty()) break;
+    types.push_back(page[0].type);
+    at = page[0].id;
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"claimed", "replied"}));
+  EXPECT_EQ(at, store->last_event_id());
+}
+
+}  // namespace
+}  // namespace carewatch
