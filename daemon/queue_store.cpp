@@ -395,7 +395,27 @@ std::optional<MentionRecord> QueueStore::get(const std::string& uid, bool with_e
     if (k == "json") rec.mention_json = hash.elements[i + 1].str;
     else rec.state[k] = hash.elements[i + 1].str;
   }
-  if (with_events) rec.events = parse_events(history);
+  if (with_events) {
+    // Enqueue's two events live in the shared stream only (ids in the hash); the rest in the
+    // mention's own history stream. Both are read by id, oldest first.
+    std::vector<std::string> ids;
+    for (const char* f : {"ingested_event", "queued_event"})
+      if (auto it = rec.state.find(f); it != rec.state.end() && !it->second.empty()) ids.push_back(it->second);
+    if (!ids.empty()) {
+      const auto first = impl_->with_connection([&](RedisConnection& c) {
+        for (const auto& id : ids) c.append({"XRANGE", impl_->events_key, id, id});
+        std::vector<RedisReply> replies;
+        for (size_t i = 0; i < ids.size(); ++i) replies.push_back(c.read_reply());
+        for (const auto& r : replies) impl_->check(c, r, "XRANGE");
+        return replies;
+      });
+      for (const auto& r : first)
+        for (auto& e : parse_events(r)) rec.events.push_back(std::move(e));
+    }
+    for (auto& e : parse_events(history)) rec.events.push_back(std::move(e));
+  }
+  rec.state.erase("ingested_event");
+  rec.state.erase("queued_event");
   return rec;
 }
 

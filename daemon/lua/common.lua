@@ -31,18 +31,30 @@ local function field(flat, name)
   return nil
 end
 
--- Appends an event to {P}:events and to the mention's own history stream {P}:me:<uid> (same
--- id, same fields). The id's time is `now` when the clock allows, so `at` matches the id.
--- `extra` is a flat list of more field/value pairs (durations).
-local function emit(now, uid, kind, actor, h, extra)
+-- Appends an event to {P}:events and returns its id. The id's time is `now` when the clock
+-- allows, so `at` matches the id. `extra` is a flat list of more field/value pairs (durations).
+local function event_fields(now, uid, kind, actor, h, extra)
   local f = {'type', kind, 'uid', uid, 'actor', actor, 'at', fmt(now),
              'queue', h.queue or '', 'platform', h.platform or '', 'priority', h.priority or ''}
   if extra then
     for i = 1, #extra do f[#f + 1] = extra[i] end
   end
+  return f
+end
+
+local function emit_shared(now, uid, kind, actor, h, extra)
+  local f = event_fields(now, uid, kind, actor, h, extra)
   local events = P .. ':events'
   local id = redis.pcall('XADD', events, fmt(now) .. '-*', unpack(f))
   if type(id) == 'table' then id = redis.call('XADD', events, '*', unpack(f)) end
+  return id, f
+end
+
+-- Appends an event to {P}:events and to the mention's own history stream {P}:me:<uid> (same
+-- id, same fields). Enqueue records its two events in the shared stream only (their ids in the
+-- mention hash): most mentions are never touched by an agent, and a stream per mention costs.
+local function emit(now, uid, kind, actor, h, extra)
+  local id, f = emit_shared(now, uid, kind, actor, h, extra)
   local mine = redis.pcall('XADD', history_key(uid), id, unpack(f))
   if type(mine) == 'table' then redis.call('XADD', history_key(uid), '*', unpack(f)) end
   return id

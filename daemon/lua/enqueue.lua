@@ -13,14 +13,14 @@ local hk, mk = mention_key(uid), history_key(uid)
 redis.call('DEL', hk, mk)  -- leftovers of an earlier life of this uid (dedup key expired)
 local routed = queue ~= '' and category ~= 'ignore'
 local h = {queue = routed and queue or '', platform = platform, priority = fmt(priority)}
-redis.call('HSET', hk, 'json', json, 'uid', uid, 'platform', platform, 'source', source,
-           'queue', h.queue, 'priority', h.priority, 'category', category, 'state', 'stored',
-           'posted_at', fmt(posted), 'seen_at', fmt(seen), 'ingested_at', fmt(now))
-emit(now, uid, 'ingested', source, h, nil)
+local ingested = emit_shared(now, uid, 'ingested', source, h, nil)
 
 if not routed then
+  redis.call('HSET', hk, 'json', json, 'uid', uid, 'platform', platform, 'source', source,
+             'queue', '', 'priority', h.priority, 'category', category, 'state', 'stored',
+             'posted_at', fmt(posted), 'seen_at', fmt(seen), 'ingested_at', fmt(now),
+             'ingested_event', ingested)
   redis.call('EXPIRE', hk, ttl)
-  redis.call('EXPIRE', mk, ttl)
   return 'stored'
 end
 
@@ -32,9 +32,12 @@ if redis.call('EXISTS', stream) == 0 then
   end
 end
 local id = redis.call('XADD', stream, '*', 'uid', uid)
-redis.call('HSET', hk, 'state', 'queued', 'entry_id', id, 'queued_at', fmt(now))
 redis.call('SADD', P .. ':queues', queue)
 local extra = {}
 if posted > 0 and seen > 0 then extra = {'detect_ms', fmt(seen - posted)} end
-emit(now, uid, 'queued', source, h, extra)
+local queued = emit_shared(now, uid, 'queued', source, h, extra)
+redis.call('HSET', hk, 'json', json, 'uid', uid, 'platform', platform, 'source', source,
+           'queue', h.queue, 'priority', h.priority, 'category', category, 'state', 'queued',
+           'posted_at', fmt(posted), 'seen_at', fmt(seen), 'ingested_at', fmt(now),
+           'entry_id', id, 'queued_at', fmt(now), 'ingested_event', ingested, 'queued_event', queued)
 return 'queued'
