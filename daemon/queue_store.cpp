@@ -81,6 +81,42 @@ std::vector<Event> parse_events(const RedisReply& r) {
   return out;
 }
 
+// The "ingested" and "queued" events of a mention, from its hash (see daemon/lua/enqueue.lua:
+// the same fields, in the same order, as the script wrote to {P}:events).
+std::vector<Event> enqueue_events(const std::string& uid, const std::map<std::string, std::string>& h) {
+  auto get = [&](const char* k) {
+    auto it = h.find(k);
+    return it == h.end() ? std::string() : it->second;
+  };
+  auto num = [&](const char* k) -> std::int64_t {
+    try {
+      return std::stoll(get(k));
+    } catch (const std::exception&) {
+      return 0;
+    }
+  };
+  std::vector<Event> out;
+  const bool routed = !get("queued_event").empty();
+  for (const char* type : {"ingested", "queued"}) {
+    const bool queued = type[0] == 'q';
+    const std::string id = get(queued ? "queued_event" : "ingested_event");
+    if (id.empty()) continue;
+    Event e;
+    e.id = id;
+    e.type = type;
+    e.uid = uid;
+    e.actor = get("source");
+    e.at = num(queued ? "queued_at" : "ingested_at");
+    e.fields["queue"] = routed ? get("queue") : "";
+    e.fields["platform"] = get("platform");
+    e.fields["priority"] = get("priority");
+    const std::int64_t posted = num("posted_at"), seen = num("seen_at");
+    if (queued && posted > 0 && seen > 0) e.fields["detect_ms"] = std::to_string(seen - posted);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 OpResult parse_op(const RedisReply& r) {
   OpResult out;
   const std::string status = r.elements.empty() ? "" : r.elements[0].str;
@@ -396,22 +432,9 @@ std::optional<MentionRecord> QueueStore::get(const std::string& uid, bool with_e
     else rec.state[k] = hash.elements[i + 1].str;
   }
   if (with_events) {
-    // Enqueue's two events live in the shared stream only (ids in the hash); the rest in the
-    // mention's own history stream. Both are read by id, oldest first.
-    std::vector<std::string> ids;
-    for (const char* f : {"ingested_event", "queued_event"})
-      if (auto it = rec.state.find(f); it != rec.state.end() && !it->second.empty()) ids.push_back(it->second);
-    if (!ids.empty()) {
-      const auto first = impl_->with_connection([&](RedisConnection& c) {
-        for (const auto& id : ids) c.append({"XRANGE", impl_->events_key, id, id});
-        std::vector<RedisReply> replies;
-        for (size_t i = 0; i < ids.size(); ++i) replies.push_back(c.read_reply());
-        for (const auto& r : replies) impl_->check(c, r, "XRANGE");
-        return replies;
-      });
-      for (const auto& r : first)
-        for (auto& e : parse_events(r)) rec.events.push_back(std::move(e));
-    }
+    // Enqueue's two events are in the shared stream only (which is trimmed); the hash holds
+    // their ids and every field they carried, so they are rebuilt here exactly as written.
+    for (auto& e : enqueue_events(uid, rec.state)) rec.events.push_back(std::move(e));
     for (auto& e : parse_events(history)) rec.events.push_back(std::move(e));
   }
   rec.state.erase("ingested_event");

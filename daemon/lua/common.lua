@@ -52,7 +52,8 @@ end
 
 -- Appends an event to {P}:events and to the mention's own history stream {P}:me:<uid> (same
 -- id, same fields). Enqueue records its two events in the shared stream only (their ids in the
--- mention hash): most mentions are never touched by an agent, and a stream per mention costs.
+-- mention hash, with everything they carried: QueueStore::get rebuilds them): most mentions
+-- are never touched by an agent, and a stream per mention costs memory and time.
 local function emit(now, uid, kind, actor, h, extra)
   local id, f = emit_shared(now, uid, kind, actor, h, extra)
   local mine = redis.pcall('XADD', history_key(uid), id, unpack(f))
