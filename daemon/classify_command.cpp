@@ -4,8 +4,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <istream>
-#include <ostream>
+#include <unistd.h>
+
+#include <iostream>
 #include <string>
 
 #include "mention/mention_json.h"
@@ -26,25 +27,36 @@ void write_id(Writer& w, const std::string& id) {
   else write_string(w, id);
 }
 
-void write_decision(Writer& w, const std::string& id, const Decision& d) {
-  w.StartObject();
-  write_id(w, id);
-  w.Key("category");
-  w.String(to_string(d.category));
-  w.Key("priority");
-  w.Int(d.priority);
-  w.Key("queue");
-  write_string(w, d.queue);
-  w.Key("tags");
-  w.StartArray();
-  for (const auto& t : d.tags) write_string(w, t);
-  w.EndArray();
-  w.Key("rules");
-  w.StartArray();
-  for (const auto& r : d.rules) write_string(w, r);
-  w.EndArray();
-  w.EndObject();
-}
+// Splits a stream into lines, reading it in large blocks (std::getline on std::cin reads a
+// character at a time while cin is synchronised with stdio).
+class LineReader {
+ public:
+  explicit LineReader(std::istream& in) : in_(in) {}
+
+  bool next(std::string& line) {
+    line.clear();
+    for (;;) {
+      const size_t nl = block_.find('\n', pos_);
+      if (nl != std::string::npos) {
+        line.append(block_, pos_, nl - pos_);
+        pos_ = nl + 1;
+        return true;
+      }
+      line.append(block_, pos_, std::string::npos);
+      pos_ = 0;
+      block_.resize(kBlock);
+      const std::streamsize n = in_.rdbuf() ? in_.rdbuf()->sgetn(block_.data(), kBlock) : 0;
+      block_.resize(n > 0 ? static_cast<size_t>(n) : 0);
+      if (block_.empty()) return !line.empty();
+    }
+  }
+
+ private:
+  static constexpr std::streamsize kBlock = 1 << 16;
+  std::istream& in_;
+  std::string block_;
+  size_t pos_ = 0;
+};
 
 // The id of a line that is not a valid mention, if the line is JSON with an "id" (or "uid").
 std::string salvage_id(const std::string& line) {
@@ -66,39 +78,54 @@ bool blank(const std::string& s) {
 
 }  // namespace
 
-int run_classify(std::istream& in, std::ostream& out, std::ostream& err, const RuleSet& rules) {
+int run_classify(std::istream& in, std::ostream& out, std::ostream& err, const RuleSet& rules,
+                 const ClassifyOptions& options) {
   constexpr size_t kFlushAt = 1 << 16;
-  rapidjson::StringBuffer buffer;
-  std::string line, error;
+  std::string buffer, line, error;
+  rapidjson::StringBuffer error_line;
   Mention m;
   size_t line_no = 0;
   int status = 0;
   auto flush = [&] {
-    out.write(buffer.GetString(), static_cast<std::streamsize>(buffer.GetSize()));
-    buffer.Clear();
+    out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    buffer.clear();
   };
-  while (std::getline(in, line)) {
+  LineReader reader(in);
+  while (reader.next(line)) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (blank(line)) continue;
-    Writer w(buffer);
     if (parse_mention(line, m, error)) {
-      write_decision(w, m.native_id, rules.decide(m));
+      append_decision_json(m.native_id, !m.native_id.empty(), rules.decide(m), buffer);
     } else {
       status = 1;
       err << "line " << line_no << ": " << error << "\n";
+      error_line.Clear();
+      Writer w(error_line);
       w.StartObject();
       write_id(w, salvage_id(line));
       w.Key("error");
       write_string(w, error);
       w.EndObject();
+      buffer.append(error_line.GetString(), error_line.GetSize());
     }
-    buffer.Put('\n');
-    if (buffer.GetSize() >= kFlushAt) flush();
+    buffer.push_back('\n');
+    if (options.flush_each_line) {
+      flush();
+      out.flush();
+    } else if (buffer.size() >= kFlushAt) {
+      flush();
+    }
   }
   flush();
   out.flush();
   return status;
+}
+
+int run_classify(std::istream& in, std::ostream& out, std::ostream& err, const RuleSet& rules) {
+  ClassifyOptions options;
+  options.flush_each_line = &out == &std::cout && isatty(STDOUT_FILENO) == 1;
+  return run_classify(in, out, err, rules, options);
 }
 
 }  // namespace carewatch

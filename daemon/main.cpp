@@ -3,11 +3,14 @@
 
 #include <iostream>
 
+#include "daemon/bench_classify_command.h"
 #include "daemon/bench_command.h"
 #include "daemon/check_config_command.h"
 #include "daemon/classify_command.h"
 #include "daemon/config.h"
+#include "daemon/model_commands.h"
 #include "daemon/run_command.h"
+#include "daemon/sentiment_eval_command.h"
 #include "rules/default_rules.h"
 
 #ifndef CAREWATCH_VERSION
@@ -55,6 +58,43 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"always", "everysec"}))
       ->capture_default_str();
 
+  BenchClassifyOptions bench_classify;
+  auto* bench_classify_cmd = bench_cmd->add_subcommand(
+      "classify", "Measure the full decision (sentiment + complaint model + language + rules) on one "
+                  "core, compared with NLTK's VADER on the same texts");
+  bench_classify_cmd->add_option("-n,--mentions", bench_classify.mentions, "How many texts")
+      ->capture_default_str();
+  bench_classify_cmd->add_option("--rules", bench_classify.rules, "Rules in the rule set")
+      ->capture_default_str();
+  bench_classify_cmd->add_flag("!--no-nltk", bench_classify.compare_nltk, "Skip the NLTK comparison");
+  bench_cmd->require_subcommand(0, 1);
+
+  TrainCommandOptions train;
+  auto* train_cmd = app.add_subcommand(
+      "train", "Train a text classifier (e.g. the complaint model) on labelled data (CSV with a "
+               "header row, or JSONL)");
+  train_cmd->add_option("--data", train.data, "FILE.csv or FILE.jsonl")->required();
+  train_cmd->add_option("--text-field", train.text_field, "Column / field of the text")->capture_default_str();
+  train_cmd->add_option("--label-field", train.label_field, "Column / field of the label")->capture_default_str();
+  train_cmd->add_option("--out", train.out, "Model file to write")->required();
+  train_cmd->add_option("--seed", train.seed, "Random seed")->capture_default_str();
+
+  EvalCommandOptions eval;
+  auto* eval_cmd = app.add_subcommand(
+      "eval", "Measure a text classifier on labelled data: accuracy, macro-F1, per-class precision "
+              "and recall, confusion matrix; --folds K cross-validates training itself");
+  eval_cmd->add_option("--data", eval.data, "FILE.csv or FILE.jsonl")->required();
+  eval_cmd->add_option("--text-field", eval.text_field, "Column / field of the text")->capture_default_str();
+  eval_cmd->add_option("--label-field", eval.label_field, "Column / field of the label")->capture_default_str();
+  eval_cmd->add_option("--model", eval.model, "Model file (default: the built-in complaint model)");
+  eval_cmd->add_option("--folds", eval.folds, "K-fold cross-validation (train and test K times)");
+  eval_cmd->add_option("--seed", eval.seed, "Random seed of the fold split")->capture_default_str();
+
+  std::string ratings_path;
+  auto* eval_sentiment_cmd = app.add_subcommand(
+      "eval-sentiment", "Correlate the sentiment score with human ratings (TSV: id, mean_rating, text)");
+  eval_sentiment_cmd->add_option("file", ratings_path, "Ratings TSV")->required();
+
   app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -84,7 +124,11 @@ int main(int argc, char** argv) {
     }
     return run_classify(std::cin, std::cout, std::cerr, *rules);
   }
+  if (*bench_classify_cmd) return run_bench_classify(bench_classify, std::cout, std::cerr);
   if (*bench_cmd) return run_bench(bench, std::cout, std::cerr);
+  if (*train_cmd) return run_train(train, std::cout, std::cerr);
+  if (*eval_cmd) return run_eval(eval, std::cout, std::cerr);
+  if (*eval_sentiment_cmd) return run_sentiment_eval(ratings_path, std::cout, std::cerr);
   std::cout << "carewatch " << CAREWATCH_VERSION << "\n";
   return 0;
 }

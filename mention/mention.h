@@ -24,6 +24,40 @@ enum class Category { unknown, complaint, question, praise, engagement, spam, ig
 const char* to_string(Category c);
 std::optional<Category> category_from_string(const std::string& s);
 
+// Sentiment of the text (VADER): compound in [-1, 1], proportions summing to 1.
+struct SentimentScores {
+  double compound = 0;
+  double pos = 0, neu = 0, neg = 0;
+};
+
+// One feature of the text and how much it pushed a model toward a label.
+struct WordWeight {
+  std::string feature;              // "word:refund", "bigram:still waiting", ...
+  double weight = 0;
+};
+
+// The priority formula's score and its parts (each part already multiplied by its weight).
+struct PriorityScore {
+  bool computed = false;            // false: the rules file has no "priority" formula
+  double score = 0;                 // sum of the parts
+  double complaint = 0, negative = 0, reach = 0, verified = 0, urgent = 0;
+  int priority = 3;                 // what the formula alone gives, before rule actions
+};
+
+// A score from a model a rules file named: "model.<name>.<label>".
+struct NamedScore {
+  std::string name;
+  double value = 0;
+};
+
+// Why the decision is what it is, beyond the rules that fired (Decision::rules).
+struct Explanation {
+  Category base_category = Category::unknown;  // from the scores, before any rule ran
+  PriorityScore priority;
+  std::vector<WordWeight> complaint_words;     // top words behind the complaint score
+  std::vector<NamedScore> models;
+};
+
 // What the rules decided, and why.
 struct Decision {
   Category category = Category::unknown;
@@ -31,6 +65,13 @@ struct Decision {
   std::string queue;                // empty: not routed to a human
   std::vector<std::string> tags;
   std::vector<std::string> rules;   // names of the rules that fired, in order
+  // Scores, computed once per mention by the rule set (scored == false: none were computed,
+  // e.g. a decision made without rules, or read from an older record).
+  bool scored = false;
+  SentimentScores sentiment;
+  double complaint_score = 0;       // probability the text is a complaint, 0..1
+  std::string language;             // the language used: the platform's, else detected ("" unknown)
+  Explanation explain;
 };
 
 struct Mention {

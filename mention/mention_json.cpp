@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -23,22 +24,172 @@ void write_str(Writer& w, const char* key, const std::string& v) {
   w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
 }
 
-void write_decision(Writer& w, const Decision& d) {
+// Scores are written with 4 decimals: enough to read and compare, short on the wire.
+void write_score(Writer& w, const char* key, double v) {
+  w.Key(key);
+  if (!std::isfinite(v)) v = 0;
+  w.Double(std::round(v * 1e4) / 1e4 + 0.0);  // + 0.0: no "-0.0"
+}
+
+// Model features come from untrusted text: invalid UTF-8 becomes U+FFFD so the JSON stays valid.
+std::string valid_utf8(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = n != 0 && i + n <= s.size() && (n != 2 || c >= 0xC2) && (n != 4 || c <= 0xF4);
+    for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && n == 3) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);  // overlong, surrogates
+    }
+    if (ok && n == 4) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+    }
+    if (ok) {
+      out.append(s, i, n);
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+void write_strings(Writer& w, const char* key, const std::vector<std::string>& v) {
+  w.Key(key);
+  w.StartArray();
+  for (const auto& s : v) w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  w.EndArray();
+}
+
+void write_explanation(Writer& w, const Decision& d) {
+  const Explanation& e = d.explain;
+  w.Key("explain");
   w.StartObject();
+  write_strings(w, "rules", d.rules);
+  w.Key("base_category");
+  w.String(to_string(e.base_category));
+  w.Key("scores");
+  w.StartObject();
+  write_score(w, "sentiment.compound", d.sentiment.compound);
+  write_score(w, "complaint_score", d.complaint_score);
+  for (const auto& m : e.models) write_score(w, m.name.c_str(), m.value);
+  if (e.priority.computed) {
+    w.Key("priority");
+    w.StartObject();
+    write_score(w, "score", e.priority.score);
+    write_score(w, "complaint", e.priority.complaint);
+    write_score(w, "negative", e.priority.negative);
+    write_score(w, "reach", e.priority.reach);
+    write_score(w, "verified", e.priority.verified);
+    write_score(w, "urgent", e.priority.urgent);
+    w.Key("formula");
+    w.Int(e.priority.priority);
+    w.EndObject();
+  }
+  w.EndObject();
+  w.Key("complaint_words");
+  w.StartArray();
+  for (const auto& c : e.complaint_words) {
+    w.StartObject();
+    const std::string f = valid_utf8(c.feature);
+    write_str(w, "feature", f);
+    write_score(w, "weight", c.weight);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+void write_decision_fields(Writer& w, const Decision& d) {
   w.Key("category");
   w.String(to_string(d.category));
   w.Key("priority");
   w.Int(d.priority);
   write_str(w, "queue", d.queue);
-  w.Key("tags");
-  w.StartArray();
-  for (const auto& t : d.tags) w.String(t.data(), static_cast<rapidjson::SizeType>(t.size()));
-  w.EndArray();
-  w.Key("rules");
-  w.StartArray();
-  for (const auto& r : d.rules) w.String(r.data(), static_cast<rapidjson::SizeType>(r.size()));
-  w.EndArray();
+  write_strings(w, "tags", d.tags);
+  write_strings(w, "rules", d.rules);
+  if (!d.scored) return;
+  w.Key("sentiment");
+  w.StartObject();
+  write_score(w, "compound", d.sentiment.compound);
+  write_score(w, "pos", d.sentiment.pos);
+  write_score(w, "neu", d.sentiment.neu);
+  write_score(w, "neg", d.sentiment.neg);
   w.EndObject();
+  write_score(w, "complaint_score", d.complaint_score);
+  write_str(w, "language", d.language);
+  write_explanation(w, d);
+}
+
+void write_decision(Writer& w, const Decision& d) {
+  w.StartObject();
+  write_decision_fields(w, d);
+  w.EndObject();
+}
+
+double number_or(const rapidjson::Value& obj, const char* key, double fallback) {
+  auto it = obj.FindMember(key);
+  return it != obj.MemberEnd() && it->value.IsNumber() ? it->value.GetDouble() : fallback;
+}
+
+// The scores and explanation of a stored decision. Lenient: a record written by another version
+// keeps what it can; only the core fields (category, queue, ...) are errors when malformed.
+void parse_scores(const rapidjson::Value& d, Decision& out) {
+  auto s = d.FindMember("sentiment");
+  if (s != d.MemberEnd() && s->value.IsObject()) {
+    out.scored = true;
+    out.sentiment.compound = number_or(s->value, "compound", 0);
+    out.sentiment.pos = number_or(s->value, "pos", 0);
+    out.sentiment.neu = number_or(s->value, "neu", 0);
+    out.sentiment.neg = number_or(s->value, "neg", 0);
+  }
+  if (auto c = d.FindMember("complaint_score"); c != d.MemberEnd() && c->value.IsNumber()) {
+    out.scored = true;
+    out.complaint_score = c->value.GetDouble();
+  }
+  if (auto l = d.FindMember("language"); l != d.MemberEnd() && l->value.IsString())
+    out.language.assign(l->value.GetString(), l->value.GetStringLength());
+  auto e = d.FindMember("explain");
+  if (e == d.MemberEnd() || !e->value.IsObject()) return;
+  const auto& ex = e->value;
+  if (auto b = ex.FindMember("base_category"); b != ex.MemberEnd() && b->value.IsString()) {
+    if (auto c = category_from_string(std::string(b->value.GetString(), b->value.GetStringLength())))
+      out.explain.base_category = *c;
+  }
+  if (auto sc = ex.FindMember("scores"); sc != ex.MemberEnd() && sc->value.IsObject()) {
+    for (const auto& m : sc->value.GetObject()) {
+      const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+      if (name == "priority" && m.value.IsObject()) {
+        PriorityScore& p = out.explain.priority;
+        p.computed = true;
+        p.score = number_or(m.value, "score", 0);
+        p.complaint = number_or(m.value, "complaint", 0);
+        p.negative = number_or(m.value, "negative", 0);
+        p.reach = number_or(m.value, "reach", 0);
+        p.verified = number_or(m.value, "verified", 0);
+        p.urgent = number_or(m.value, "urgent", 0);
+        auto f = m.value.FindMember("formula");
+        if (f != m.value.MemberEnd() && f->value.IsInt()) p.priority = f->value.GetInt();
+      } else if (name.substr(0, 6) == "model." && m.value.IsNumber()) {
+        out.explain.models.push_back({std::string(name), m.value.GetDouble()});
+      }
+    }
+  }
+  if (auto cw = ex.FindMember("complaint_words"); cw != ex.MemberEnd() && cw->value.IsArray()) {
+    for (const auto& item : cw->value.GetArray()) {
+      if (!item.IsObject()) continue;
+      auto f = item.FindMember("feature");
+      if (f == item.MemberEnd() || !f->value.IsString()) continue;
+      out.explain.complaint_words.push_back(
+          {std::string(f->value.GetString(), f->value.GetStringLength()), number_or(item, "weight", 0)});
+    }
+  }
 }
 
 bool get_string(const rapidjson::Value& obj, const char* key, std::string& out, std::string& error,
@@ -163,6 +314,19 @@ std::string format_iso8601(TimeMs t) {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
   return buf;
+}
+
+void append_decision_json(std::string_view id, bool has_id, const Decision& d, std::string& out) {
+  thread_local rapidjson::StringBuffer sb;  // reused: one line after another without new buffers
+  sb.Clear();
+  Writer w(sb);
+  w.StartObject();
+  w.Key("id");
+  if (has_id) w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+  else w.Null();
+  write_decision_fields(w, d);
+  w.EndObject();
+  out.append(sb.GetString(), sb.GetSize());
 }
 
 std::string to_json(const Decision& d) {
@@ -298,6 +462,7 @@ bool parse_mention(std::string_view json, Mention& m, std::string& error) {
       for (const auto& s : arr->value.GetArray())
         if (s.IsString()) dst.emplace_back(s.GetString(), s.GetStringLength());
     }
+    parse_scores(d, m.decision);
   }
   auto raw = doc.FindMember("raw");
   if (raw != doc.MemberEnd() && raw->value.IsObject()) {

@@ -39,6 +39,7 @@ bool Condition::holds(const EvalContext& ctx) const {
       return std::any_of(values.begin(), values.end(),
                          [&](const std::string& v) { return language_matches(ctx.language, v); });
     case Kind::category: return (categories >> static_cast<unsigned>(ctx.category)) & 1;
+    case Kind::category_by_rule: return ctx.category_by_rule == flag;
     case Kind::field: {
       const double actual = ctx.features[field];
       return std::all_of(comparisons.begin(), comparisons.end(),

@@ -1,5 +1,6 @@
 // A compiled "when" condition: a small tree evaluated against facts computed once per mention
-// (text match bits, features, the mention's platform/language/source, the category so far).
+// (text match bits, features and scores, the mention's platform/language/source, the category so
+// far and whether a rule set it).
 #pragma once
 
 #include <cstdint>
@@ -24,9 +25,10 @@ struct EvalContext {
   const SlotBits& text_hits;
   const Features& features;
   std::string platform;  // lowercase
-  std::string language;  // lowercase
+  std::string language;  // lowercase: the platform's language, else the detected one
   std::string source;    // lowercase
   Category category;     // the decision so far (rules run in order)
+  bool category_by_rule = false;  // a rule that fired so far set the category
 };
 
 struct Condition {
@@ -37,6 +39,7 @@ struct Condition {
     language,  // any of `values`: "en" also matches "en-GB" and "en_US"
     source,    // any of `values`, exact
     category,  // the category decided so far is one of `categories` (bit mask)
+    category_by_rule,  // whether a rule so far set the category equals `flag`
     field,     // features[field] satisfies every comparison
     all,
     any,
@@ -46,6 +49,7 @@ struct Condition {
   uint32_t slot = 0;
   std::vector<std::string> values;  // lowercase
   uint32_t categories = 0;          // bit (1 << Category)
+  bool flag = false;
   Field field = Field::author_followers;
   std::vector<Comparison> comparisons;
   std::vector<Condition> children;

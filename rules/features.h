@@ -1,14 +1,14 @@
 // The facts about one mention that "field" conditions compare against, computed once per
-// mention before any rule runs. A field is a name, a type and one entry in compute_features();
-// later stages (sentiment.compound, complaint_score, model.<name>.<label>, ...) slot in by
-// adding a row to the field table in features.cpp and filling its value there, so rules files
-// need no new syntax and conditions stay plain array lookups.
+// mention before any rule runs. A built-in field is a name, a type and one entry in
+// compute_features(); the fields of models a rules file names ("model.<name>.<label>") follow
+// the built-in ones, so conditions stay plain array lookups.
 #pragma once
 
 #include <array>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mention/mention.h"
 #include "rules/text_tokens.h"
@@ -22,21 +22,46 @@ struct FieldSpec {
   FieldType type;
 };
 
-enum class Field : size_t { author_followers, author_verified, text_length, count_ };
+// Built-in fields. Values from kFieldCount on are model fields: kFieldCount + i is the i-th
+// name of the rule set's model field list.
+enum class Field : size_t {
+  author_followers,
+  author_verified,
+  text_length,
+  sentiment_compound,
+  sentiment_pos,
+  sentiment_neu,
+  sentiment_neg,
+  complaint_score,
+  count_
+};
 inline constexpr size_t kFieldCount = static_cast<size_t>(Field::count_);
 
-// The field called `name`, or nullopt if there is none.
-std::optional<Field> find_field(std::string_view name);
-const FieldSpec& field_spec(Field f);
-// "author.followers, author.verified, text.length": for error messages.
-std::string field_names();
+// The field called `name` (a built-in one, or one of `model_fields`), or nullopt.
+std::optional<Field> find_field(std::string_view name, const std::vector<std::string>& model_fields = {});
+// The spec of a field; model fields are numbers named by `model_fields`.
+FieldSpec field_spec(Field f, const std::vector<std::string>& model_fields = {});
+// "author.followers, author.verified, ...": for error messages.
+std::string field_names(const std::vector<std::string>& model_fields = {});
+
+// The scores of one mention's text, computed once per decision.
+struct TextScores {
+  SentimentScores sentiment;
+  double complaint = 0;
+  std::vector<double> models;  // one per model field, in order
+};
 
 // Booleans are 0 or 1.
 struct Features {
   std::array<double, kFieldCount> values{};
-  double operator[](Field f) const { return values[static_cast<size_t>(f)]; }
+  const std::vector<double>* models = nullptr;  // model field values (owned by TextScores)
+  double operator[](Field f) const {
+    const auto i = static_cast<size_t>(f);
+    if (i < kFieldCount) return values[i];
+    return models && i - kFieldCount < models->size() ? (*models)[i - kFieldCount] : 0.0;
+  }
 };
 
-Features compute_features(const Mention& m, const TextTokens& tokens);
+Features compute_features(const Mention& m, const TextTokens& tokens, const TextScores& scores);
 
 }  // namespace carewatch::rules

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "rules/text_model.h"
+
 namespace carewatch::rules {
 
 namespace {
@@ -136,7 +138,8 @@ const OpName* find_op(std::string_view key) {
 
 class Parser {
  public:
-  explicit Parser(TextMatcher& matcher) : matcher_(matcher) {}
+  Parser(TextMatcher& matcher, const std::vector<std::string>& model_fields)
+      : matcher_(matcher), model_fields_(model_fields) {}
 
   Condition condition(const Value& v, const std::string& path) {
     if (!v.IsObject()) fail(path, "expected a condition object, got " + show(v));
@@ -181,6 +184,12 @@ class Parser {
           fail(p, "expected a category name or a non-empty array of them, got " + show(m.value));
         }
         parts.push_back(std::move(c));
+      } else if (key == "category_by_rule") {
+        if (!m.value.IsBool()) fail(p, "expected true or false, got " + show(m.value));
+        Condition c;
+        c.kind = Condition::Kind::category_by_rule;
+        c.flag = m.value.GetBool();
+        parts.push_back(std::move(c));
       } else if (key == "field") {
         parts.push_back(field(v, path));
       } else if (find_op(key)) {
@@ -201,7 +210,7 @@ class Parser {
       } else {
         fail(p,
              "unknown key (expected one of: keywords, phrases, regex, platform, language, source, "
-             "category, field, all, any, not)");
+             "category, category_by_rule, field, all, any, not)");
       }
     }
     if (parts.empty()) return Condition{};  // {}: always holds
@@ -234,9 +243,9 @@ class Parser {
     const Value& name = obj["field"];
     const std::string p = join(path, "field");
     if (!name.IsString()) fail(p, "expected a field name, got " + show(name));
-    auto f = find_field(str(name));
-    if (!f) fail(p, "unknown field " + quoted(str(name)) + " (known: " + field_names() + ")");
-    const FieldSpec& spec = field_spec(*f);
+    auto f = find_field(str(name), model_fields_);
+    if (!f) fail(p, "unknown field " + quoted(str(name)) + " (known: " + field_names(model_fields_) + ")");
+    const FieldSpec spec = field_spec(*f, model_fields_);
     Condition c;
     c.kind = Condition::Kind::field;
     c.field = *f;
@@ -261,6 +270,7 @@ class Parser {
   }
 
   TextMatcher& matcher_;
+  const std::vector<std::string>& model_fields_;
   int depth_ = 0;
 };
 
@@ -298,16 +308,111 @@ Actions parse_actions(const Value& v, const std::string& path) {
   return a;
 }
 
-void parse_defaults(const Value& v, Decision& d) {
+void parse_defaults(const Value& v, CompiledRules& out) {
   const std::string path = "default";
+  Decision& d = out.defaults;
   if (!v.IsObject()) fail(path, "expected an object, got " + show(v));
   check_keys(v, path, {"category", "priority", "queue"});
   for (const auto& m : v.GetObject()) {
     const std::string_view key = str(m.name);
     const std::string p = join(path, key);
-    if (key == "category") d.category = parse_category(m.value, p, true);
+    if (key == "category" && m.value.IsString() && str(m.value) == "auto") out.auto_category = true;
+    else if (key == "category" && m.value.IsString() && !category_from_string(std::string(str(m.value))))
+      fail(p, "unknown category " + quoted(str(m.value)) + " (expected auto, unknown, " +
+                  std::string(kActionCategories) + ")");
+    else if (key == "category") d.category = parse_category(m.value, p, true);
     else if (key == "priority") d.priority = parse_priority(m.value, p);
     else d.queue = parse_queue(m.value, p);
+  }
+}
+
+double parse_number(const Value& v, const std::string& path, double lo, double hi) {
+  if (!v.IsNumber() || !std::isfinite(v.GetDouble()) || v.GetDouble() < lo || v.GetDouble() > hi)
+    fail(path, "expected a number from " + show(Value(lo)) + " to " + show(Value(hi)) + ", got " + show(v));
+  return v.GetDouble();
+}
+
+// "base_category": {"complaint_at": 0.6, "praise_at": 0.5}
+void parse_base_category(const Value& v, BaseCategoryConfig& c) {
+  const std::string path = "base_category";
+  if (!v.IsObject()) fail(path, "expected an object, got " + show(v));
+  check_keys(v, path, {"complaint_at", "praise_at"});
+  for (const auto& m : v.GetObject()) {
+    const std::string_view key = str(m.name);
+    if (key == "complaint_at") c.complaint_at = parse_number(m.value, join(path, key), 0, 1);
+    else c.praise_at = parse_number(m.value, join(path, key), -1, 1);
+  }
+}
+
+// "priority": {"weights": {...}, "thresholds": {"p0": .., "p1": .., "p2": ..}, "urgent_tags": [...]}
+PriorityConfig parse_priority_config(const Value& v) {
+  const std::string path = "priority";
+  if (!v.IsObject()) fail(path, "expected an object, got " + show(v));
+  check_keys(v, path, {"weights", "thresholds", "urgent_tags", "description"});
+  PriorityConfig c;
+  if (auto w = v.FindMember("weights"); w != v.MemberEnd()) {
+    const std::string wp = join(path, "weights");
+    if (!w->value.IsObject()) fail(wp, "expected an object, got " + show(w->value));
+    check_keys(w->value, wp, {"complaint", "negative", "reach", "verified", "urgent"});
+    for (const auto& m : w->value.GetObject()) {
+      const std::string_view key = str(m.name);
+      const double x = parse_number(m.value, join(wp, key), -100, 100);
+      if (key == "complaint") c.complaint = x;
+      else if (key == "negative") c.negative = x;
+      else if (key == "reach") c.reach = x;
+      else if (key == "verified") c.verified = x;
+      else c.urgent = x;
+    }
+  }
+  if (auto t = v.FindMember("thresholds"); t != v.MemberEnd()) {
+    const std::string tp = join(path, "thresholds");
+    if (!t->value.IsObject()) fail(tp, "expected an object, got " + show(t->value));
+    check_keys(t->value, tp, {"p0", "p1", "p2"});
+    for (const auto& m : t->value.GetObject()) {
+      const std::string_view key = str(m.name);
+      const double x = parse_number(m.value, join(tp, key), -1000, 1000);
+      if (key == "p0") c.p0 = x;
+      else if (key == "p1") c.p1 = x;
+      else c.p2 = x;
+    }
+    if (!(c.p0 >= c.p1 && c.p1 >= c.p2))
+      fail(tp, "expected p0 >= p1 >= p2, got p0 " + show(Value(c.p0)) + ", p1 " + show(Value(c.p1)) +
+                   ", p2 " + show(Value(c.p2)));
+  }
+  if (auto u = v.FindMember("urgent_tags"); u != v.MemberEnd()) {
+    const std::string up = join(path, "urgent_tags");
+    if (!u->value.IsArray()) fail(up, "expected an array of tags, got " + show(u->value));
+    for (rapidjson::SizeType i = 0; i < u->value.Size(); ++i) {
+      const Value& t = u->value[i];
+      if (!t.IsString() || t.GetStringLength() == 0) fail(at(up, i), "expected a non-empty string, got " + show(t));
+      c.urgent_tags.emplace_back(str(t));
+    }
+  }
+  if (auto d = v.FindMember("description"); d != v.MemberEnd() && !d->value.IsString())
+    fail(join(path, "description"), "expected a string, got " + show(d->value));
+  return c;
+}
+
+// "models": {"issue": "models/issue.model"}: paths relative to the rules file.
+void parse_models(const Value& v, const std::string& base_dir, CompiledRules& out) {
+  const std::string path = "models";
+  if (!v.IsObject()) fail(path, "expected an object of name: model file, got " + show(v));
+  for (const auto& m : v.GetObject()) {
+    const std::string name(str(m.name));
+    const std::string p = join(path, name);
+    const bool ok = !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+    if (!ok) fail(p, quoted(name) + " is not a model name (at most 64 lowercase letters, digits, '-', '_')");
+    if (!m.value.IsString() || m.value.GetStringLength() == 0)
+      fail(p, "expected the path of a model file, got " + show(m.value));
+    std::string file(str(m.value));
+    if (file.front() != '/' && !base_dir.empty()) file = base_dir + "/" + file;
+    std::string error;
+    auto model = TextModel::load_file(file, error);
+    if (!model) fail(p, "cannot load model " + quoted(file) + ": " + error);
+    for (const std::string& label : model->labels()) out.model_fields.push_back("model." + name + "." + label);
+    out.models.push_back({name, std::move(model)});
   }
 }
 
@@ -320,7 +425,7 @@ std::string rule_label(size_t index, const std::string& name) {
 
 void parse_rule_list(const Value& list, CompiledRules& out) {
   if (!list.IsArray()) fail("rules", "expected an array of rules, got " + show(list));
-  Parser parser(out.matcher);
+  Parser parser(out.matcher, out.model_fields);
   std::unordered_map<std::string, size_t> first_index;
   for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
     const Value& r = list[i];
@@ -372,7 +477,8 @@ std::string json_error(std::string_view json, const rapidjson::Document& doc) {
 
 }  // namespace
 
-bool parse_rules(std::string_view json, const std::string& origin, CompiledRules& out, std::string& error) {
+bool parse_rules(std::string_view json, const std::string& origin, CompiledRules& out, std::string& error,
+                 const std::string& base_dir) {
   out = CompiledRules{};
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag>(json.data(), json.size());
@@ -382,8 +488,11 @@ bool parse_rules(std::string_view json, const std::string& origin, CompiledRules
   }
   try {
     if (!doc.IsObject()) fail("", "expected a JSON object with \"rules\"");
-    check_keys(doc, "", {"default", "rules", "description"});
-    if (auto d = doc.FindMember("default"); d != doc.MemberEnd()) parse_defaults(d->value, out.defaults);
+    check_keys(doc, "", {"default", "rules", "description", "base_category", "priority", "models"});
+    if (auto d = doc.FindMember("default"); d != doc.MemberEnd()) parse_defaults(d->value, out);
+    if (auto b = doc.FindMember("base_category"); b != doc.MemberEnd()) parse_base_category(b->value, out.base);
+    if (auto p = doc.FindMember("priority"); p != doc.MemberEnd()) out.priority = parse_priority_config(p->value);
+    if (auto m = doc.FindMember("models"); m != doc.MemberEnd()) parse_models(m->value, base_dir, out);
     auto list = doc.FindMember("rules");
     if (list == doc.MemberEnd()) fail("rules", "required");
     parse_rule_list(list->value, out);

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "mention/mention.h"
+#include "rules/classifier.h"
 #include "rules/condition.h"
+#include "rules/priority.h"
 #include "rules/text_matcher.h"
 
 namespace carewatch::rules {
@@ -32,13 +34,19 @@ struct Rule {
 
 struct CompiledRules {
   Decision defaults;
+  bool auto_category = false;  // "default": {"category": "auto"}: start from the base category
+  BaseCategoryConfig base;     // "base_category"
+  std::optional<PriorityConfig> priority;  // "priority": the formula; none: start at default.priority
+  std::vector<NamedModel> models;          // "models", loaded
+  std::vector<std::string> model_fields;   // their fields, "model.<name>.<label>"
   std::vector<Rule> rules;
   TextMatcher matcher;  // the text conditions of all rules
 };
 
-// On failure returns false and sets `error` to "<origin>: <where>: <what>".
+// On failure returns false and sets `error` to "<origin>: <where>: <what>". Model paths in
+// "models" are relative to `base_dir` (the rules file's directory; "" = the working directory).
 bool parse_rules(std::string_view json, const std::string& origin, CompiledRules& out,
-                 std::string& error);
+                 std::string& error, const std::string& base_dir = "");
 
 // Applies one rule's actions to a decision.
 void apply(const Actions& a, Decision& d);

@@ -1,12 +1,17 @@
 #include "rules/rule_set.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
+#include "rules/classifier.h"
 #include "rules/condition.h"
 #include "rules/features.h"
+#include "rules/priority.h"
 #include "rules/rule_parser.h"
 #include "rules/text_tokens.h"
 
@@ -24,41 +29,93 @@ std::string ascii_lower(const std::string& s) {
 // The rule set as loaded: immutable, so any number of threads may call decide() at once.
 class CompiledRuleSet final : public RuleSet {
  public:
-  explicit CompiledRuleSet(rules::CompiledRules compiled) : c_(std::move(compiled)) {}
+  explicit CompiledRuleSet(rules::CompiledRules compiled) : c_(std::move(compiled)), scorer_(c_.models) {}
 
   Decision decide(const Mention& m) const override {
     // Everything about the text is computed once; rules then only test bits and numbers.
     const rules::TextTokens tokens(m.text);
     rules::SlotBits hits(c_.matcher.slots());
     c_.matcher.match(m.text, tokens, hits);
-    const rules::Features features = rules::compute_features(m, tokens);
-    rules::EvalContext ctx{hits, features, ascii_lower(m.platform), ascii_lower(m.language),
-                           ascii_lower(m.source), c_.defaults.category};
+    rules::TextScores scores;
+    scorer_.score(m.text, scores);
+    const rules::Features features = rules::compute_features(m, tokens, scores);
+
     Decision d = c_.defaults;
+    d.scored = true;
+    d.sentiment = scores.sentiment;
+    d.complaint_score = scores.complaint;
+    d.language = rules::TextScorer::language(m);
+    d.explain.base_category = rules::base_category(c_.base, scores.complaint, scores.sentiment.compound,
+                                                   rules::asks_question(m.text, tokens));
+    if (c_.auto_category) d.category = d.explain.base_category;
+
+    // Priority actions are recorded, not applied: the formula needs the tags of every rule that
+    // fires, and rule actions apply after it (the last "priority" set, then later escalations).
+    std::optional<int> set_priority;
+    int escalate = 0;
+    rules::EvalContext ctx{hits, features, ascii_lower(m.platform), ascii_lower(d.language),
+                           ascii_lower(m.source), d.category, false};
     for (const rules::Rule& rule : c_.rules) {
       ctx.category = d.category;
       if (!rule.when.holds(ctx)) continue;
       d.rules.push_back(rule.name);
-      rules::apply(rule.then, d);
-      if (rule.then.stop) break;
+      const rules::Actions& a = rule.then;
+      if (a.category) {
+        d.category = *a.category;
+        ctx.category_by_rule = true;
+      }
+      if (a.priority) {
+        set_priority = *a.priority;
+        escalate = 0;
+      }
+      if (a.queue) d.queue = *a.queue;
+      for (const auto& t : a.tags)
+        if (std::find(d.tags.begin(), d.tags.end(), t) == d.tags.end()) d.tags.push_back(t);
+      escalate += a.escalate;
+      if (a.stop) break;
     }
+
+    int start = c_.defaults.priority;
+    if (c_.priority) {
+      d.explain.priority = rules::score_priority(*c_.priority, scores.complaint, scores.sentiment.compound,
+                                                 m.author.followers, m.author.verified, d.tags);
+      start = d.explain.priority.priority;
+    }
+    d.priority = std::max(0, (set_priority ? *set_priority : start) - escalate);
     if (d.category == Category::ignore) d.queue.clear();  // ignored mentions are never routed
+
+    d.explain.complaint_words = scorer_.complaint_words(m.text, kComplaintWords);
+    const auto& fields = scorer_.model_fields();
+    d.explain.models.reserve(fields.size());
+    for (size_t i = 0; i < fields.size() && i < scores.models.size(); ++i)
+      d.explain.models.push_back({fields[i], scores.models[i]});
     return d;
   }
 
   size_t size() const override { return c_.rules.size(); }
 
  private:
+  static constexpr size_t kComplaintWords = 5;
   const rules::CompiledRules c_;
+  const rules::TextScorer scorer_;
 };
+
+}  // namespace
+
+namespace {
+
+std::shared_ptr<const RuleSet> load(std::string_view json, const std::string& origin, const std::string& base_dir,
+                                    std::string& error) {
+  rules::CompiledRules compiled;
+  if (!rules::parse_rules(json, origin, compiled, error, base_dir)) return nullptr;
+  return std::make_shared<const CompiledRuleSet>(std::move(compiled));
+}
 
 }  // namespace
 
 std::shared_ptr<const RuleSet> RuleSet::load_json(std::string_view json, const std::string& origin,
                                                   std::string& error) {
-  rules::CompiledRules compiled;
-  if (!rules::parse_rules(json, origin, compiled, error)) return nullptr;
-  return std::make_shared<const CompiledRuleSet>(std::move(compiled));
+  return load(json, origin, "", error);
 }
 
 std::shared_ptr<const RuleSet> RuleSet::load_file(const std::string& path, std::string& error) {
@@ -73,7 +130,7 @@ std::shared_ptr<const RuleSet> RuleSet::load_file(const std::string& path, std::
     error = path + ": cannot read: " + std::strerror(errno);
     return nullptr;
   }
-  return load_json(text.str(), path, error);
+  return load(text.str(), path, std::filesystem::path(path).parent_path().string(), error);
 }
 
 }  // namespace carewatch

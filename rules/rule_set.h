@@ -14,11 +14,14 @@ class RuleSet {
  public:
   virtual ~RuleSet() = default;
   // Loads a rules file (JSON, comments allowed). On error returns nullptr and sets `error` to a
-  // message naming the file, the rule (name and index) and the field.
+  // message naming the file, the rule (name and index) and the field. Model files named in its
+  // "models" are read relative to the file's directory (load_json: the working directory).
   static std::shared_ptr<const RuleSet> load_file(const std::string& path, std::string& error);
   static std::shared_ptr<const RuleSet> load_json(std::string_view json, const std::string& origin,
                                                   std::string& error);
-  // The decision for one mention (category, priority, queue, tags, rules that fired).
+  // The decision for one mention: sentiment, complaint score and language computed once; the
+  // base category from them; the rules in order; then the priority formula with the rules'
+  // priority actions after it; and the explanation (rules, scores, top complaint words).
   virtual Decision decide(const Mention& m) const = 0;
   virtual size_t size() const = 0;  // number of rules
 };

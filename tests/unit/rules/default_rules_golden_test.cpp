@@ -1,6 +1,7 @@
 // Golden tests for config/rules/default.json: every line of tests/fixtures/rules/golden/*.jsonl
 // is {"mention": {...}, "expected": {category, priority, queue, tags, rules}}, and the decision
-// must match exactly (tags and rules in order).
+// must match exactly (tags and rules in order). "expected" may also hold relations on the scores
+// (see check_scores).
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -40,6 +41,30 @@ std::vector<std::string> strings(const rapidjson::Value& arr) {
   std::vector<std::string> out;
   for (const auto& s : arr.GetArray()) out.emplace_back(s.GetString(), s.GetStringLength());
   return out;
+}
+
+// Optional expectations on the scores, as relations rather than exact model outputs:
+//   "base_category": "complaint", "language": "es",
+//   "complaint_score": {"gt": 0.5}, "sentiment.compound": {"lt": -0.2, "gt": -1}
+void check_scores(const rapidjson::Value& want, const Decision& d, const std::string& where) {
+  if (auto b = want.FindMember("base_category"); b != want.MemberEnd()) {
+    EXPECT_EQ(to_string(d.explain.base_category), std::string(b->value.GetString())) << where;
+  }
+  if (auto l = want.FindMember("language"); l != want.MemberEnd()) {
+    EXPECT_EQ(d.language, std::string(l->value.GetString())) << where;
+  }
+  const std::pair<const char*, double> scores[] = {{"complaint_score", d.complaint_score},
+                                                   {"sentiment.compound", d.sentiment.compound}};
+  for (const auto& [key, actual] : scores) {
+    auto it = want.FindMember(key);
+    if (it == want.MemberEnd()) continue;
+    if (auto gt = it->value.FindMember("gt"); gt != it->value.MemberEnd()) {
+      EXPECT_GT(actual, gt->value.GetDouble()) << where << ": " << key;
+    }
+    if (auto lt = it->value.FindMember("lt"); lt != it->value.MemberEnd()) {
+      EXPECT_LT(actual, lt->value.GetDouble()) << where << ": " << key;
+    }
+  }
 }
 
 std::shared_ptr<const RuleSet> file_rules() {
@@ -88,6 +113,7 @@ TEST(DefaultRules, GoldenDecisions) {
       EXPECT_EQ(d.queue, std::string(want["queue"].GetString())) << where << " " << m.text;
       EXPECT_EQ(d.tags, strings(want["tags"])) << where << " " << m.text;
       EXPECT_EQ(d.rules, strings(want["rules"])) << where << " " << m.text;
+      check_scores(want, d, where + " " + m.text);
       ++cases;
     }
   }

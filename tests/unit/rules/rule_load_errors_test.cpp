@@ -39,11 +39,11 @@ TEST(RuleLoadErrors, UnknownKeys) {
   EXPECT_EQ(error_of(with_rule(R"({"name": "x", "when": {}, "then": {}, "priority": 1})")),
             R"(rules.json: rules[2] "x": priority: unknown key (expected one of: name, description, when, then))");
   EXPECT_EQ(error_of(with_rule(R"({"name": "x", "when": {"keyword": ["a"]}, "then": {}})")),
-            R"(rules.json: rules[2] "x": when.keyword: unknown key (expected one of: keywords, phrases, regex, platform, language, source, category, field, all, any, not))");
+            R"(rules.json: rules[2] "x": when.keyword: unknown key (expected one of: keywords, phrases, regex, platform, language, source, category, category_by_rule, field, all, any, not))");
   EXPECT_EQ(error_of(with_rule(R"({"name": "x", "when": {}, "then": {"colour": "red"}})")),
             R"(rules.json: rules[2] "x": then.colour: unknown key (expected one of: category, priority, queue, tags, escalate, stop))");
   EXPECT_EQ(error_of(R"({"rules": [], "extra": 1})"),
-            R"(rules.json: extra: unknown key (expected one of: default, rules, description))");
+            R"(rules.json: extra: unknown key (expected one of: default, rules, description, base_category, priority, models))");
   EXPECT_EQ(error_of(R"({"default": {"queue": "care", "stop": true}, "rules": []})"),
             R"(rules.json: default.stop: unknown key (expected one of: category, priority, queue))");
 }
@@ -96,7 +96,7 @@ TEST(RuleLoadErrors, BadActionValues) {
 
 TEST(RuleLoadErrors, BadFieldConditions) {
   EXPECT_EQ(error_of(with_rule(R"({"name": "x", "when": {"field": "author.karma", "gt": 1}, "then": {}})")),
-            R"(rules.json: rules[2] "x": when.field: unknown field "author.karma" (known: author.followers, author.verified, text.length))");
+            R"(rules.json: rules[2] "x": when.field: unknown field "author.karma" (known: author.followers, author.verified, text.length, sentiment.compound, sentiment.pos, sentiment.neu, sentiment.neg, complaint_score, model.<name>.<label> (for the models named in "models")))");
   EXPECT_EQ(error_of(with_rule(R"({"name": "x", "when": {"field": "author.followers", "gte": "10k"}, "then": {}})")),
             R"(rules.json: rules[2] "x": when.gte: expected a number, got "10k")");
   EXPECT_EQ(error_of(with_rule(R"({"name": "x", "when": {"field": "author.verified", "gt": 0}, "then": {}})")),

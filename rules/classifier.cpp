@@ -1,0 +1,101 @@
+#include "rules/classifier.h"
+
+#include <cmath>
+
+#include "rules/language_detector.h"
+#include "rules/sentiment.h"
+#include "rules/text_model.h"
+
+namespace carewatch::rules {
+
+namespace {
+
+// Words that start a question, compared with a token's accent-folded lowercase form.
+constexpr std::string_view kQuestionWords[] = {
+    // en
+    "how", "what", "whats", "when", "where", "wheres", "why", "who", "whom", "whose", "which",
+    "anyone", "anybody",
+    // es / pt
+    "como", "donde", "cuando", "cuanto", "cuanta", "por", "onde", "quando", "quanto", "qual",
+    // fr
+    "pourquoi", "quand", "combien", "quel", "quelle",
+    // de
+    "wie", "wo", "wann", "warum"};
+
+double finite(double v) { return std::isfinite(v) ? v : 0.0; }
+
+}  // namespace
+
+bool asks_question(std::string_view text, const TextTokens& tokens) {
+  if (text.find('?') != std::string_view::npos) return true;
+  if (text.find("\xC2\xBF") != std::string_view::npos) return true;      // ¿
+  if (text.find("\xEF\xBC\x9F") != std::string_view::npos) return true;  // ？
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens.prefixed(i)) continue;  // @handle or #tag before the first word
+    const std::string_view first = tokens.folded(i);
+    for (std::string_view w : kQuestionWords)
+      if (first == w) {
+        const std::string_view next = i + 1 < tokens.size() ? tokens.folded(i + 1) : std::string_view();
+        if (first == "por") return next == "que";                  // "por qué", not "por favor"
+        if (first == "what") return next != "a" && next != "an";  // "what a view!" exclaims
+        return true;
+      }
+    return false;
+  }
+  return false;
+}
+
+Category base_category(const BaseCategoryConfig& config, double complaint, double compound, bool question) {
+  if (complaint >= config.complaint_at) return Category::complaint;
+  if (question) return Category::question;
+  if (compound >= config.praise_at) return Category::praise;
+  return Category::engagement;
+}
+
+TextScorer::TextScorer(std::vector<NamedModel> models)
+    : sentiment_(SentimentAnalyzer::builtin()), complaint_(builtin_complaint_model()), models_(std::move(models)) {
+  if (complaint_) {
+    for (std::string_view label : {"1", "complaint", "true", "yes"}) {
+      if (auto i = complaint_->label_index(label)) {
+        complaint_label_ = *i;
+        has_complaint_label_ = true;
+        break;
+      }
+    }
+  }
+  for (const NamedModel& m : models_)
+    for (const std::string& label : m.model->labels()) model_fields_.push_back("model." + m.name + "." + label);
+}
+
+void TextScorer::score(std::string_view text, TextScores& out) const {
+  if (sentiment_) {
+    const Sentiment s = sentiment_->score(text);
+    out.sentiment = {finite(s.compound), finite(s.pos), finite(s.neu), finite(s.neg)};
+  } else {
+    out.sentiment = {};
+  }
+  out.complaint = complaint_ ? finite(complaint_score(*complaint_, text)) : 0.0;
+  out.models.clear();
+  for (const NamedModel& m : models_) {
+    const std::vector<double> p = m.model->predict(text);
+    const size_t n = m.model->labels().size();
+    for (size_t i = 0; i < n; ++i) out.models.push_back(i < p.size() ? finite(p[i]) : 0.0);
+  }
+}
+
+std::string TextScorer::language(const Mention& m) {
+  if (!m.language.empty()) return m.language;
+  return detect_language(m.text).code;
+}
+
+std::vector<WordWeight> TextScorer::complaint_words(std::string_view text, size_t top) const {
+  std::vector<WordWeight> out;
+  if (!complaint_ || !has_complaint_label_) return out;
+  for (Contribution& c : complaint_->explain(text, complaint_label_, top)) {
+    if (c.weight <= 0 || !std::isfinite(c.weight)) continue;  // only what pushed toward "complaint"
+    out.push_back({std::move(c.feature), c.weight});
+  }
+  return out;
+}
+
+}  // namespace carewatch::rules

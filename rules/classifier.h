@@ -1,0 +1,67 @@
+// What a mention's text says before any rule runs: its sentiment, its complaint score, its
+// language, the probabilities of any extra models a rules file names, and from these a base
+// category (complaint, question, praise or engagement) that rules may then override.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mention/mention.h"
+#include "rules/features.h"
+#include "rules/text_tokens.h"
+
+namespace carewatch::rules {
+
+class SentimentAnalyzer;
+class TextModel;
+
+// Thresholds for the base category (the rules file's "base_category" object).
+struct BaseCategoryConfig {
+  double complaint_at = 0.6;  // complaint when complaint_score >= this
+  double praise_at = 0.5;     // praise when sentiment.compound >= this (and not a complaint)
+};
+
+// A model a rules file names in "models": {"issue": "issue.model"}; its labels become the
+// fields model.<name>.<label>.
+struct NamedModel {
+  std::string name;
+  std::shared_ptr<const TextModel> model;
+};
+
+// True if the text asks something: a question mark ('?', '¿', full-width '？') or a question
+// word first ("how", "what", "why", "cómo", "pourquoi", "wie", ...; @handles before it skipped).
+bool asks_question(std::string_view text, const TextTokens& tokens);
+
+// complaint if complaint >= complaint_at; else question if `question`; else praise if
+// compound >= praise_at; else engagement.
+Category base_category(const BaseCategoryConfig& config, double complaint, double compound, bool question);
+
+// Scores texts with the built-in sentiment analyzer and complaint model, plus named models.
+// Immutable and thread-safe once built.
+class TextScorer {
+ public:
+  explicit TextScorer(std::vector<NamedModel> models = {});
+
+  // The field names of the named models, "model.<name>.<label>", in the order of
+  // TextScores::models.
+  const std::vector<std::string>& model_fields() const { return model_fields_; }
+
+  // Sentiment, complaint score and model probabilities (non-finite values become 0).
+  void score(std::string_view text, TextScores& out) const;
+  // The language to use: the platform's when it gave one, else the detected one ("" unknown).
+  static std::string language(const Mention& m);
+  // The `top` features that pushed the complaint score up most (empty without a model).
+  std::vector<WordWeight> complaint_words(std::string_view text, size_t top) const;
+
+ private:
+  std::shared_ptr<const SentimentAnalyzer> sentiment_;
+  std::shared_ptr<const TextModel> complaint_;
+  size_t complaint_label_ = 0;
+  bool has_complaint_label_ = false;
+  std::vector<NamedModel> models_;
+  std::vector<std::string> model_fields_;
+};
+
+}  // namespace carewatch::rules

@@ -1,0 +1,168 @@
+#include "rules/language_detector.h"
+
+#include <cstdio>  // compact_lang_det.h uses FILE without including it
+
+#include <compact_lang_det.h>
+#include <encodings.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace carewatch::rules {
+
+namespace {
+
+// Enough text to tell a language apart; a mention longer than this is judged by its beginning,
+// which keeps the cost of one detection bounded.
+constexpr std::size_t kMaxDetectBytes = 4096;
+
+constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
+
+// Length of the well-formed UTF-8 sequence starting at s[i] (1..4), or 0 if it is malformed
+// (stray continuation byte, overlong form, surrogate, beyond U+10FFFF, truncated).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i, char32_t& cp) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) {
+    cp = b0;
+    return 1;
+  }
+  std::size_t len;
+  char32_t min;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2, min = 0x80, cp = b0 & 0x1F;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, min = 0x800, cp = b0 & 0x0F;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, min = 0x10000, cp = b0 & 0x07;
+  } else {
+    return 0;
+  }
+  if (s.size() - i < len) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    const unsigned char b = byte(i + k);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+// What CLD2 is given: valid, interchange-safe UTF-8 of at most kMaxDetectBytes, cut at a
+// character boundary. Malformed sequences become U+FFFD; control characters (other than tab and
+// line breaks) and non-characters become spaces, as they carry no language.
+std::string sanitise(std::string_view text) {
+  std::string out;
+  out.reserve(std::min(text.size(), kMaxDetectBytes));
+  std::size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    const std::size_t len = utf8_sequence_length(text, i, cp);
+    std::string_view piece;
+    if (len == 0) {
+      piece = kReplacement;
+      i += 1;
+    } else {
+      const bool control = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+                           (cp >= 0x7F && cp < 0xA0);
+      const bool nonchar = (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+      piece = (control || nonchar) ? std::string_view(" ") : text.substr(i, len);
+      i += len;
+    }
+    if (out.size() + piece.size() > kMaxDetectBytes) break;
+    out += piece;
+  }
+  return out;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+CLD2::Language hint_language(std::string_view hint) {
+  if (hint.empty() || hint.size() > 64) return CLD2::UNKNOWN_LANGUAGE;
+  for (char c : hint) {  // a BCP-47-ish tag; anything else is no hint at all
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_';
+    if (!ok) return CLD2::UNKNOWN_LANGUAGE;
+  }
+  const std::string tag = ascii_lower(hint);  // CLD2 knows "pt-br", not "PT-BR"
+  return CLD2::GetLanguageFromName(tag.c_str());
+}
+
+// CLD2's code for a language, lower-cased: ISO 639-1 where one exists ("en", "zh-hant"), "" for
+// unknown and for CLD2's script-only pseudo-languages ("xx-Kana", ...).
+std::string language_code(CLD2::Language lang) {
+  if (lang == CLD2::UNKNOWN_LANGUAGE) return {};
+  const char* raw = CLD2::LanguageCode(lang);
+  std::string code = ascii_lower(raw ? raw : "");
+  if (code == "un" || code.empty() || code.rfind("xx", 0) == 0) return {};
+  return code;
+}
+
+// One CLD2 pass over sanitised text.
+struct Pass {
+  CLD2::Language language = CLD2::UNKNOWN_LANGUAGE;
+  bool reliable = false;
+  int percent = 0;
+  double score = 0;  // CLD2's normalised score of the top language: how well the text fits it
+};
+
+Pass run_cld2(const std::string& clean, CLD2::Language hint) {
+  CLD2::CLDHints hints{nullptr, nullptr, CLD2::UNKNOWN_ENCODING, hint};
+  CLD2::Language language3[3] = {CLD2::UNKNOWN_LANGUAGE, CLD2::UNKNOWN_LANGUAGE,
+                                 CLD2::UNKNOWN_LANGUAGE};
+  int percent3[3] = {0, 0, 0};
+  double normalized_score3[3] = {0, 0, 0};
+  int text_bytes = 0;
+  Pass pass;
+  pass.language = CLD2::ExtDetectLanguageSummary(
+      clean.data(), static_cast<int>(clean.size()), /*is_plain_text=*/true, &hints, /*flags=*/0,
+      language3, percent3, normalized_score3, /*resultchunkvector=*/nullptr, &text_bytes,
+      &pass.reliable);
+  if (language3[0] == pass.language) {
+    pass.percent = percent3[0];
+    pass.score = normalized_score3[0];
+  }
+  return pass;
+}
+
+// CLD2 applies a language hint as a strong boost: on tweet-length text a wrong platform tag
+// would override clear evidence (a plain Spanish sentence hinted "pt" comes out as Catalan).
+// So the text is judged on its own first, and the hinted answer is taken only when the text
+// alone is inconclusive, or when the hint makes the text fit better (CLD2's normalised score
+// rises: a Portuguese phrase taken for Galician, hinted "pt").
+Pass detect(const std::string& clean, CLD2::Language hint) {
+  const Pass plain = run_cld2(clean, CLD2::UNKNOWN_LANGUAGE);
+  if (hint == CLD2::UNKNOWN_LANGUAGE || plain.language == hint) return plain;
+  const Pass hinted = run_cld2(clean, hint);
+  if (hinted.language == CLD2::UNKNOWN_LANGUAGE) return plain;
+  if (plain.language == CLD2::UNKNOWN_LANGUAGE || !plain.reliable) return hinted;
+  return hinted.score >= plain.score ? hinted : plain;
+}
+
+}  // namespace
+
+DetectedLanguage detect_language(std::string_view text, std::string_view hint) {
+  try {
+    const std::string clean = sanitise(text);
+    if (clean.empty()) return {};
+    const Pass pass = detect(clean, hint_language(hint));
+    DetectedLanguage result;
+    result.code = language_code(pass.language);
+    if (result.code.empty()) return {};
+    result.reliable = pass.reliable;
+    result.percent = pass.percent;
+    return result;
+  } catch (...) {  // allocation failure: "unknown" is a safe answer
+    return {};
+  }
+}
+
+}  // namespace carewatch::rules

@@ -1,0 +1,280 @@
+#include "daemon/model_commands.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "rules/text_model.h"
+
+namespace carewatch {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kFixtures = std::string(CAREWATCH_SOURCE_DIR) + "/tests/fixtures/models/";
+
+class ModelCommands : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = fs::temp_directory_path() / ("carewatch-model-test-" + std::to_string(rd()) + std::to_string(rd()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  std::string write(const std::string& name, const std::string& content) {
+    const auto path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  struct Run {
+    int status;
+    std::string out, err;
+  };
+  Run train(const TrainCommandOptions& options) {
+    std::ostringstream out, err;
+    const int status = run_train(options, out, err);
+    return {status, out.str(), err.str()};
+  }
+  Run train(const std::string& data, const std::string& label_field = "label", const std::string& text_field = "text") {
+    TrainCommandOptions o;
+    o.data = data;
+    o.out = path("out.model");
+    o.label_field = label_field;
+    o.text_field = text_field;
+    return train(o);
+  }
+  Run eval(const EvalCommandOptions& options) {
+    std::ostringstream out, err;
+    const int status = run_eval(options, out, err);
+    return {status, out.str(), err.str()};
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ModelCommands, TrainsOnCsvAndWritesALoadableModel) {
+  const auto r = train(kFixtures + "complaints_small.csv");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("trained on 30 examples"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  0: 15\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  1: 15\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(path("out.model")), std::string::npos) << r.out;
+  std::string error;
+  const auto model = rules::TextModel::load_file(path("out.model"), error);
+  ASSERT_TRUE(model) << error;
+  EXPECT_GT(rules::complaint_score(*model, "still waiting for my refund, the parcel never arrived"), 0.5);
+  EXPECT_LT(rules::complaint_score(*model, "thank you, lovely staff"), 0.5);
+}
+
+TEST_F(ModelCommands, TrainsMultiClassOnJsonlAndSkipsEmptyLabels) {
+  const auto r = train(kFixtures + "issue_types.jsonl", "issue");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("trained on 15 examples"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("skipped 1 rows with an empty label"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  app: 5\n  billing: 5\n  delivery: 5\n"), std::string::npos) << r.out;
+  std::string error;
+  const auto model = rules::TextModel::load_file(path("out.model"), error);
+  ASSERT_TRUE(model) << error;
+  const auto p = model->predict("the courier lost my parcel");
+  EXPECT_GT(p[*model->label_index("delivery")], p[*model->label_index("billing")]);
+  EXPECT_GT(p[*model->label_index("delivery")], p[*model->label_index("app")]);
+}
+
+TEST_F(ModelCommands, CsvQuotingCommasLineBreaksCrlfAndBom) {
+  const std::string csv =
+      "\xEF\xBB\xBFtext,label\r\n"
+      "\"refund, please\",yes\r\n"
+      "\"a \"\"quoted\"\" word\nacross\r\nlines\",no\r\n"
+      "\r\n"
+      "plain text,yes\r\n"
+      "\"\",no\r\n"
+      "last row without line break,yes";
+  const auto r = train(write("edge.csv", csv));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("trained on 5 examples"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  no: 2\n  yes: 3\n"), std::string::npos) << r.out;
+}
+
+TEST_F(ModelCommands, CsvErrorsNameFileLineAndField) {
+  // The record on line 4 has a line break inside quotes, so the short record is on line 6.
+  const auto file = write("bad.csv", "id,text,label\n1,fine,a\n2,also fine,b\n3,\"two\nlines\",a\n4,short\n");
+  auto r = train(file);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find(file + " line 6: 2 fields, the header has 3"), std::string::npos) << r.err;
+
+  r = train(write("unclosed.csv", "text,label\nok,a\n\"never closed,b\n"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("line 3: quoted field is not closed"), std::string::npos) << r.err;
+
+  r = train(write("after_quote.csv", "text,label\n\"quoted\"x,a\n"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("line 2: unexpected character after a closing quote in field 1"), std::string::npos) << r.err;
+
+  r = train(write("stray_quote.csv", "text,label\nsay \"hi\",a\n"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("line 2: a quote inside unquoted field 1"), std::string::npos) << r.err;
+
+  r = train(kFixtures + "complaints_small.csv", "category");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("complaints_small.csv line 1: the header has no column \"category\" (columns: id, text, label, channel)"),
+            std::string::npos)
+      << r.err;
+
+  r = train(kFixtures + "complaints_small.csv", "label", "body");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("no column \"body\""), std::string::npos) << r.err;
+
+  r = train(write("empty.csv", ""));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("empty file"), std::string::npos) << r.err;
+
+  r = train(path("missing.csv"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("cannot read " + path("missing.csv")), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(path("out.model")));
+}
+
+TEST_F(ModelCommands, JsonlErrorsNameFileLineAndField) {
+  auto r = train(write("a.jsonl", "{\"text\": \"ok\", \"label\": \"a\"}\n\n{\"text\": \"no label\"}\n"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("a.jsonl line 3: no field \"label\""), std::string::npos) << r.err;
+
+  r = train(write("b.jsonl", "{\"text\": \"ok\", \"label\": \"a\"}\n{\"text\": \"broken\", \n"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("b.jsonl line 2: invalid JSON"), std::string::npos) << r.err;
+
+  r = train(write("c.jsonl", "{\"text\": 5, \"label\": \"a\"}\n"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("c.jsonl line 1: field \"text\" is not a string"), std::string::npos) << r.err;
+
+  r = train(write("d.jsonl", "[1, 2]\n"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("d.jsonl line 1: expected a JSON object"), std::string::npos) << r.err;
+
+  r = train(write("e.jsonl", "{\"text\": \"x\", \"label\": {\"a\": 1}}\n"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("e.jsonl line 1: field \"label\" must be a string"), std::string::npos) << r.err;
+
+  // Integer and boolean labels become text.
+  r = train(write("f.jsonl", "{\"text\": \"refund now\", \"label\": 1}\n{\"text\": \"thanks\", \"label\": 0}\n"
+                             "{\"text\": \"great\", \"label\": false}\n"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("  0: 1\n  1: 1\n  false: 1\n"), std::string::npos) << r.out;
+}
+
+TEST_F(ModelCommands, TrainNeedsTwoLabelsAndAnOutput) {
+  auto r = train(write("one.csv", "text,label\na,x\nb,x\n"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("one.csv"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("at least two different labels"), std::string::npos) << r.err;
+
+  TrainCommandOptions o;
+  o.data = kFixtures + "complaints_small.csv";
+  r = train(o);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--out"), std::string::npos) << r.err;
+}
+
+TEST_F(ModelCommands, EvalOfAModelOnAHandMadeSet) {
+  ASSERT_EQ(train(kFixtures + "complaints_small.csv").status, 0);
+  // Texts the model was trained on (so its predictions are known), with one deliberately wrong
+  // label: 3 true complaints, the model says complaint for 2 of them; 1 true non-complaint.
+  //   confusion (rows true 0, 1):  [1 0]
+  //                                [1 2]
+  //   accuracy 3/4; label 0: precision 1/2, recall 1, F1 2/3; label 1: precision 1, recall 2/3,
+  //   F1 4/5; macro-F1 (2/3 + 4/5) / 2 = 0.7333
+  const auto data = write("hand.csv",
+                          "text,label\n"
+                          "\"still waiting for my refund, three weeks now\",1\n"
+                          "\"charged twice for one order, please fix this\",1\n"
+                          "thank you for the quick reply,1\n"
+                          "do you ship to canada?,0\n");
+  EvalCommandOptions o;
+  o.data = data;
+  o.model = path("out.model");
+  const auto r = eval(o);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("4 examples, 2 labels"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("accuracy  0.7500\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("macro-F1  0.7333\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("0     0.5000     1.0000     0.6667     1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1     1.0000     0.6667     0.8000     3\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("0           1      0\n1           1      2\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("elapsed "), std::string::npos) << r.out;
+}
+
+TEST_F(ModelCommands, EvalCountsLabelsTheModelDoesNotKnowAsErrors) {
+  ASSERT_EQ(train(kFixtures + "complaints_small.csv").status, 0);
+  EvalCommandOptions o;
+  o.data = write("other.csv", "text,label\nthank you for the quick reply,0\ndo you ship to canada?,maybe\n");
+  o.model = path("out.model");
+  const auto r = eval(o);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("label \"maybe\" is not one the model knows"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("accuracy  0.5000"), std::string::npos) << r.out;
+}
+
+TEST_F(ModelCommands, CrossValidationTestsEveryRowOnce) {
+  EvalCommandOptions o;
+  o.data = kFixtures + "complaints_small.csv";
+  o.folds = 3;
+  const auto r = eval(o);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("3-fold stratified cross-validation"), std::string::npos) << r.out;
+  // Supports add up to every row: 15 + 15.
+  EXPECT_NE(r.out.find(" 15\n1 "), std::string::npos) << r.out;
+  const auto again = eval(o);
+  auto strip_elapsed = [](const std::string& s) { return s.substr(0, s.find("elapsed")); };
+  EXPECT_EQ(strip_elapsed(again.out), strip_elapsed(r.out));  // deterministic with the seed
+
+  EvalCommandOptions multi;
+  multi.data = kFixtures + "issue_types.jsonl";
+  multi.label_field = "issue";
+  multi.folds = 5;
+  const auto m = eval(multi);
+  ASSERT_EQ(m.status, 0) << m.err;
+  EXPECT_NE(m.out.find("15 examples, 3 labels"), std::string::npos) << m.out;
+  EXPECT_NE(m.out.find("delivery"), std::string::npos) << m.out;
+}
+
+TEST_F(ModelCommands, EvalErrors) {
+  EvalCommandOptions o;
+  o.data = write("one.csv", "text,label\na,x\nb,x\nc,x\n");
+  o.folds = 2;
+  auto r = eval(o);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("at least two different labels"), std::string::npos) << r.err;
+
+  o.data = write("few.csv", "text,label\na,x\nb,y\n");
+  o.folds = 5;
+  r = eval(o);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("cannot make 5 folds"), std::string::npos) << r.err;
+
+  o.folds = 0;
+  o.model = path("no.model");
+  r = eval(o);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find(path("no.model")), std::string::npos) << r.err;
+}
+
+TEST_F(ModelCommands, EvalUsesTheBuiltinComplaintModel) {
+  EvalCommandOptions o;
+  o.data = kFixtures + "complaints_small.csv";
+  const auto r = eval(o);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("the built-in complaint model"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("30 examples, 2 labels"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace carewatch

@@ -1,0 +1,160 @@
+#include "rules/language_detector.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace carewatch::rules {
+namespace {
+
+struct Sample {
+  const char* expected;
+  const char* text;
+};
+
+// Written for these tests: ordinary customer-care sentences, one language each.
+constexpr Sample kSentences[] = {
+    {"en", "My suitcase never arrived in Denver and nobody at the desk can tell me where it went."},
+    {"en", "Thanks so much for sorting out my booking so quickly, the whole team was very kind."},
+    {"es", "Mi vuelo salió con tres horas de retraso y nadie nos dio ninguna explicación en la puerta."},
+    {"es", "¿Alguien sabe cómo puedo cambiar la fecha de mi billete sin pagar otra vez?"},
+    {"fr", "Je voudrais changer la date de mon billet, est-ce que c'est possible en ligne ?"},
+    {"fr", "Toujours aucune nouvelle de mon remboursement après trois semaines d'attente."},
+    {"de", "Der Zug war wieder einmal zu spät und die Anzeige am Bahnsteig hat nichts gesagt."},
+    {"de", "Vielen Dank für die schnelle Hilfe mit meinem Gepäck, das war wirklich großartig."},
+    {"pt", "Comprei uma passagem ontem e ainda não recebi o e-mail de confirmação da reserva."},
+    {"pt", "O atendimento foi péssimo, fiquei mais de uma hora esperando sem nenhuma resposta."},
+    {"it", "Il servizio clienti non risponde da tre giorni, sono molto deluso da questa compagnia."},
+    {"it", "Grazie per avermi aiutato a ritrovare la valigia, siete stati davvero gentilissimi."},
+    {"ja", "荷物が届かないので問い合わせをしたいのですが、電話がまったくつながりません。"},
+    {"ja", "昨日の便はとても快適でした。スタッフの皆さん、ありがとうございました。"},
+};
+
+TEST(LanguageDetector, DetectsTheLanguageOfOrdinarySentences) {
+  for (const Sample& s : kSentences) {
+    const DetectedLanguage d = detect_language(s.text);
+    EXPECT_EQ(d.code, s.expected) << s.text;
+    EXPECT_TRUE(d.reliable) << s.text;
+    EXPECT_GT(d.percent, 50) << s.text;
+    EXPECT_LE(d.percent, 100) << s.text;
+  }
+}
+
+TEST(LanguageDetector, TweetShapedTextWithHandlesTagsAndLinks) {
+  EXPECT_EQ(detect_language("@acmeair my bag is still missing after four days, can somebody please "
+                            "call me back? https://example.com/claim/123 #lostluggage")
+                .code,
+            "en");
+  EXPECT_EQ(detect_language("@acmeair el vuelo de hoy a Sevilla lleva dos horas de retraso y nadie "
+                            "contesta 😤 #retraso")
+                .code,
+            "es");
+}
+
+TEST(LanguageDetector, ChineseScriptsGiveLowerCaseCodes) {
+  EXPECT_EQ(detect_language("我的行李还没有到，请尽快帮我查一下，谢谢。").code, "zh");
+  EXPECT_EQ(detect_language("我的行李還沒有到，請盡快幫我查一下，謝謝。").code, "zh-hant");
+}
+
+TEST(LanguageDetector, EmptyAndLanguagelessTextIsUnknown) {
+  for (const char* text : {"", "   \n\t ", "😀😀🎉👍", "12345 678 90", "!!! ??? ...", "#### @@@@"}) {
+    const DetectedLanguage d = detect_language(text);
+    EXPECT_EQ(d.code, "") << text;
+    EXPECT_FALSE(d.reliable) << text;
+    EXPECT_EQ(d.percent, 0) << text;
+  }
+}
+
+TEST(LanguageDetector, VeryShortTextIsUnknownOrUnreliable) {
+  for (const char* text : {"ok", "lol", "hello", "ok thanks", "la casa"}) {
+    const DetectedLanguage d = detect_language(text);
+    EXPECT_TRUE(d.code.empty() || !d.reliable) << text << " -> " << d.code;
+  }
+}
+
+TEST(LanguageDetector, HintOnShortTextGivesTheTextsAnswerTheHintOrNothing) {
+  for (const char* text : {"muchas gracias", "vielen dank", "no tengo nada", "buen viaje", "ok"}) {
+    const std::string plain = detect_language(text).code;
+    for (const char* hint : {"en", "es", "pt", "de", "fr", "it", "ja"}) {
+      const std::string hinted = detect_language(text, hint).code;
+      EXPECT_TRUE(hinted.empty() || hinted == plain || hinted == hint)
+          << text << " hinted " << hint << " -> " << hinted << " (alone: " << plain << ")";
+    }
+  }
+}
+
+TEST(LanguageDetector, HintResolvesCloseLanguages) {
+  // Short Portuguese that the text alone takes for Galician: a "pt" tag fits it better.
+  EXPECT_EQ(detect_language("o voo foi cancelado").code, "gl");
+  EXPECT_EQ(detect_language("o voo foi cancelado", "pt-BR").code, "pt");
+  EXPECT_EQ(detect_language("o voo foi cancelado", "PT").code, "pt");
+}
+
+TEST(LanguageDetector, WrongHintDoesNotOverrideClearText) {
+  const char* spanish = "Mi vuelo salió con tres horas de retraso y nadie nos dio ninguna explicación.";
+  EXPECT_EQ(detect_language(spanish, "pt").code, "es");
+  EXPECT_EQ(detect_language(spanish, "de").code, "es");
+  const char* english = "The gate agent was really helpful and rebooked us on the next flight.";
+  EXPECT_EQ(detect_language(english, "ja").code, "en");
+  EXPECT_EQ(detect_language(english, "fr").code, "en");
+}
+
+TEST(LanguageDetector, MeaninglessHintsAreIgnored) {
+  const char* german = "Der Zug war wieder einmal zu spät und die Anzeige am Bahnsteig hat nichts gesagt.";
+  for (const char* hint : {"", "zz", "not a language", "en\n", "\xff\xfe", "x-klingon-very-long-tag"}) {
+    EXPECT_EQ(detect_language(german, hint).code, "de") << hint;
+  }
+  EXPECT_EQ(detect_language("ok", "\xc3\x28").code, "");
+}
+
+TEST(LanguageDetector, InvalidUtf8IsTolerated) {
+  // French text with stray bytes: a lone continuation byte, a truncated sequence, an overlong
+  // slash, a UTF-16 surrogate encoded in UTF-8, and Latin-1 bytes.
+  std::string text = "Je voudrais \x80 changer la date \xC3 de mon billet, \xC0\xAF est-ce que "
+                     "c'est possible \xED\xA0\x80 en ligne ? Merci d'avance pour votre r\xE9ponse.";
+  const DetectedLanguage d = detect_language(text);
+  EXPECT_EQ(d.code, "fr");
+  // Invalid bytes only, control characters, NUL bytes, and a sequence cut at the very end.
+  for (std::string junk : {std::string("\xff\xfe\xfd\xc0\xc1\xf5\xf8"), std::string("\x01\x02\x1b[31m"),
+                           std::string("abc\0def\0", 8), std::string("hola \xE2\x82")}) {
+    const DetectedLanguage j = detect_language(junk);
+    EXPECT_TRUE(j.code.empty() || !j.reliable) << j.code;
+  }
+}
+
+TEST(LanguageDetector, HugeTextIsJudgedByItsBeginning) {
+  std::string text;
+  while (text.size() < 1'000'000) {
+    text += "Ich warte seit drei Wochen auf die Erstattung für meinen gestrichenen Flug. ";
+  }
+  text += std::string(1'000'000, 'x');
+  EXPECT_EQ(detect_language(text).code, "de");
+
+  // A long text whose cut point falls inside a multi-byte character.
+  std::string japanese;
+  while (japanese.size() < 20'000) japanese += "昨日の便はとても快適でした。ありがとうございました。";
+  for (size_t cut : {4095u, 4096u, 4097u, 4098u}) {
+    EXPECT_EQ(detect_language(std::string_view(japanese).substr(0, cut)).code, "ja") << cut;
+  }
+}
+
+TEST(LanguageDetector, ConcurrentCallsAgree) {
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        for (const Sample& s : kSentences) {
+          if (detect_language(s.text).code != s.expected) ++wrong[t];
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int w : wrong) EXPECT_EQ(w, 0);
+}
+
+}  // namespace
+}  // namespace carewatch::rules
