@@ -37,19 +37,20 @@ IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, Que
                           const std::vector<std::string>& brand_handles) {
   IngestCounts counts;
   std::vector<size_t> brand_replies;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    Mention& m = batch[i];
+  for (size_t i = 0; i < batch.size(); ++i)
+    if (is_brand_author(batch[i], brand_handles) && !batch[i].parent_id.empty()) brand_replies.push_back(i);
+  // Each mention is decided just before it is sent, so Redis runs the scripts of the first
+  // mentions while the rules decide the next ones.
+  const auto outcomes = store.enqueue(batch, [&](Mention& m) {
     if (is_brand_author(m, brand_handles)) {
       // The brand's own posts are kept (deduplicated, visible in history) but never queued.
       m.decision = Decision{};
       m.decision.category = Category::ignore;
       m.decision.tags = {"brand"};
-      if (!m.parent_id.empty()) brand_replies.push_back(i);
-      continue;
+      return;
     }
     m.decision = rules.decide(m);
-  }
-  const auto outcomes = store.enqueue(batch);
+  });
   for (auto o : outcomes) {
     if (o == EnqueueOutcome::queued) ++counts.queued;
     else if (o == EnqueueOutcome::stored) ++counts.stored;

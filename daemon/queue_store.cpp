@@ -313,10 +313,17 @@ bool QueueStore::ping() {
 }
 
 std::vector<EnqueueOutcome> QueueStore::enqueue(const std::vector<Mention>& batch) {
+  // Nothing to prepare: the const batch is only read.
+  return enqueue(const_cast<std::vector<Mention>&>(batch), nullptr);
+}
+
+std::vector<EnqueueOutcome> QueueStore::enqueue(std::vector<Mention>& batch,
+                                                const std::function<void(Mention&)>& prepare) {
   for (size_t i = 0; i < batch.size(); ++i)
     if (batch[i].uid.empty())
       throw std::invalid_argument("enqueue: mention " + std::to_string(i) + " of the batch has an empty uid");
   if (batch.empty()) return {};
+  constexpr size_t kChunk = 32;  // mentions prepared between two writes to Redis
 
   auto args_of = [&](const Mention& m) {
     const int priority = std::clamp(m.decision.priority, 0, 3);
@@ -339,7 +346,12 @@ std::vector<EnqueueOutcome> QueueStore::enqueue(const std::vector<Mention>& batc
     // A NOSCRIPT reply means that call did not run: load the script and send those again.
     for (int attempt = 0; attempt < 2 && !todo.empty(); ++attempt) {
       const std::string sha = attempt == 0 ? impl_->sha_of(c, s) : impl_->load(c, s);
-      for (size_t i : todo) c.append(impl_->evalsha_argv(sha, args_of(batch[i])));
+      for (size_t n = 0; n < todo.size(); ++n) {
+        Mention& m = batch[todo[n]];
+        if (attempt == 0 && prepare) prepare(m);
+        c.append(impl_->evalsha_argv(sha, args_of(m)));
+        if (attempt == 0 && prepare && (n + 1) % kChunk == 0) c.flush();
+      }
       std::vector<size_t> again;
       std::optional<RedisReply> failure;
       for (size_t i : todo) {

@@ -137,6 +137,13 @@ void RedisConnection::append(const std::vector<std::string>& argv) {
     fail("append");
 }
 
+void RedisConnection::flush() {
+  if (broken()) fail("write");
+  int done = 0;
+  while (!done)
+    if (redisBufferWrite(ctx_, &done) != REDIS_OK) fail("write");
+}
+
 RedisReply RedisConnection::read_reply() {
   if (broken()) fail("read");
   void* raw = nullptr;

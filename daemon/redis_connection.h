@@ -48,6 +48,9 @@ class RedisConnection {
   // Pipelining: append several commands, then read their replies in order.
   void append(const std::vector<std::string>& argv);
   RedisReply read_reply();
+  // Sends what append() buffered without waiting for replies, so the server works on them while
+  // the caller prepares more.
+  void flush();
 
   // True once an I/O error happened; a broken connection must be discarded.
   bool broken() const;

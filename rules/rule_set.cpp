@@ -26,10 +26,55 @@ std::string ascii_lower(const std::string& s) {
   return out;
 }
 
+// Text slots of which at least one must be hit for `c` to hold (its "gate"); false when the
+// condition can hold without any text hit (then the rule is always evaluated).
+bool text_gate(const rules::Condition& c, std::vector<uint32_t>& gate) {
+  using Kind = rules::Condition::Kind;
+  switch (c.kind) {
+    case Kind::text:
+      gate.push_back(c.slot);
+      return true;
+    case Kind::all: {
+      // Any one child's gate is necessary; take the narrowest.
+      std::optional<std::vector<uint32_t>> best;
+      for (const auto& child : c.children) {
+        std::vector<uint32_t> g;
+        if (text_gate(child, g) && (!best || g.size() < best->size())) best = std::move(g);
+      }
+      if (!best) return false;
+      gate.insert(gate.end(), best->begin(), best->end());
+      return true;
+    }
+    case Kind::any: {
+      std::vector<uint32_t> all;
+      for (const auto& child : c.children)
+        if (!text_gate(child, all)) return false;
+      gate.insert(gate.end(), all.begin(), all.end());
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 // The rule set as loaded: immutable, so any number of threads may call decide() at once.
+//
+// Cost per mention: one scan of the text by the multi-pattern matcher, then per rule a test of
+// its gate bits (the text slots one of which must be hit for it to hold); only rules whose gate
+// passes evaluate their condition tree. A thousand keyword rules cost a thousand bit tests.
 class CompiledRuleSet final : public RuleSet {
  public:
-  explicit CompiledRuleSet(rules::CompiledRules compiled) : c_(std::move(compiled)), scorer_(c_.models) {}
+  explicit CompiledRuleSet(rules::CompiledRules compiled) : c_(std::move(compiled)), scorer_(c_.models) {
+    gates_.resize(c_.rules.size());
+    for (size_t i = 0; i < c_.rules.size(); ++i) {
+      std::vector<uint32_t> g;
+      if (text_gate(c_.rules[i].when, g)) {
+        std::sort(g.begin(), g.end());
+        g.erase(std::unique(g.begin(), g.end()), g.end());
+        gates_[i] = std::move(g);
+      }
+    }
+  }
 
   Decision decide(const Mention& m) const override {
     // Everything about the text is computed once; rules then only test bits and numbers.
@@ -55,7 +100,11 @@ class CompiledRuleSet final : public RuleSet {
     int escalate = 0;
     rules::EvalContext ctx{hits, features, ascii_lower(m.platform), ascii_lower(d.language),
                            ascii_lower(m.source), d.category, false};
-    for (const rules::Rule& rule : c_.rules) {
+    for (size_t r = 0; r < c_.rules.size(); ++r) {
+      const rules::Rule& rule = c_.rules[r];
+      if (const auto& gate = gates_[r]; !gate.empty() &&
+          std::none_of(gate.begin(), gate.end(), [&](uint32_t slot) { return hits.test(slot); }))
+        continue;
       ctx.category = d.category;
       if (!rule.when.holds(ctx)) continue;
       d.rules.push_back(rule.name);
@@ -98,6 +147,7 @@ class CompiledRuleSet final : public RuleSet {
   static constexpr size_t kComplaintWords = 5;
   const rules::CompiledRules c_;
   const rules::TextScorer scorer_;
+  std::vector<std::vector<uint32_t>> gates_;  // per rule; empty = always evaluate
 };
 
 }  // namespace

@@ -487,33 +487,75 @@ std::vector<Contribution> TextModel::explain(std::string_view text, size_t label
   std::vector<Contribution> out;
   const Impl& m = *impl_;
   if (label >= m.labels.size() || top == 0) return out;
-  Tokens tokens;
+  // Two passes over the text's features: the first scores every bucket (no strings built), the
+  // second names only the `top` buckets that won. Explanations ride along with every decision,
+  // so this must cost about what predict costs.
+  thread_local Tokens tokens;
+  thread_local std::vector<uint32_t> all;
+  thread_local std::vector<std::pair<double, uint32_t>> ranked;
   normalize(text, tokens);
-  // Each bucket's first readable name and its number of occurrences.
-  std::map<uint32_t, std::pair<std::string, size_t>> names;
-  std::vector<uint32_t> all;
-  features(tokens, m.params, [&](uint32_t b, Kind kind, std::string_view a, std::string_view c) {
-    all.push_back(b);
-    auto it = names.find(b);
-    if (it == names.end()) {
-      names.emplace(b, std::make_pair(feature_name(kind, a, c), size_t{1}));
-    } else {
-      ++it->second.second;
-    }
-  });
-  if (names.empty()) return out;
+  all.clear();
+  features(tokens, m.params, [&](uint32_t b, Kind, std::string_view, std::string_view) { all.push_back(b); });
+  if (all.empty()) return out;
   const ViewScale scale(all, m.params);
-  for (const auto& [bucket, entry] : names) {
-    const auto& [name, count] = entry;
+  // Occurrences per distinct bucket, in a reused open-addressing table (no sort, no allocation
+  // once warm): slot keys hold bucket + 1, stamped per call so the table is never cleared.
+  thread_local std::vector<uint32_t> keys, counts, stamps;
+  thread_local uint32_t stamp = 0;
+  size_t cap = 64;
+  while (cap < all.size() * 2) cap <<= 1;
+  if (keys.size() < cap) {
+    keys.assign(cap, 0);
+    counts.assign(cap, 0);
+    stamps.assign(cap, 0);
+  } else {
+    cap = keys.size();
+  }
+  if (++stamp == 0) {  // wrapped: forget every old stamp
+    std::fill(stamps.begin(), stamps.end(), 0);
+    stamp = 1;
+  }
+  const size_t mask = cap - 1;
+  ranked.clear();
+  for (const uint32_t b : all) {
+    size_t i = (b * 2654435761u) & mask;
+    while (stamps[i] == stamp && keys[i] != b + 1) i = (i + 1) & mask;
+    if (stamps[i] != stamp) {
+      stamps[i] = stamp;
+      keys[i] = b + 1;
+      counts[i] = 0;
+      ranked.emplace_back(0.0, b);
+    }
+    ++counts[i];
+  }
+  size_t kept = 0;
+  for (auto& [v, bucket] : ranked) {
     const float* w = m.row(bucket);
     if (!w) continue;
-    const double s = scale.of(bucket) * static_cast<double>(count);
-    const double v = m.outputs == 1 ? (label == 1 ? s * w[0] : -s * w[0]) : s * w[label];
-    if (v > 0) out.push_back({name, v});
+    size_t i = (bucket * 2654435761u) & mask;
+    while (keys[i] != bucket + 1) i = (i + 1) & mask;
+    const double sc = scale.of(bucket) * static_cast<double>(counts[i]);
+    const double c = m.outputs == 1 ? (label == 1 ? sc * w[0] : -sc * w[0]) : sc * w[label];
+    if (c > 0) ranked[kept++] = {c, bucket};
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Contribution& a, const Contribution& b) { return a.weight > b.weight; });
-  if (out.size() > top) out.resize(top);
+  ranked.resize(kept);
+  if (ranked.empty()) return out;
+  // Largest first; ties by bucket so the order is stable.
+  const size_t keep = std::min(top, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(),
+                    [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  ranked.resize(keep);
+  std::vector<std::string> names(keep);
+  size_t named = 0;
+  features(tokens, m.params, [&](uint32_t b, Kind kind, std::string_view a, std::string_view c) {
+    if (named == keep) return;
+    for (size_t i = 0; i < keep; ++i)
+      if (ranked[i].second == b && names[i].empty()) {
+        names[i] = feature_name(kind, a, c);
+        ++named;
+      }
+  });
+  for (size_t i = 0; i < keep; ++i) out.push_back({std::move(names[i]), ranked[i].first});
   return out;
 }
 

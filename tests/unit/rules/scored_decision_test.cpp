@@ -281,7 +281,7 @@ TEST(ScoredDecision, UntrustedTextAlwaysGetsADecision) {
   controls += "refund\x7f";
   const std::vector<std::string> texts = {
       "",
-      std::string("\xff\xfe\xc3\x28 refund \xe2\x82 \xf0\x9f\x98", 22),
+      std::string("\xff\xfe\xc3\x28 refund \xe2\x82 \xf0\x9f\x98"),
       std::string("\0\0\0", 3),
       controls,
       "😡😡😡🔥",
