@@ -325,40 +325,67 @@ std::vector<EnqueueOutcome> QueueStore::enqueue(std::vector<Mention>& batch,
   if (batch.empty()) return {};
   constexpr size_t kChunk = 32;  // mentions prepared between two writes to Redis
 
-  auto args_of = [&](const Mention& m) {
+  // One script call per chunk of mentions (9 arguments each); prepare() runs on a chunk just
+  // before it is sent, so Redis works on the previous chunk meanwhile.
+  auto append_args = [&](std::vector<std::string>& argv, const Mention& m) {
     const int priority = std::clamp(m.decision.priority, 0, 3);
-    return std::vector<std::string>{fmt(options_.dedup_ttl.count()), m.uid, to_json(m),
-                                    m.platform, m.source, m.decision.queue, fmt(priority),
-                                    to_string(m.decision.category), fmt(m.posted_at),
-                                    fmt(m.seen_at)};
+    argv.push_back(m.uid);
+    argv.push_back(to_json(m));
+    argv.push_back(m.platform);
+    argv.push_back(m.source);
+    argv.push_back(m.decision.queue);
+    argv.push_back(fmt(priority));
+    argv.push_back(to_string(m.decision.category));
+    argv.push_back(fmt(m.posted_at));
+    argv.push_back(fmt(m.seen_at));
   };
   auto outcome_of = [](const RedisReply& r) {
     if (r.str == "queued") return EnqueueOutcome::queued;
     if (r.str == "stored") return EnqueueOutcome::stored;
     return EnqueueOutcome::duplicate;
   };
+  const size_t chunks = (batch.size() + kChunk - 1) / kChunk;
 
   auto& s = impl_->enqueue;
   return impl_->with_connection([&](RedisConnection& c) {
     std::vector<EnqueueOutcome> out(batch.size(), EnqueueOutcome::duplicate);
-    std::vector<size_t> todo(batch.size());
-    for (size_t i = 0; i < batch.size(); ++i) todo[i] = i;
-    // A NOSCRIPT reply means that call did not run: load the script and send those again.
+    std::vector<size_t> todo(chunks);
+    for (size_t i = 0; i < chunks; ++i) todo[i] = i;
+    // A NOSCRIPT reply means that call did not run: load the script and send those chunks again.
     for (int attempt = 0; attempt < 2 && !todo.empty(); ++attempt) {
       const std::string sha = attempt == 0 ? impl_->sha_of(c, s) : impl_->load(c, s);
-      for (size_t n = 0; n < todo.size(); ++n) {
-        Mention& m = batch[todo[n]];
-        if (attempt == 0 && prepare) prepare(m);
-        c.append(impl_->evalsha_argv(sha, args_of(m)));
-        if (attempt == 0 && prepare && (n + 1) % kChunk == 0) c.flush();
+      for (size_t k : todo) {
+        const size_t begin = k * kChunk, end = std::min(batch.size(), begin + kChunk);
+        std::vector<std::string> argv{"EVALSHA", sha, "1", impl_->events_key, impl_->kp,
+                                      fmt(options_.dedup_ttl.count())};
+        argv.reserve(argv.size() + (end - begin) * 9);
+        for (size_t i = begin; i < end; ++i) {
+          if (attempt == 0 && prepare) prepare(batch[i]);
+          append_args(argv, batch[i]);
+        }
+        c.append(argv);
+        if (attempt == 0 && prepare) c.flush();
       }
       std::vector<size_t> again;
       std::optional<RedisReply> failure;
-      for (size_t i : todo) {
+      for (size_t k : todo) {
         RedisReply r = c.read_reply();  // read every reply, even after an error
-        if (Impl::is_noscript(r)) again.push_back(i);
-        else if (r.is_error()) { if (!failure) failure = std::move(r); }
-        else out[i] = outcome_of(r);
+        if (Impl::is_noscript(r)) {
+          again.push_back(k);
+          continue;
+        }
+        if (r.is_error()) {
+          if (!failure) failure = std::move(r);
+          continue;
+        }
+        const size_t begin = k * kChunk;
+        for (size_t j = 0; j < r.elements.size() && begin + j < batch.size(); ++j) {
+          if (r.elements[j].is_error()) {
+            if (!failure) failure = r.elements[j];
+          } else {
+            out[begin + j] = outcome_of(r.elements[j]);
+          }
+        }
       }
       if (failure) impl_->check(c, *failure, s.name);
       todo = std::move(again);
