@@ -197,7 +197,7 @@ int run_bench(const BenchOptions& options, std::ostream& out, std::ostream& err)
   out << "    XADD              " << xadd_rps << " requests/s\n";
   if (xadd_rps > 0)
     out << std::setprecision(3) << "\n  ratio: carewatch mentions/s ÷ raw XADD/s = " << rate / xadd_rps
-        << " (each mention costs one script: SET NX, HSET, 2 XADD events + 1 XADD queue entry)\n";
+        << " (per mention: SET NX, HSET, the queue entry and two events, 32 mentions per script call)\n";
   return 0;
 }
 
