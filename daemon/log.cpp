@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "mention/mention_json.h"
+#include "mention/utf8.h"
 
 namespace carewatch::log {
 namespace {
@@ -15,34 +16,6 @@ std::atomic<int> g_level{static_cast<int>(Level::info)};
 std::mutex g_write_mutex;
 
 constexpr const char* kNames[] = {"trace", "debug", "info", "warn", "error", "off"};
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when the bytes there are not one
-// (stray continuation byte, overlong form, surrogate, beyond U+10FFFF, truncated).
-size_t utf8_sequence(std::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  size_t len;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  if (b(i + 1) < lo || b(i + 1) > hi) return 0;
-  for (size_t k = 2; k < len; ++k)
-    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
-  return len;
-}
 
 // Appends `s` as a JSON string literal. Invalid UTF-8 bytes become U+FFFD so the line stays
 // valid JSON whatever a platform or a peer sent us.
@@ -53,7 +26,8 @@ void append_json_string(std::string& out, std::string_view s) {
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      const size_t n = utf8_sequence(s, i);
+      char32_t cp;
+      const size_t n = decode_utf8(s, i, cp);
       if (n == 0) {
         out += "\xEF\xBF\xBD";
         ++i;

@@ -1,4 +1,5 @@
 #include "mention/mention_json.h"
+#include "mention/utf8.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -29,35 +30,6 @@ void write_score(Writer& w, const char* key, double v) {
   w.Key(key);
   if (!std::isfinite(v)) v = 0;
   w.Double(std::round(v * 1e4) / 1e4 + 0.0);  // + 0.0: no "-0.0"
-}
-
-// Model features come from untrusted text: invalid UTF-8 becomes U+FFFD so the JSON stays valid.
-std::string valid_utf8(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = n != 0 && i + n <= s.size() && (n != 2 || c >= 0xC2) && (n != 4 || c <= 0xF4);
-    for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok && n == 3) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);  // overlong, surrogates
-    }
-    if (ok && n == 4) {
-      const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-    }
-    if (ok) {
-      out.append(s, i, n);
-      i += n;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
 }
 
 void write_strings(Writer& w, const char* key, const std::vector<std::string>& v) {
@@ -97,7 +69,7 @@ void write_explanation(Writer& w, const Decision& d) {
   w.StartArray();
   for (const auto& c : e.complaint_words) {
     w.StartObject();
-    const std::string f = valid_utf8(c.feature);
+    const std::string f = to_valid_utf8(c.feature);
     write_str(w, "feature", f);
     write_score(w, "weight", c.weight);
     w.EndObject();

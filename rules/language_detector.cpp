@@ -1,4 +1,5 @@
 #include "rules/language_detector.h"
+#include "mention/utf8.h"
 
 #include <cstdio>  // compact_lang_det.h uses FILE without including it
 
@@ -20,36 +21,6 @@ constexpr std::size_t kMaxDetectBytes = 4096;
 
 constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
 
-// Length of the well-formed UTF-8 sequence starting at s[i] (1..4), or 0 if it is malformed
-// (stray continuation byte, overlong form, surrogate, beyond U+10FFFF, truncated).
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i, char32_t& cp) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  std::size_t len;
-  char32_t min;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, min = 0x80, cp = b0 & 0x1F;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, min = 0x800, cp = b0 & 0x0F;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, min = 0x10000, cp = b0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (s.size() - i < len) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    const unsigned char b = byte(i + k);
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
-
 // What CLD2 is given: valid, interchange-safe UTF-8 of at most kMaxDetectBytes, cut at a
 // character boundary. Malformed sequences become U+FFFD; control characters (other than tab and
 // line breaks) and non-characters become spaces, as they carry no language.
@@ -59,7 +30,7 @@ std::string sanitise(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     char32_t cp = 0;
-    const std::size_t len = utf8_sequence_length(text, i, cp);
+    const std::size_t len = decode_utf8(text, i, cp);
     std::string_view piece;
     if (len == 0) {
       piece = kReplacement;

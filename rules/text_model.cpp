@@ -4,6 +4,7 @@
 // rest for more). The effective weight of each feature (ratio x coefficient) is all a model
 // stores, so predicting needs no vocabulary: hash the text's features, look them up, add.
 #include "rules/text_model.h"
+#include "mention/utf8.h"
 
 #include <algorithm>
 #include <cctype>
@@ -69,38 +70,6 @@ struct Tokens {
 bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool is_alnum(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-// Length of the valid UTF-8 sequence at s[i] (its code point in `cp`), or 0 if invalid.
-size_t utf8_seq(std::string_view s, size_t i, uint32_t& cp) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) {
-    cp = c;
-    return 1;
-  }
-  size_t len = 0;
-  if ((c & 0xE0) == 0xC0) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    const auto d = static_cast<unsigned char>(s[i + k]);
-    if ((d & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (d & 0x3F);
-  }
-  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return len;
 }
 
 bool is_emoji(uint32_t cp) {
@@ -221,8 +190,8 @@ void normalize(std::string_view text, Tokens& out) {
         ++k;
         continue;
       }
-      uint32_t cp = 0;
-      const size_t len = utf8_seq(chunk, k, cp);
+      char32_t cp = 0;
+      const size_t len = decode_utf8(chunk, k, cp);
       if (len == 0) {  // invalid byte: a separator
         if (!word.empty()) flush_word(word, out);
         ++k;
@@ -327,8 +296,8 @@ void features(const Tokens& t, const FeatureParams& p, Emit&& emit) {
     starts.clear();
     for (size_t k = 0; k < padded.size();) {
       starts.push_back(static_cast<uint32_t>(k));
-      uint32_t cp = 0;
-      const size_t len = utf8_seq(padded, k, cp);
+      char32_t cp = 0;
+      const size_t len = decode_utf8(padded, k, cp);
       k += len == 0 ? 1 : len;
     }
     starts.push_back(static_cast<uint32_t>(padded.size()));

@@ -1,4 +1,5 @@
 #include "connectors/mastodon/html_text.h"
+#include "mention/utf8.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -44,24 +45,8 @@ class TextOut {
   bool space_ = false;
 };
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
+// NUL, like the other invalid code points, becomes U+FFFD.
+void append_code_point(std::string& out, std::uint32_t cp) { append_utf8(out, cp == 0 ? 0xFFFD : cp); }
 
 struct NamedEntity {
   std::string_view name;
@@ -105,7 +90,7 @@ size_t decode_entity(std::string_view html, size_t i, std::string& decoded) {
       else cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(d);
     }
     if (j == digits_start || j >= limit || html[j] != ';') return i;
-    append_utf8(decoded, overflow ? 0xFFFD : cp);
+    append_code_point(decoded, overflow ? 0xFFFD : cp);
     return j + 1;
   }
   const size_t name_start = j;
@@ -114,7 +99,7 @@ size_t decode_entity(std::string_view html, size_t i, std::string& decoded) {
   const std::string_view name = html.substr(name_start, j - name_start);
   for (const auto& e : kEntities) {
     if (e.name == name) {
-      append_utf8(decoded, e.cp);
+      append_code_point(decoded, e.cp);
       return j + 1;
     }
   }
