@@ -37,19 +37,21 @@ IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, Que
                           const std::vector<std::string>& brand_handles) {
   IngestCounts counts;
   std::vector<size_t> brand_replies;
-  for (size_t i = 0; i < batch.size(); ++i)
-    if (is_brand_author(batch[i], brand_handles) && !batch[i].parent_id.empty()) brand_replies.push_back(i);
-  // Each mention is decided just before it is sent, so Redis runs the scripts of the first
-  // mentions while the rules decide the next ones.
-  const auto outcomes = store.enqueue(batch, [&](Mention& m) {
-    if (is_brand_author(m, brand_handles)) {
-      // The brand's own posts are kept (deduplicated, visible in history) but never queued.
-      m.decision = Decision{};
-      m.decision.category = Category::ignore;
-      m.decision.tags = {"brand"};
-      return;
-    }
-    m.decision = rules.decide(m);
+  std::vector<bool> by_brand(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Mention& m = batch[i];
+    if (!is_brand_author(m, brand_handles)) continue;
+    // The brand's own posts are kept (deduplicated, visible in history) but never queued.
+    by_brand[i] = true;
+    m.decision = Decision{};
+    m.decision.category = Category::ignore;
+    m.decision.tags = {"brand"};
+    if (!m.parent_id.empty()) brand_replies.push_back(i);
+  }
+  // Every other mention is decided just before it is sent, so Redis runs the scripts of the
+  // first mentions while the rules decide the next ones.
+  const auto outcomes = store.enqueue(batch, [&](size_t i) {
+    if (!by_brand[i]) batch[i].decision = rules.decide(batch[i]);
   });
   for (auto o : outcomes) {
     if (o == EnqueueOutcome::queued) ++counts.queued;

@@ -17,6 +17,18 @@
 #define CAREWATCH_VERSION "0.0.0"
 #endif
 
+namespace {
+
+// The labelled data that train and eval read.
+void add_labelled_data_options(CLI::App* cmd, std::string& data, std::string& text_field,
+                               std::string& label_field) {
+  cmd->add_option("--data", data, "FILE.csv or FILE.jsonl")->required();
+  cmd->add_option("--text-field", text_field, "Column / field of the text")->capture_default_str();
+  cmd->add_option("--label-field", label_field, "Column / field of the label")->capture_default_str();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace carewatch;
   CLI::App app{"carewatch: social customer care daemon (poll platforms, classify mentions, "
@@ -73,9 +85,7 @@ int main(int argc, char** argv) {
   auto* train_cmd = app.add_subcommand(
       "train", "Train a text classifier (e.g. the complaint model) on labelled data (CSV with a "
                "header row, or JSONL)");
-  train_cmd->add_option("--data", train.data, "FILE.csv or FILE.jsonl")->required();
-  train_cmd->add_option("--text-field", train.text_field, "Column / field of the text")->capture_default_str();
-  train_cmd->add_option("--label-field", train.label_field, "Column / field of the label")->capture_default_str();
+  add_labelled_data_options(train_cmd, train.data, train.text_field, train.label_field);
   train_cmd->add_option("--out", train.out, "Model file to write")->required();
   train_cmd->add_option("--seed", train.seed, "Random seed")->capture_default_str();
 
@@ -83,9 +93,7 @@ int main(int argc, char** argv) {
   auto* eval_cmd = app.add_subcommand(
       "eval", "Measure a text classifier on labelled data: accuracy, macro-F1, per-class precision "
               "and recall, confusion matrix; --folds K cross-validates training itself");
-  eval_cmd->add_option("--data", eval.data, "FILE.csv or FILE.jsonl")->required();
-  eval_cmd->add_option("--text-field", eval.text_field, "Column / field of the text")->capture_default_str();
-  eval_cmd->add_option("--label-field", eval.label_field, "Column / field of the label")->capture_default_str();
+  add_labelled_data_options(eval_cmd, eval.data, eval.text_field, eval.label_field);
   eval_cmd->add_option("--model", eval.model, "Model file (default: the built-in complaint model)");
   eval_cmd->add_option("--folds", eval.folds, "K-fold cross-validation (train and test K times)");
   eval_cmd->add_option("--seed", eval.seed, "Random seed of the fold split")->capture_default_str();

@@ -256,6 +256,9 @@ struct QueueStore::Impl {
     throw std::runtime_error("redis " + c.name() + ": " + what + ": " + r.str);
   }
 
+  std::vector<EnqueueOutcome> enqueue_batch(const std::vector<Mention>& batch,
+                                            const std::function<void(size_t)>& prepare);
+
   static bool is_noscript(const RedisReply& r) { return r.is_error() && starts_with(r.str, "NOSCRIPT"); }
 
   // Runs a script; after a Redis restart (or SCRIPT FLUSH) the script is loaded again.
@@ -289,6 +292,85 @@ struct QueueStore::Impl {
   }
 };
 
+// Enqueue a batch (see QueueStore::enqueue): one script call per chunk of mentions (9 arguments
+// each), pipelined. prepare(i), when given, runs on mention i just before its chunk is written,
+// so Redis works on the previous chunk meanwhile.
+std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Mention>& batch,
+                                                            const std::function<void(size_t)>& prepare) {
+  for (size_t i = 0; i < batch.size(); ++i)
+    if (batch[i].uid.empty())
+      throw std::invalid_argument("enqueue: mention " + std::to_string(i) + " of the batch has an empty uid");
+  if (batch.empty()) return {};
+  constexpr size_t kChunk = 32;  // mentions prepared between two writes to Redis
+
+  auto append_args = [&](std::vector<std::string>& argv, const Mention& m) {
+    const int priority = std::clamp(m.decision.priority, 0, 3);
+    argv.push_back(m.uid);
+    argv.push_back(to_json(m));
+    argv.push_back(m.platform);
+    argv.push_back(m.source);
+    argv.push_back(m.decision.queue);
+    argv.push_back(fmt(priority));
+    argv.push_back(to_string(m.decision.category));
+    argv.push_back(fmt(m.posted_at));
+    argv.push_back(fmt(m.seen_at));
+  };
+  auto outcome_of = [](const RedisReply& r) {
+    if (r.str == "queued") return EnqueueOutcome::queued;
+    if (r.str == "stored") return EnqueueOutcome::stored;
+    return EnqueueOutcome::duplicate;
+  };
+  const size_t chunks = (batch.size() + kChunk - 1) / kChunk;
+
+  auto& s = enqueue;
+  return with_connection([&](RedisConnection& c) {
+    std::vector<EnqueueOutcome> out(batch.size(), EnqueueOutcome::duplicate);
+    std::vector<size_t> todo(chunks);
+    for (size_t i = 0; i < chunks; ++i) todo[i] = i;
+    // A NOSCRIPT reply means that call did not run: load the script and send those chunks again.
+    for (int attempt = 0; attempt < 2 && !todo.empty(); ++attempt) {
+      const std::string sha = attempt == 0 ? sha_of(c, s) : load(c, s);
+      for (size_t k : todo) {
+        const size_t begin = k * kChunk, end = std::min(batch.size(), begin + kChunk);
+        std::vector<std::string> argv{"EVALSHA", sha, "1", events_key, kp,
+                                      fmt(options.dedup_ttl.count())};
+        argv.reserve(argv.size() + (end - begin) * 9);
+        for (size_t i = begin; i < end; ++i) {
+          if (attempt == 0 && prepare) prepare(i);
+          append_args(argv, batch[i]);
+        }
+        c.append(argv);
+        if (attempt == 0 && prepare) c.flush();
+      }
+      std::vector<size_t> again;
+      std::optional<RedisReply> failure;
+      for (size_t k : todo) {
+        RedisReply r = c.read_reply();  // read every reply, even after an error
+        if (is_noscript(r)) {
+          again.push_back(k);
+          continue;
+        }
+        if (r.is_error()) {
+          if (!failure) failure = std::move(r);
+          continue;
+        }
+        const size_t begin = k * kChunk;
+        for (size_t j = 0; j < r.elements.size() && begin + j < batch.size(); ++j) {
+          if (r.elements[j].is_error()) {
+            if (!failure) failure = r.elements[j];
+          } else {
+            out[begin + j] = outcome_of(r.elements[j]);
+          }
+        }
+      }
+      if (failure) check(c, *failure, s.name);
+      todo = std::move(again);
+    }
+    if (!todo.empty()) throw std::runtime_error("redis " + c.name() + ": enqueue: script not loaded");
+    return out;
+  });
+}
+
 QueueStore::QueueStore(RedisEndpoint endpoint, QueueStoreOptions options)
     : options_(std::move(options)) {
   if (options_.prefix.empty() || options_.prefix.find_first_of("{}") != std::string::npos)
@@ -313,86 +395,12 @@ bool QueueStore::ping() {
 }
 
 std::vector<EnqueueOutcome> QueueStore::enqueue(const std::vector<Mention>& batch) {
-  // Nothing to prepare: the const batch is only read.
-  return enqueue(const_cast<std::vector<Mention>&>(batch), nullptr);
+  return impl_->enqueue_batch(batch, nullptr);
 }
 
 std::vector<EnqueueOutcome> QueueStore::enqueue(std::vector<Mention>& batch,
-                                                const std::function<void(Mention&)>& prepare) {
-  for (size_t i = 0; i < batch.size(); ++i)
-    if (batch[i].uid.empty())
-      throw std::invalid_argument("enqueue: mention " + std::to_string(i) + " of the batch has an empty uid");
-  if (batch.empty()) return {};
-  constexpr size_t kChunk = 32;  // mentions prepared between two writes to Redis
-
-  // One script call per chunk of mentions (9 arguments each); prepare() runs on a chunk just
-  // before it is sent, so Redis works on the previous chunk meanwhile.
-  auto append_args = [&](std::vector<std::string>& argv, const Mention& m) {
-    const int priority = std::clamp(m.decision.priority, 0, 3);
-    argv.push_back(m.uid);
-    argv.push_back(to_json(m));
-    argv.push_back(m.platform);
-    argv.push_back(m.source);
-    argv.push_back(m.decision.queue);
-    argv.push_back(fmt(priority));
-    argv.push_back(to_string(m.decision.category));
-    argv.push_back(fmt(m.posted_at));
-    argv.push_back(fmt(m.seen_at));
-  };
-  auto outcome_of = [](const RedisReply& r) {
-    if (r.str == "queued") return EnqueueOutcome::queued;
-    if (r.str == "stored") return EnqueueOutcome::stored;
-    return EnqueueOutcome::duplicate;
-  };
-  const size_t chunks = (batch.size() + kChunk - 1) / kChunk;
-
-  auto& s = impl_->enqueue;
-  return impl_->with_connection([&](RedisConnection& c) {
-    std::vector<EnqueueOutcome> out(batch.size(), EnqueueOutcome::duplicate);
-    std::vector<size_t> todo(chunks);
-    for (size_t i = 0; i < chunks; ++i) todo[i] = i;
-    // A NOSCRIPT reply means that call did not run: load the script and send those chunks again.
-    for (int attempt = 0; attempt < 2 && !todo.empty(); ++attempt) {
-      const std::string sha = attempt == 0 ? impl_->sha_of(c, s) : impl_->load(c, s);
-      for (size_t k : todo) {
-        const size_t begin = k * kChunk, end = std::min(batch.size(), begin + kChunk);
-        std::vector<std::string> argv{"EVALSHA", sha, "1", impl_->events_key, impl_->kp,
-                                      fmt(options_.dedup_ttl.count())};
-        argv.reserve(argv.size() + (end - begin) * 9);
-        for (size_t i = begin; i < end; ++i) {
-          if (attempt == 0 && prepare) prepare(batch[i]);
-          append_args(argv, batch[i]);
-        }
-        c.append(argv);
-        if (attempt == 0 && prepare) c.flush();
-      }
-      std::vector<size_t> again;
-      std::optional<RedisReply> failure;
-      for (size_t k : todo) {
-        RedisReply r = c.read_reply();  // read every reply, even after an error
-        if (Impl::is_noscript(r)) {
-          again.push_back(k);
-          continue;
-        }
-        if (r.is_error()) {
-          if (!failure) failure = std::move(r);
-          continue;
-        }
-        const size_t begin = k * kChunk;
-        for (size_t j = 0; j < r.elements.size() && begin + j < batch.size(); ++j) {
-          if (r.elements[j].is_error()) {
-            if (!failure) failure = r.elements[j];
-          } else {
-            out[begin + j] = outcome_of(r.elements[j]);
-          }
-        }
-      }
-      if (failure) impl_->check(c, *failure, s.name);
-      todo = std::move(again);
-    }
-    if (!todo.empty()) throw std::runtime_error("redis " + c.name() + ": enqueue: script not loaded");
-    return out;
-  });
+                                                const std::function<void(size_t)>& prepare) {
+  return impl_->enqueue_batch(batch, prepare);
 }
 
 std::optional<std::string> QueueStore::get_cursor(const std::string& source) {

@@ -101,10 +101,10 @@ class QueueStore {
   // in one round trip. A mention whose decision has an empty queue or category ignore is
   // stored and deduplicated but not queued. Returns one outcome per mention, in order.
   std::vector<EnqueueOutcome> enqueue(const std::vector<Mention>& batch);
-  // The same, calling prepare(mention) (e.g. the rules' decision) just before each mention is
-  // sent: Redis works on the mentions already sent while the next ones are prepared.
+  // The same, calling prepare(i) (e.g. to decide batch[i] by the rules) just before mention i
+  // is sent: Redis works on the mentions already sent while the next ones are prepared.
   std::vector<EnqueueOutcome> enqueue(std::vector<Mention>& batch,
-                                      const std::function<void(Mention&)>& prepare);
+                                      const std::function<void(size_t)>& prepare);
 
   std::optional<std::string> get_cursor(const std::string& source);
   void set_cursor(const std::string& source, const std::string& cursor);
