@@ -54,27 +54,29 @@ Category base_category(const BaseCategoryConfig& config, double complaint, doubl
 
 TextScorer::TextScorer(std::vector<NamedModel> models)
     : sentiment_(SentimentAnalyzer::builtin()), complaint_(builtin_complaint_model()), models_(std::move(models)) {
-  if (complaint_) {
-    for (std::string_view label : {"1", "complaint", "true", "yes"}) {
-      if (auto i = complaint_->label_index(label)) {
-        complaint_label_ = *i;
-        has_complaint_label_ = true;
-        break;
-      }
-    }
-  }
+  if (complaint_) complaint_label_ = complaint_label(*complaint_);
   for (const NamedModel& m : models_)
     for (const std::string& label : m.model->labels()) model_fields_.push_back("model." + m.name + "." + label);
 }
 
-void TextScorer::score(std::string_view text, TextScores& out) const {
+void TextScorer::score(std::string_view text, size_t top, TextScores& out,
+                       std::vector<WordWeight>& complaint_words) const {
   if (sentiment_) {
     const Sentiment s = sentiment_->score(text);
     out.sentiment = {finite(s.compound), finite(s.pos), finite(s.neu), finite(s.neg)};
   } else {
     out.sentiment = {};
   }
-  out.complaint = complaint_ ? finite(complaint_score(*complaint_, text)) : 0.0;
+  out.complaint = 0.0;
+  complaint_words.clear();
+  if (complaint_ && complaint_label_) {
+    std::vector<Contribution> why;
+    out.complaint = finite(complaint_->predict(text, *complaint_label_, top, why)[*complaint_label_]);
+    for (Contribution& c : why) {
+      if (c.weight <= 0 || !std::isfinite(c.weight)) continue;  // only what pushed toward "complaint"
+      complaint_words.push_back({std::move(c.feature), c.weight});
+    }
+  }
   out.models.clear();
   for (const NamedModel& m : models_) {
     const std::vector<double> p = m.model->predict(text);
@@ -86,16 +88,6 @@ void TextScorer::score(std::string_view text, TextScores& out) const {
 std::string TextScorer::language(const Mention& m) {
   if (!m.language.empty()) return m.language;
   return detect_language(m.text).code;
-}
-
-std::vector<WordWeight> TextScorer::complaint_words(std::string_view text, size_t top) const {
-  std::vector<WordWeight> out;
-  if (!complaint_ || !has_complaint_label_) return out;
-  for (Contribution& c : complaint_->explain(text, complaint_label_, top)) {
-    if (c.weight <= 0 || !std::isfinite(c.weight)) continue;  // only what pushed toward "complaint"
-    out.push_back({std::move(c.feature), c.weight});
-  }
-  return out;
 }
 
 }  // namespace carewatch::rules

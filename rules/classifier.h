@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,18 +49,17 @@ class TextScorer {
   // TextScores::models.
   const std::vector<std::string>& model_fields() const { return model_fields_; }
 
-  // Sentiment, complaint score and model probabilities (non-finite values become 0).
-  void score(std::string_view text, TextScores& out) const;
+  // Sentiment, complaint score and model probabilities (non-finite values become 0), and in the
+  // same pass over the text the `top` features that pushed the complaint score up most
+  // (`complaint_words`; empty without a model).
+  void score(std::string_view text, size_t top, TextScores& out, std::vector<WordWeight>& complaint_words) const;
   // The language to use: the platform's when it gave one, else the detected one ("" unknown).
   static std::string language(const Mention& m);
-  // The `top` features that pushed the complaint score up most (empty without a model).
-  std::vector<WordWeight> complaint_words(std::string_view text, size_t top) const;
 
  private:
   std::shared_ptr<const SentimentAnalyzer> sentiment_;
   std::shared_ptr<const TextModel> complaint_;
-  size_t complaint_label_ = 0;
-  bool has_complaint_label_ = false;
+  std::optional<size_t> complaint_label_;
   std::vector<NamedModel> models_;
   std::vector<std::string> model_fields_;
 };

@@ -82,7 +82,8 @@ class CompiledRuleSet final : public RuleSet {
     rules::SlotBits hits(c_.matcher.slots());
     c_.matcher.match(m.text, tokens, hits);
     rules::TextScores scores;
-    scorer_.score(m.text, scores);
+    std::vector<WordWeight> complaint_words;
+    scorer_.score(m.text, kComplaintWords, scores, complaint_words);
     const rules::Features features = rules::compute_features(m, tokens, scores);
 
     Decision d = c_.defaults;
@@ -133,7 +134,7 @@ class CompiledRuleSet final : public RuleSet {
     d.priority = std::max(0, (set_priority ? *set_priority : start) - escalate);
     if (d.category == Category::ignore) d.queue.clear();  // ignored mentions are never routed
 
-    d.explain.complaint_words = scorer_.complaint_words(m.text, kComplaintWords);
+    d.explain.complaint_words = std::move(complaint_words);
     const auto& fields = scorer_.model_fields();
     d.explain.models.reserve(fields.size());
     for (size_t i = 0; i < fields.size() && i < scores.models.size(); ++i)

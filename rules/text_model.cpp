@@ -443,29 +443,16 @@ std::optional<size_t> TextModel::label_index(std::string_view label) const {
   return std::nullopt;
 }
 
-std::vector<double> TextModel::predict(std::string_view text) const {
-  thread_local Tokens tokens;
-  thread_local std::vector<uint32_t> bs;
-  thread_local std::vector<double> z;
-  buckets(text, impl_->params, tokens, bs);
-  impl_->scores(bs, z);
-  return impl_->probabilities(z);
-}
+namespace {
 
-std::vector<Contribution> TextModel::explain(std::string_view text, size_t label, size_t top) const {
+// The `top` features of a text (its tokens and their buckets, one per occurrence) that pushed
+// most toward `label`. Scores every bucket first (no strings built), then names only the winners
+// with a second pass over the features: explanations ride along with every decision.
+std::vector<Contribution> top_contributions(const TextModel::Impl& m, const Tokens& tokens,
+                                            const std::vector<uint32_t>& all, size_t label, size_t top) {
   std::vector<Contribution> out;
-  const Impl& m = *impl_;
-  if (label >= m.labels.size() || top == 0) return out;
-  // Two passes over the text's features: the first scores every bucket (no strings built), the
-  // second names only the `top` buckets that won. Explanations ride along with every decision,
-  // so this must cost about what predict costs.
-  thread_local Tokens tokens;
-  thread_local std::vector<uint32_t> all;
+  if (label >= m.labels.size() || top == 0 || all.empty()) return out;
   thread_local std::vector<std::pair<double, uint32_t>> ranked;
-  normalize(text, tokens);
-  all.clear();
-  features(tokens, m.params, [&](uint32_t b, Kind, std::string_view, std::string_view) { all.push_back(b); });
-  if (all.empty()) return out;
   const ViewScale scale(all, m.params);
   // Occurrences per distinct bucket, in a reused open-addressing table (no sort, no allocation
   // once warm): slot keys hold bucket + 1, stamped per call so the table is never cleared.
@@ -526,6 +513,35 @@ std::vector<Contribution> TextModel::explain(std::string_view text, size_t label
   });
   for (size_t i = 0; i < keep; ++i) out.push_back({std::move(names[i]), ranked[i].first});
   return out;
+}
+
+}  // namespace
+
+std::vector<double> TextModel::predict(std::string_view text) const {
+  thread_local Tokens tokens;
+  thread_local std::vector<uint32_t> bs;
+  thread_local std::vector<double> z;
+  buckets(text, impl_->params, tokens, bs);
+  impl_->scores(bs, z);
+  return impl_->probabilities(z);
+}
+
+std::vector<double> TextModel::predict(std::string_view text, size_t label, size_t top,
+                                       std::vector<Contribution>& why) const {
+  thread_local Tokens tokens;
+  thread_local std::vector<uint32_t> bs;
+  thread_local std::vector<double> z;
+  buckets(text, impl_->params, tokens, bs);
+  impl_->scores(bs, z);
+  why = top_contributions(*impl_, tokens, bs, label, top);
+  return impl_->probabilities(z);
+}
+
+std::vector<Contribution> TextModel::explain(std::string_view text, size_t label, size_t top) const {
+  thread_local Tokens tokens;
+  thread_local std::vector<uint32_t> all;
+  buckets(text, impl_->params, tokens, all);
+  return top_contributions(*impl_, tokens, all, label, top);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -927,14 +943,18 @@ std::shared_ptr<const TextModel> builtin_complaint_model() {
   return model;
 }
 
-double complaint_score(const TextModel& model, std::string_view text) {
+std::optional<size_t> complaint_label(const TextModel& model) {
   const auto& labels = model.labels();
-  std::optional<size_t> index;
-  for (size_t i = 0; i < labels.size() && !index; ++i) {
+  for (size_t i = 0; i < labels.size(); ++i) {
     std::string l = labels[i];
     for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (l == "1" || l == "complaint" || l == "true" || l == "yes") index = i;
+    if (l == "1" || l == "complaint" || l == "true" || l == "yes") return i;
   }
+  return std::nullopt;
+}
+
+double complaint_score(const TextModel& model, std::string_view text) {
+  const auto index = complaint_label(model);
   if (!index) return 0.0;
   return model.predict(text)[*index];
 }

@@ -49,6 +49,10 @@ class TextModel {
   const std::vector<std::string>& labels() const;
   // One probability per label (same order as labels()), summing to 1. Thread-safe, never throws.
   std::vector<double> predict(std::string_view text) const;
+  // The same, and in one pass over the text the `top` features that pushed most toward `label`
+  // (what explain() gives).
+  std::vector<double> predict(std::string_view text, size_t label, size_t top,
+                              std::vector<Contribution>& why) const;
   // Index of `label` in labels(), or nullopt.
   std::optional<size_t> label_index(std::string_view label) const;
   // The `top` features of `text` that pushed most toward `label`.
@@ -79,8 +83,10 @@ Evaluation evaluate(const std::vector<size_t>& truth, const std::vector<size_t>&
 
 // The complaint model shipped with carewatch (rules/models/complaint.model, embedded).
 std::shared_ptr<const TextModel> builtin_complaint_model();
-// Probability that `text` is a complaint under a complaint model (its label "1", "complaint",
-// "true" or "yes").
+// A complaint model's complaint label: "1", "complaint", "true" or "yes" (any case); nullopt if
+// it has none.
+std::optional<size_t> complaint_label(const TextModel& model);
+// Probability that `text` is a complaint under a complaint model (see complaint_label).
 double complaint_score(const TextModel& model, std::string_view text);
 
 }  // namespace carewatch::rules

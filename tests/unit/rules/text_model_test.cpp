@@ -175,6 +175,25 @@ TEST(TextModel, ExplainNamesFeaturesOfTheTextWithTheirSign) {
   EXPECT_TRUE(model->explain(text, 1, 0).empty());
 }
 
+TEST(TextModel, PredictWithReasonsEqualsPredictAndExplain) {
+  const auto model = train_or_die(complaint_examples());
+  ASSERT_TRUE(model);
+  const size_t complaint = *model->label_index("1");
+  for (const std::string text : {"still waiting for my refund", "thank you, lovely", "", "\xff\xfe refund"}) {
+    std::vector<Contribution> why;
+    EXPECT_EQ(model->predict(text, complaint, 5, why), model->predict(text)) << text;
+    const auto expected = model->explain(text, complaint, 5);
+    ASSERT_EQ(why.size(), expected.size()) << text;
+    for (size_t i = 0; i < why.size(); ++i) {
+      EXPECT_EQ(why[i].feature, expected[i].feature) << text;
+      EXPECT_EQ(why[i].weight, expected[i].weight) << text;
+    }
+  }
+  std::vector<Contribution> why = {{"stale", 1.0}};
+  model->predict("my refund", 7, 5, why);  // no such label: no reasons, old ones cleared
+  EXPECT_TRUE(why.empty());
+}
+
 TEST(TextModel, ExplainShowsNormalisedTokens) {
   const auto model = train_or_die({{"@shop refund!!! http://x.example/a 42 sooooo bad", "1"},
                                    {"@shop refund!!! http://x.example/b 7 sooooo bad", "1"},
@@ -280,6 +299,8 @@ TEST(TextModel, ComplaintScoreFindsTheComplaintLabel) {
   const auto issues = train_or_die(issue_examples());
   ASSERT_TRUE(issues);
   EXPECT_EQ(complaint_score(*issues, text), 0.0);  // no complaint label
+  EXPECT_EQ(complaint_label(*model), model->label_index("complaint"));
+  EXPECT_FALSE(complaint_label(*issues));
 }
 
 TEST(StratifiedFolds, CoverEveryRowOnceAndKeepLabelShares) {
