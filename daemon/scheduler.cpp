@@ -219,6 +219,13 @@ Scheduler::~Scheduler() { stop(); }
 
 void Scheduler::start() {
   auto& d = *impl_;
+  // The latency follower counts what happens from now on: take the stream's position before any
+  // source runs, so the first batches' events are not skipped.
+  try {
+    d.last_event = d.store.last_event_id();
+  } catch (const std::exception&) {
+    // Redis away: the follower takes the position once it is back.
+  }
   for (auto& p : d.pollers)
     if (p->source.config.enabled) d.schedule(*p, milliseconds(0));
   asio::post(d.io, [&d] { d.reap(); });

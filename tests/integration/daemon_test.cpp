@@ -234,6 +234,40 @@ TEST_F(DaemonTest, BrandRepliesInReplayedConversationsGiveExactFirstResponseTime
   EXPECT_EQ(probe.count_events("replied"), static_cast<long long>(expected.MemberCount()));
 }
 
+// The /metrics latency histograms follow the events stream: every first response the replay
+// records (the brand's native replies) is observed once, under the replying handle.
+TEST_F(DaemonTest, FirstResponseHistogramFollowsTheEventsStream) {
+  const std::string sample = std::string(CAREWATCH_SOURCE_DIR) + "/config/samples/mentions.jsonl";
+  const std::string cfg = config(R"({"name": "sample", "type": "replay", "interval": "100ms",
+      "options": {"path": ")" + sample + R"(", "pace": "full", "rebase_time": false}})",
+                                 "  \"brand\": {\"handles\": [\"acmeair\"]},\n");
+  DaemonProcess daemon(kBinary, {"run", "--config", cfg}, dir_);
+  ASSERT_TRUE(daemon.wait_for_output("listening", 30s * kSlow)) << daemon.stderr_text();
+  Probe probe(redis_.endpoint());
+  const long long replies = 28;  // tests/fixtures/replay/expected_first_responses.json
+  auto http = make_cpprest_http_client();
+  HttpRequest req;
+  req.url = "http://127.0.0.1:" + std::to_string(api_port_) + "/metrics";
+  const std::string series = "carewatch_first_response_seconds_count{";
+  long long observed = -1;
+  std::string body;
+  const auto until = std::chrono::steady_clock::now() + 60s * kSlow;
+  while (std::chrono::steady_clock::now() < until && daemon.running()) {
+    body = http->send(req).body;
+    observed = 0;
+    for (size_t at = body.find(series); at != std::string::npos; at = body.find(series, at + 1)) {
+      ASSERT_NE(body.find("agent=\"brand:acmeair\"", at), std::string::npos);
+      observed += std::atoll(body.c_str() + body.find("} ", at) + 2);
+    }
+    if (probe.count_events("replied") == replies && observed == replies) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_EQ(probe.count_events("replied"), replies);
+  EXPECT_EQ(observed, replies) << body;
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait(20s * kSlow), 0);
+}
+
 TEST_F(DaemonTest, MastodonErrorsAreReportedBackedOffAndSurvived) {
   testing::FakeHttpServer mastodon;
   std::atomic<int> calls{0};
