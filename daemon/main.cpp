@@ -20,11 +20,28 @@
 namespace {
 
 // The labelled data that train and eval read.
-void add_labelled_data_options(CLI::App* cmd, std::string& data, std::string& text_field,
-                               std::string& label_field) {
-  cmd->add_option("--data", data, "FILE.csv or FILE.jsonl")->required();
-  cmd->add_option("--text-field", text_field, "Column / field of the text")->capture_default_str();
-  cmd->add_option("--label-field", label_field, "Column / field of the label")->capture_default_str();
+template <typename Options>
+void add_labelled_data_options(CLI::App* cmd, Options& o) {
+  cmd->add_option("--data", o.data, "FILE.csv or FILE.jsonl")->required();
+  cmd->add_option("--text-field", o.text_field, "Column / field of the text")->capture_default_str();
+  cmd->add_option("--label-field", o.label_field, "Column / field of the label")->capture_default_str();
+  cmd->add_option("--min-label-count", o.min_label_count,
+                  "Leave out labels with fewer examples than this (stray or misspelt labels)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1000000}));
+}
+
+// The knobs of training, for train and for eval --folds.
+void add_training_options(CLI::App* cmd, carewatch::rules::TrainOptions& o) {
+  cmd->add_option("--c", o.c, "Inverse L2 regularisation strength (default 10)")->check(CLI::PositiveNumber);
+  cmd->add_option("--char-min", o.char_min, "Shortest character n-gram (default 2)")->check(CLI::Range(1, 16));
+  cmd->add_option("--char-max", o.char_max, "Longest character n-gram (default 4)")->check(CLI::Range(1, 16));
+  cmd->add_option("--char-weight", o.char_weight, "Weight of the character n-grams against the words (default 1)")
+      ->check(CLI::Range(0.0, 100.0));
+  cmd->add_option("--min-df", o.min_df, "Keep features seen in at least this many examples (default 1)")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--iterations", o.iterations, "L-BFGS iterations at most (default 300)")
+      ->check(CLI::Range(1, 100000));
 }
 
 }  // namespace
@@ -85,18 +102,19 @@ int main(int argc, char** argv) {
   auto* train_cmd = app.add_subcommand(
       "train", "Train a text classifier (e.g. the complaint model) on labelled data (CSV with a "
                "header row, or JSONL)");
-  add_labelled_data_options(train_cmd, train.data, train.text_field, train.label_field);
+  add_labelled_data_options(train_cmd, train);
   train_cmd->add_option("--out", train.out, "Model file to write")->required();
-  train_cmd->add_option("--seed", train.seed, "Random seed")->capture_default_str();
+  add_training_options(train_cmd, train.training);
 
   EvalCommandOptions eval;
   auto* eval_cmd = app.add_subcommand(
       "eval", "Measure a text classifier on labelled data: accuracy, macro-F1, per-class precision "
               "and recall, confusion matrix; --folds K cross-validates training itself");
-  add_labelled_data_options(eval_cmd, eval.data, eval.text_field, eval.label_field);
+  add_labelled_data_options(eval_cmd, eval);
   eval_cmd->add_option("--model", eval.model, "Model file (default: the built-in complaint model)");
   eval_cmd->add_option("--folds", eval.folds, "K-fold cross-validation (train and test K times)");
   eval_cmd->add_option("--seed", eval.seed, "Random seed of the fold split")->capture_default_str();
+  add_training_options(eval_cmd, eval.training);
 
   std::string ratings_path;
   auto* eval_sentiment_cmd = app.add_subcommand(

@@ -25,6 +25,7 @@ using rules::Example;
 struct Dataset {
   std::vector<Example> examples;
   size_t skipped_empty_label = 0;
+  std::map<std::string, size_t> skipped_rare;  // labels with too few examples, and their counts
 };
 
 std::string trim(std::string_view s) {
@@ -256,6 +257,28 @@ std::map<std::string, size_t> label_counts(const std::vector<Example>& examples)
   return counts;
 }
 
+// Leaves out the examples of labels with fewer than `min_count` examples (stray or misspelt
+// labels that no model can learn), remembering which.
+void drop_rare_labels(Dataset& data, size_t min_count) {
+  if (min_count <= 1) return;
+  const auto counts = label_counts(data.examples);
+  for (const auto& [label, count] : counts)
+    if (count < min_count) data.skipped_rare.emplace(label, count);
+  if (data.skipped_rare.empty()) return;
+  std::erase_if(data.examples, [&](const Example& e) { return data.skipped_rare.count(e.label) > 0; });
+}
+
+std::string describe_rare(const Dataset& data, size_t min_count) {
+  size_t rows = 0;
+  std::string labels;
+  for (const auto& [label, count] : data.skipped_rare) {
+    rows += count;
+    labels += (labels.empty() ? "" : ", ") + ("\"" + label + "\" (" + std::to_string(count) + ")");
+  }
+  return "skipped " + std::to_string(rows) + " rows of " + std::to_string(data.skipped_rare.size()) +
+         " labels with fewer than " + std::to_string(min_count) + " examples: " + labels;
+}
+
 std::string fixed(double v, int digits = 4) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
@@ -314,9 +337,8 @@ int run_train(const TrainCommandOptions& options, std::ostream& out, std::ostrea
     err << "carewatch train: " << error << "\n";
     return 2;
   }
-  rules::TrainOptions train_options;
-  train_options.seed = options.seed;
-  const auto model = rules::TextModel::train(data.examples, train_options, error);
+  drop_rare_labels(data, options.min_label_count);
+  const auto model = rules::TextModel::train(data.examples, options.training, error);
   if (!model) {
     err << "carewatch train: " << options.data << ": " << error << "\n";
     return 2;
@@ -328,6 +350,7 @@ int run_train(const TrainCommandOptions& options, std::ostream& out, std::ostrea
   out << "trained on " << data.examples.size() << " examples from " << options.data << " (text: \""
       << options.text_field << "\", label: \"" << options.label_field << "\")\n";
   if (data.skipped_empty_label) out << "skipped " << data.skipped_empty_label << " rows with an empty label\n";
+  if (!data.skipped_rare.empty()) out << describe_rare(data, options.min_label_count) << "\n";
   for (const auto& [label, count] : label_counts(data.examples)) out << "  " << label << ": " << count << "\n";
   out << "model written to " << options.out << "\n";
   return 0;
@@ -341,6 +364,7 @@ int run_eval(const EvalCommandOptions& options, std::ostream& out, std::ostream&
     err << "carewatch eval: " << error << "\n";
     return 2;
   }
+  drop_rare_labels(data, options.min_label_count);
   if (data.examples.empty()) {
     err << "carewatch eval: " << options.data << ": no labelled examples\n";
     return 2;
@@ -368,13 +392,11 @@ int run_eval(const EvalCommandOptions& options, std::ostream& out, std::ostream&
     for (size_t i = 0; i < data.examples.size(); ++i)
       truth[i] = static_cast<size_t>(std::lower_bound(labels.begin(), labels.end(), data.examples[i].label) -
                                      labels.begin());
-    rules::TrainOptions train_options;
-    train_options.seed = options.seed;
     for (size_t f = 0; f < folds; ++f) {
       std::vector<Example> train;
       for (size_t i = 0; i < data.examples.size(); ++i)
         if (fold[i] != f) train.push_back(data.examples[i]);
-      const auto model = rules::TextModel::train(train, train_options, error);
+      const auto model = rules::TextModel::train(train, options.training, error);
       if (!model) {
         err << "carewatch eval: fold " << (f + 1) << " of " << folds << ": " << error << "\n";
         return 2;
@@ -424,6 +446,7 @@ int run_eval(const EvalCommandOptions& options, std::ostream& out, std::ostream&
   out << "data: " << options.data << ", " << data.examples.size() << " examples, " << labels.size()
       << " labels (\"" << options.label_field << "\")";
   if (data.skipped_empty_label) out << ", skipped " << data.skipped_empty_label << " rows with an empty label";
+  if (!data.skipped_rare.empty()) out << "\n" << describe_rare(data, options.min_label_count);
   out << "\nmethod: " << method << "\n\n";
   print_evaluation(out, labels, evaluation);
   const double seconds =

@@ -17,21 +17,20 @@ struct Example {
 };
 
 struct TrainOptions {
-  unsigned seed = 1;
-  // Further knobs; the defaults are what measured best (10-fold cross-validation) on the
-  // complaint data.
-  int epochs = 0;          // passes of AdaGrad over the data; 0: the default
-  double l2 = -1;          // L2 regularisation per example; < 0: the default
-  int char_min = 0;        // character n-gram orders (code points, within " word "); 0: default
-  int char_max = 0;
-  int min_df = 0;          // keep features seen in at least this many examples; 0: default
-  int nb = -1;             // scale features by their naive-Bayes log-count ratio (1) or not (0)
-  int balance = -1;        // weight classes inversely to their frequency (1) or not (0)
+  // Knobs; 0 (or < 0 where 0 is meaningful) takes the default, which is what measured best
+  // (10-fold cross-validation) on the complaint data.
+  double c = 0;              // inverse L2 strength: larger fits the training data more closely
+  int iterations = 0;        // L-BFGS iterations at most
+  int char_min = 0;          // character n-gram orders (code points, within " word ")
+  int char_max = 0;          //   char_max < char_min: no character n-grams
+  double char_weight = -1;   // the character view's length relative to the word view's
+  int min_df = 0;            // keep features seen in at least this many examples
+  int balance = -1;          // weight classes inversely to their frequency (1) or not (0)
 };
 
 // Why a model leaned one way: the text's features with the largest weight toward a label.
 struct Contribution {
-  std::string feature;  // "word:refund", "bigram:still waiting", ...
+  std::string feature;  // "word:refund", "bigram:still waiting", "char:und_", ...
   double weight = 0;    // positive: toward the label
 };
 

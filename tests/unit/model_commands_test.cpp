@@ -246,6 +246,78 @@ TEST_F(ModelCommands, CrossValidationTestsEveryRowOnce) {
   EXPECT_NE(m.out.find("delivery"), std::string::npos) << m.out;
 }
 
+TEST_F(ModelCommands, RareLabelsAreLeftOutAndNamed) {
+  const std::string jsonl =
+      "{\"text\": \"the parcel is late\", \"issue\": \"delivery\"}\n"
+      "{\"text\": \"courier lost my parcel\", \"issue\": \"delivery\"}\n"
+      "{\"text\": \"parcel went to the wrong house\", \"issue\": \"delivery\"}\n"
+      "{\"text\": \"charged twice\", \"issue\": \"billing\"}\n"
+      "{\"text\": \"the bill is wrong\", \"issue\": \"billing\"}\n"
+      "{\"text\": \"refund the fee\", \"issue\": \"billing\"}\n"
+      "{\"text\": \"great flight\", \"issue\": \"good flight\"}\n";
+  const auto data = write("issues.jsonl", jsonl);
+  TrainCommandOptions t;
+  t.data = data;
+  t.label_field = "issue";
+  t.out = path("issues.model");
+  t.min_label_count = 2;
+  const auto r = train(t);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("trained on 6 examples"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("skipped 1 rows of 1 labels with fewer than 2 examples: \"good flight\" (1)"),
+            std::string::npos)
+      << r.out;
+  std::string error;
+  const auto model = rules::TextModel::load_file(path("issues.model"), error);
+  ASSERT_TRUE(model) << error;
+  EXPECT_EQ(model->labels(), (std::vector<std::string>{"billing", "delivery"}));
+
+  EvalCommandOptions e;
+  e.data = data;
+  e.label_field = "issue";
+  e.folds = 3;
+  e.min_label_count = 2;
+  const auto m = eval(e);
+  ASSERT_EQ(m.status, 0) << m.err;
+  EXPECT_NE(m.out.find("6 examples, 2 labels"), std::string::npos) << m.out;
+  EXPECT_NE(m.out.find("\"good flight\" (1)"), std::string::npos) << m.out;
+  // Without the option every label stays.
+  e.min_label_count = 1;
+  const auto all = eval(e);
+  ASSERT_EQ(all.status, 0) << all.err;
+  EXPECT_NE(all.out.find("7 examples, 3 labels"), std::string::npos) << all.out;
+}
+
+TEST_F(ModelCommands, TrainingKnobsReachTheModel) {
+  TrainCommandOptions t;
+  t.data = kFixtures + "complaints_small.csv";
+  t.out = path("knobs.model");
+  t.training.char_min = 3;
+  t.training.char_max = 5;
+  t.training.char_weight = 0.5;
+  const auto r = train(t);
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::ifstream f(path("knobs.model"));
+  std::string first, second;
+  std::getline(f, first);
+  std::getline(f, second);
+  EXPECT_EQ(second, "features char=3-5 char_weight=0.5");
+  // A stronger regularisation gives a less confident model.
+  t.training = {};
+  t.training.c = 0.01;
+  t.out = path("weak.model");
+  ASSERT_EQ(train(t).status, 0);
+  t.training.c = 100;
+  t.out = path("strong.model");
+  ASSERT_EQ(train(t).status, 0);
+  std::string error;
+  const auto weak = rules::TextModel::load_file(path("weak.model"), error);
+  const auto strong = rules::TextModel::load_file(path("strong.model"), error);
+  ASSERT_TRUE(weak && strong) << error;
+  const std::string text = "still waiting for my refund, the parcel never arrived";
+  EXPECT_GT(rules::complaint_score(*strong, text), rules::complaint_score(*weak, text));
+}
+
 TEST_F(ModelCommands, EvalErrors) {
   EvalCommandOptions o;
   o.data = write("one.csv", "text,label\na,x\nb,x\nc,x\n");

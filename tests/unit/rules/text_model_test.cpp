@@ -214,6 +214,51 @@ TEST(TextModel, ExplainShowsNormalisedTokens) {
   EXPECT_TRUE(names.count("word:thanks"));
 }
 
+TEST(TextModel, HandlesCountAsThemselvesAndAsTheirWords) {
+  // Mentions addressed to a help desk handle are complaints here, those to a friend are not;
+  // the model learns it from the handle's words, so it carries over to another desk's handle.
+  const auto model = train_or_die({{"@AcmeHelp my order", "1"},
+                                   {"@ShopSupport my order", "1"},
+                                   {"@Acme_Help the parcel", "1"},
+                                   {"@jane_doe my order", "0"},
+                                   {"@bob42 my order", "0"},
+                                   {"@JaneDoe the parcel", "0"}});
+  ASSERT_TRUE(model);
+  std::set<std::string> names;
+  for (const auto& c : model->explain("@AcmeAirHelp my order", 1, 100)) names.insert(c.feature);
+  EXPECT_TRUE(names.count("word:help")) << "the handle's last word";
+  EXPECT_TRUE(names.count("word:acme"));
+  EXPECT_GT(complaint_score(*model, "@TelcoHelp my order"), 0.5);
+  EXPECT_LT(complaint_score(*model, "@JohnDoe my order"), 0.5);
+  // Split at case changes, digits and underscores; a run of capitals stays one word.
+  const auto split = train_or_die({{"@FCHelp_UK2 my order", "1"}, {"hello there", "0"}});
+  ASSERT_TRUE(split);
+  names.clear();
+  for (const size_t label : {0u, 1u})
+    for (const auto& c : split->explain("@FCHelp_UK2", label, 1000)) names.insert(c.feature);
+  for (const char* word : {"word:@fchelp_uk2", "word:fc", "word:help", "word:uk", "word:<num>"})
+    EXPECT_TRUE(names.count(word)) << word;
+  EXPECT_FALSE(names.count("word:f"));
+  EXPECT_FALSE(names.count("word:fchelp"));
+}
+
+TEST(TextModel, ExplainNamesCharacterNGramsOfTheText) {
+  const auto model = train_or_die(complaint_examples());
+  ASSERT_TRUE(model);
+  const std::string text = "still waiting for my refunds";
+  size_t chars = 0;
+  for (const auto& c : model->explain(text, 1, 1000)) {
+    if (c.feature.rfind("char:", 0) != 0) continue;
+    ++chars;
+    std::string gram = c.feature.substr(5);
+    std::replace(gram.begin(), gram.end(), '_', ' ');
+    EXPECT_NE((" " + text + " ").find(gram), std::string::npos) << c.feature;
+    EXPECT_GE(gram.size(), 2u) << c.feature;
+    EXPECT_LE(gram.size(), 4u) << c.feature;
+  }
+  EXPECT_GT(chars, 0u);
+}
+
 TEST(TextModel, PredictNeverFailsOnOddInput) {
   const auto model = train_or_die(complaint_examples());
   ASSERT_TRUE(model);
@@ -252,10 +297,23 @@ TEST(TextModel, LoadRejectsBrokenFiles) {
   EXPECT_FALSE(TextModel::load("", error));
   EXPECT_NE(error.find("not a carewatch text model"), std::string::npos) << error;
   EXPECT_FALSE(TextModel::load("hello\n", error));
-  std::string v2 = good;
-  v2.replace(v2.find(" 1\n"), 3, " 9\n");
-  EXPECT_FALSE(TextModel::load(v2, error));
+  ASSERT_EQ(good.rfind("carewatch-text-model 2\n", 0), 0u);
+  std::string v9 = good;
+  v9.replace(good.find(" 2\n"), 3, " 9\n");
+  EXPECT_FALSE(TextModel::load(v9, error));
   EXPECT_NE(error.find("version 9"), std::string::npos) << error;
+  // A model of the first format (no idf per feature) is named as such, with what to do.
+  std::string v1 = good;
+  v1.replace(good.find(" 2\n"), 3, " 1\n");
+  EXPECT_FALSE(TextModel::load(v1, error));
+  EXPECT_NE(error.find("version 1"), std::string::npos) << error;
+  EXPECT_NE(error.find("carewatch train"), std::string::npos) << error;
+  // A negative idf.
+  std::string negative = good;
+  const size_t row = negative.find('\n', negative.find("weights ")) + 1;
+  negative.insert(negative.find(' ', row) + 1, "-");
+  EXPECT_FALSE(TextModel::load(negative, error));
+  EXPECT_NE(error.find("idf"), std::string::npos) << error;
   // Cut in the middle of the weights.
   EXPECT_FALSE(TextModel::load(good.substr(0, good.size() / 2), error));
   EXPECT_NE(error.find("model line"), std::string::npos) << error;

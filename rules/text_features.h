@@ -1,0 +1,165 @@
+// What the text model sees of a text: normalised tokens, and the hashed features built from
+// them (words, word bigrams, character n-grams within words). Shared by training, prediction
+// and explanation, so all three see exactly the same features.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mention/utf8.h"
+
+namespace carewatch::rules::text_features {
+
+// Features hash into 2^kBits buckets: character n-grams into the upper half, words and bigrams
+// into the lower half, so the two views can be told apart from a bucket alone.
+constexpr unsigned kBits = 22;
+constexpr uint32_t kMask = (1u << kBits) - 1;
+constexpr uint32_t kCharBit = 1u << (kBits - 1);
+inline bool is_char_bucket(uint32_t bucket) { return (bucket & kCharBit) != 0; }
+
+// Normalised tokens, stored in one buffer.
+struct Tokens {
+  std::string buf;
+  std::vector<std::pair<uint32_t, uint32_t>> spans;  // offset, length in buf
+  std::vector<uint8_t> special;                      // 1: a placeholder token (no char n-grams)
+
+  void clear() {
+    buf.clear();
+    spans.clear();
+    special.clear();
+  }
+  size_t size() const { return spans.size(); }
+  std::string_view at(size_t i) const { return std::string_view(buf).substr(spans[i].first, spans[i].second); }
+  void push(std::string_view s, bool is_special) {
+    spans.emplace_back(static_cast<uint32_t>(buf.size()), static_cast<uint32_t>(s.size()));
+    buf.append(s);
+    special.push_back(is_special ? 1 : 0);
+  }
+};
+
+// Lower-cased words; "@handle" kept as a token and followed by the words it is made of
+// ("@AcmeAir_Help" -> "@acmeair_help", "acme", "air", "help"), since a mention addressed to a
+// help desk reads differently from one addressed to a friend; "<url>" for links, "<num>" for
+// numbers, letters repeated three or more times cut to two, emoticons as "<smile>", "<sad>",
+// "<heart>", emoji as themselves, and runs of "!" or "?" as "!", "!!", "?", "??". Any bytes in,
+// never fails: invalid UTF-8 separates words.
+void normalize(std::string_view text, Tokens& out);
+
+enum class Kind : uint8_t { word, bigram, chars };
+
+// Where a feature came from, enough to name it later without building a string per feature:
+// a word is tokens[token]; a bigram is (tokens[token - 1] or "<s>", tokens[token] or "</s>");
+// a character n-gram is `length` bytes at `offset` of " " + tokens[token] + " ".
+struct Origin {
+  Kind kind = Kind::word;
+  uint32_t token = 0;
+  uint32_t offset = 0;
+  uint32_t length = 0;
+};
+
+// "word:refund", "bigram:still waiting", "char:und_" (word ends shown as '_').
+std::string feature_name(const Tokens& tokens, const Origin& origin);
+
+struct FeatureParams {
+  int char_min = 1;  // character n-gram orders, in code points; char_max < char_min: none
+  int char_max = 4;
+};
+
+namespace detail {
+constexpr uint32_t kFnvBasis = 2166136261u;
+constexpr uint32_t kFnvPrime = 16777619u;
+inline uint32_t fnv(uint32_t h, std::string_view s) {
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= kFnvPrime;
+  }
+  return h;
+}
+inline uint32_t fnv(uint32_t h, char c) {
+  h ^= static_cast<unsigned char>(c);
+  return h * kFnvPrime;
+}
+inline uint32_t finish(uint32_t h, bool chars) {  // spread the bits before masking
+  h ^= h >> 16;
+  h *= 0x85EBCA6Bu;
+  h ^= h >> 13;
+  return (h & (kMask >> 1)) | (chars ? kCharBit : 0u);
+}
+inline bool ascii(std::string_view s) {
+  for (const char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  return true;
+}
+}  // namespace detail
+
+// Calls emit(bucket, origin) for every feature of the tokens, once per occurrence.
+template <typename Emit>
+void features(const Tokens& t, const FeatureParams& p, Emit&& emit) {
+  using detail::finish;
+  using detail::fnv;
+  const size_t n = t.size();
+  const uint32_t word_seed = fnv(detail::kFnvBasis, 'w');
+  const uint32_t bigram_seed = fnv(detail::kFnvBasis, 'b');
+  const uint32_t char_seed = fnv(detail::kFnvBasis, 'c');
+  const bool chars = p.char_max >= p.char_min && p.char_max > 0;
+  const size_t cmax = chars ? static_cast<size_t>(p.char_max) : 0, cmin = static_cast<size_t>(p.char_min);
+  thread_local std::vector<uint32_t> starts;
+  thread_local std::string padded;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view w = t.at(i);
+    const auto ti = static_cast<uint32_t>(i);
+    emit(finish(fnv(word_seed, w), false), Origin{Kind::word, ti, 0, 0});
+    const std::string_view prev = i == 0 ? std::string_view("<s>") : t.at(i - 1);
+    emit(finish(fnv(fnv(fnv(bigram_seed, prev), '\x01'), w), false), Origin{Kind::bigram, ti, 0, 0});
+    if (t.special[i] || !chars) continue;
+    // Character n-grams of " w " (the spaces mark the word's ends); a lone space is not one.
+    padded.assign(1, ' ');
+    padded.append(w);
+    padded.push_back(' ');
+    const size_t len_all = padded.size();
+    auto at = [&](size_t k) { return padded[k]; };
+    if (detail::ascii(w)) {
+      for (size_t s = 0; s < len_all; ++s) {
+        uint32_t h = char_seed;
+        for (size_t len = 1; len <= cmax && s + len <= len_all; ++len) {
+          h = fnv(h, at(s + len - 1));
+          if (len >= cmin && !(len == 1 && at(s) == ' '))
+            emit(finish(h, true), Origin{Kind::chars, ti, static_cast<uint32_t>(s), static_cast<uint32_t>(len)});
+        }
+      }
+      continue;
+    }
+    // Code point boundaries of " w ".
+    starts.clear();
+    starts.push_back(0);
+    for (size_t k = 0; k < w.size();) {
+      starts.push_back(static_cast<uint32_t>(k + 1));
+      char32_t cp = 0;
+      const size_t len = decode_utf8(w, k, cp);
+      k += len == 0 ? 1 : len;
+    }
+    starts.push_back(static_cast<uint32_t>(w.size() + 1));
+    starts.push_back(static_cast<uint32_t>(w.size() + 2));
+    const size_t cps = starts.size() - 1;
+    for (size_t s = 0; s < cps; ++s) {
+      uint32_t h = char_seed;
+      for (size_t len = 1; len <= cmax && s + len <= cps; ++len) {
+        for (size_t k = starts[s + len - 1]; k < starts[s + len]; ++k) h = fnv(h, at(k));
+        if (len < cmin) continue;
+        const uint32_t off = starts[s], bytes = starts[s + len] - starts[s];
+        if (bytes == 1 && at(off) == ' ') continue;
+        emit(finish(h, true), Origin{Kind::chars, ti, off, bytes});
+      }
+    }
+  }
+  if (n > 0) {
+    const std::string_view last = t.at(n - 1);
+    emit(finish(fnv(fnv(fnv(bigram_seed, last), '\x01'), std::string_view("</s>")), false),
+         Origin{Kind::bigram, static_cast<uint32_t>(n), 0, 0});
+  }
+}
+
+}  // namespace carewatch::rules::text_features

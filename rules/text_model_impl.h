@@ -1,0 +1,85 @@
+// The inside of a TextModel, shared by its prediction (text_model.cpp) and its training
+// (text_model_train.cpp).
+//
+// A text's features (text_features.h) are weighted TF-IDF style: (1 + ln count) x idf; each
+// view (words and bigrams; character n-grams) is scaled to unit length, the character view then
+// by char_weight. Features the model does not know are left out, as they were in training. One
+// logistic regression for two labels, one per label against the rest for more.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rules/text_features.h"
+#include "rules/text_model.h"
+
+namespace carewatch::rules {
+
+struct TextModel::Impl {
+  std::vector<std::string> labels;
+  text_features::FeatureParams params;
+  double char_weight = 1.0;
+  size_t outputs = 1;     // 1 for two labels (the score of labels[1]), else one per label
+  std::vector<float> bias;  // [outputs]
+  // Per known feature (row): its bucket, then idf and `outputs` coefficients in `data`.
+  std::vector<uint32_t> row_bucket;
+  std::vector<float> data;  // [row * (outputs + 1)]: idf, w_0 .. w_{outputs-1}
+  // Open-addressing table bucket -> row, with the idf and the first coefficient in the slot
+  // itself, so a binary model's lookup touches one cache line.
+  struct Slot {
+    uint32_t key = 0;  // bucket + 1; 0: empty
+    uint32_t row = 0;
+    float idf = 0;
+    float w0 = 0;
+  };
+  std::vector<Slot> slots;
+
+  size_t stride() const { return outputs + 1; }
+  void build_table() {
+    size_t cap = 16;
+    while (cap < row_bucket.size() * 2 + 1) cap <<= 1;
+    slots.assign(cap, Slot{});
+    for (uint32_t r = 0; r < row_bucket.size(); ++r) {
+      size_t s = slot_of(row_bucket[r]);
+      while (slots[s].key != 0) s = (s + 1) & (cap - 1);
+      slots[s] = Slot{row_bucket[r] + 1, r, data[r * stride()], data[r * stride() + 1]};
+    }
+  }
+  size_t slot_of(uint32_t bucket) const { return (bucket * 2654435761u) & (slots.size() - 1); }
+  // The slot of `bucket`, or nullptr if the model does not know it.
+  const Slot* find(uint32_t bucket) const {
+    if (slots.empty()) return nullptr;
+    const size_t mask = slots.size() - 1;
+    size_t s = slot_of(bucket);
+    while (true) {
+      const Slot& slot = slots[s];
+      if (slot.key == 0) return nullptr;
+      if (slot.key == bucket + 1) return &slot;
+      s = (s + 1) & mask;
+    }
+  }
+  // The coefficients of a row.
+  const float* weights(const Slot& slot) const { return &data[static_cast<size_t>(slot.row) * stride() + 1]; }
+};
+
+namespace text_model_detail {
+
+// 1 + ln(count): a feature seen twice in one text counts less than two texts with it once.
+inline double term_weight(uint32_t count) {
+  static const auto table = [] {
+    std::vector<double> t(64);
+    for (size_t c = 1; c < t.size(); ++c) t[c] = 1.0 + std::log(static_cast<double>(c));
+    return t;
+  }();
+  return count < table.size() ? table[count] : 1.0 + std::log(static_cast<double>(count));
+}
+
+// Rounds to what the model file keeps (5 significant digits), so a saved and loaded model
+// predicts exactly as the trained one.
+float keep(double v);
+
+}  // namespace text_model_detail
+
+}  // namespace carewatch::rules
