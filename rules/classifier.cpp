@@ -70,7 +70,8 @@ void TextScorer::score(std::string_view text, size_t top, TextScores& out,
   out.complaint = 0.0;
   complaint_words.clear();
   if (complaint_ && complaint_label_) {
-    std::vector<Contribution> why;
+    thread_local std::vector<Contribution> why;  // reused: one allocation per thread, not per text
+    why.clear();
     out.complaint = finite(complaint_->predict(text, *complaint_label_, top, why)[*complaint_label_]);
     for (Contribution& c : why) {
       if (c.weight <= 0 || !std::isfinite(c.weight)) continue;  // only what pushed toward "complaint"

@@ -18,12 +18,12 @@ bool compare(double actual, const Comparison& c) {
   return false;
 }
 
-bool language_matches(const std::string& actual, const std::string& wanted) {
+bool language_matches(std::string_view actual, const std::string& wanted) {
   if (actual.size() < wanted.size() || actual.compare(0, wanted.size(), wanted) != 0) return false;
   return actual.size() == wanted.size() || actual[wanted.size()] == '-' || actual[wanted.size()] == '_';
 }
 
-bool contains(const std::vector<std::string>& values, const std::string& v) {
+bool contains(const std::vector<std::string>& values, std::string_view v) {
   return std::find(values.begin(), values.end(), v) != values.end();
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mention/mention.h"
@@ -24,10 +25,10 @@ struct Comparison {
 struct EvalContext {
   const SlotBits& text_hits;
   const Features& features;
-  std::string platform;  // lowercase
-  std::string language;  // lowercase: the platform's language, else the detected one
-  std::string source;    // lowercase
-  Category category;     // the decision so far (rules run in order)
+  std::string_view platform;  // lowercase
+  std::string_view language;  // lowercase: the platform's language, else the detected one
+  std::string_view source;    // lowercase
+  Category category;          // the decision so far (rules run in order)
   bool category_by_rule = false;  // a rule that fired so far set the category
 };
 

@@ -7,6 +7,7 @@
 #include <encodings.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -21,11 +22,41 @@ constexpr std::size_t kMaxDetectBytes = 4096;
 
 constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
 
-// What CLD2 is given: valid, interchange-safe UTF-8 of at most kMaxDetectBytes, cut at a
-// character boundary. Malformed sequences become U+FFFD; control characters (other than tab and
-// line breaks) and non-characters become spaces, as they carry no language.
-std::string sanitise(std::string_view text) {
-  std::string out;
+// Whether a code point is given to CLD2 as it is: control characters (other than tab and line
+// breaks) and non-characters carry no language and become spaces.
+bool passes(char32_t cp) {
+  const bool control = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp < 0xA0);
+  const bool nonchar = (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+  return !control && !nonchar;
+}
+
+// True if `text` goes to CLD2 unchanged: short enough, well-formed, and every code point passes.
+// Printable ASCII (most of most texts) is checked a byte at a time without decoding.
+bool already_clean(std::string_view text) {
+  if (text.size() > kMaxDetectBytes) return false;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x20 && b < 0x7F) {
+      ++i;
+      continue;
+    }
+    char32_t cp = 0;
+    const std::size_t len = decode_utf8(text, i, cp);
+    if (len == 0 || !passes(cp)) return false;
+    i += len;
+  }
+  return true;
+}
+
+// What CLD2 is given, written to `out`: valid, interchange-safe UTF-8 of at most kMaxDetectBytes,
+// cut at a character boundary. Malformed sequences become U+FFFD; code points that do not pass
+// become spaces.
+void sanitise(std::string_view text, std::string& out) {
+  if (already_clean(text)) {  // the common case: a plain copy
+    out.assign(text);
+    return;
+  }
+  out.clear();
   out.reserve(std::min(text.size(), kMaxDetectBytes));
   std::size_t i = 0;
   while (i < text.size()) {
@@ -36,16 +67,12 @@ std::string sanitise(std::string_view text) {
       piece = kReplacement;
       i += 1;
     } else {
-      const bool control = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-                           (cp >= 0x7F && cp < 0xA0);
-      const bool nonchar = (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
-      piece = (control || nonchar) ? std::string_view(" ") : text.substr(i, len);
+      piece = passes(cp) ? text.substr(i, len) : std::string_view(" ");
       i += len;
     }
     if (out.size() + piece.size() > kMaxDetectBytes) break;
     out += piece;
   }
-  return out;
 }
 
 std::string ascii_lower(std::string_view s) {
@@ -63,8 +90,23 @@ CLD2::Language hint_language(std::string_view hint) {
                     c == '-' || c == '_';
     if (!ok) return CLD2::UNKNOWN_LANGUAGE;
   }
+  // CLD2's name lookup is a search through its tables; a platform sends a handful of distinct
+  // tags, so each thread remembers the last few answers (the lookup is a pure function).
+  struct Known {
+    std::string tag;
+    CLD2::Language language;
+  };
+  constexpr std::size_t kRemembered = 16;
+  thread_local std::array<Known, kRemembered> known;
+  thread_local std::size_t known_count = 0, next = 0;
+  for (std::size_t k = 0; k < known_count; ++k)
+    if (known[k].tag == hint) return known[k].language;
   const std::string tag = ascii_lower(hint);  // CLD2 knows "pt-br", not "PT-BR"
-  return CLD2::GetLanguageFromName(tag.c_str());
+  const CLD2::Language language = CLD2::GetLanguageFromName(tag.c_str());
+  known[next] = Known{std::string(hint), language};
+  next = (next + 1) % kRemembered;
+  known_count = std::min(known_count + 1, kRemembered);
+  return language;
 }
 
 // CLD2's code for a language, lower-cased: ISO 639-1 where one exists ("en", "zh-hant"), "" for
@@ -122,7 +164,8 @@ Pass detect(const std::string& clean, CLD2::Language hint) {
 
 DetectedLanguage detect_language(std::string_view text, std::string_view hint) {
   try {
-    const std::string clean = sanitise(text);
+    thread_local std::string clean;  // reused: no allocation per text
+    sanitise(text, clean);
     if (clean.empty()) return {};
     const Pass pass = detect(clean, hint_language(hint));
     DetectedLanguage result;

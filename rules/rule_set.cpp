@@ -19,12 +19,26 @@ namespace carewatch {
 
 namespace {
 
-std::string ascii_lower(const std::string& s) {
-  std::string out = s;
+// `s` in ASCII lowercase, written to `out` (whose memory is reused).
+std::string_view ascii_lower(const std::string& s, std::string& out) {
+  out.assign(s);
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
 }
+
+// Texts up to this size are tokenized into a thread's reused buffers; a longer one gets its own,
+// so that one huge text does not pin memory for the thread's lifetime.
+constexpr size_t kReusedTextBytes = 64 * 1024;
+
+// Per-thread working memory of decide(): after the first few mentions, deciding allocates only
+// what the returned Decision holds.
+struct Scratch {
+  rules::TextTokens tokens;
+  rules::SlotBits hits;
+  std::vector<uint64_t> candidates;  // one bit per rule
+  std::string platform, language, source;
+};
 
 // Text slots of which at least one must be hit for `c` to hold (its "gate"); false when the
 // condition can hold without any text hit (then the rule is always evaluated).
@@ -57,29 +71,56 @@ bool text_gate(const rules::Condition& c, std::vector<uint32_t>& gate) {
   }
 }
 
+// True if `c` holds exactly when one of its text gate's slots is hit (a text condition, or "any"
+// of such): then a rule that is a candidate holds, without evaluating it.
+bool is_its_gate(const rules::Condition& c) {
+  using Kind = rules::Condition::Kind;
+  if (c.kind == Kind::text) return true;
+  return c.kind == Kind::any && std::all_of(c.children.begin(), c.children.end(), is_its_gate);
+}
+
 // The rule set as loaded: immutable, so any number of threads may call decide() at once.
 //
-// Cost per mention: one scan of the text by the multi-pattern matcher, then per rule a test of
-// its gate bits (the text slots one of which must be hit for it to hold); only rules whose gate
-// passes evaluate their condition tree. A thousand keyword rules cost a thousand bit tests.
+// Cost per mention: one scan of the text by the multi-pattern matcher, then the rules that can
+// hold: a rule's gate is the set of text slots one of which must be hit for it to hold, so the
+// candidates are the ungated rules plus the rules gated on the slots this text hit (an inverted
+// index slot -> rules). Only candidates evaluate their condition tree, in rule order; a thousand
+// keyword rules of which three can fire cost three evaluations, not a thousand tests.
 class CompiledRuleSet final : public RuleSet {
  public:
   explicit CompiledRuleSet(rules::CompiledRules compiled) : c_(std::move(compiled)), scorer_(c_.models) {
-    gates_.resize(c_.rules.size());
-    for (size_t i = 0; i < c_.rules.size(); ++i) {
+    const size_t n = c_.rules.size();
+    always_.assign((n + 63) / 64, 0);
+    gate_decides_.assign(n, 0);
+    std::vector<std::vector<uint32_t>> by_slot(c_.matcher.slots());
+    for (size_t i = 0; i < n; ++i) {
       std::vector<uint32_t> g;
-      if (text_gate(c_.rules[i].when, g)) {
-        std::sort(g.begin(), g.end());
-        g.erase(std::unique(g.begin(), g.end()), g.end());
-        gates_[i] = std::move(g);
+      if (!text_gate(c_.rules[i].when, g) || g.empty()) {
+        always_[i / 64] |= uint64_t{1} << (i % 64);
+        continue;
       }
+      std::sort(g.begin(), g.end());
+      g.erase(std::unique(g.begin(), g.end()), g.end());
+      for (uint32_t slot : g) by_slot[slot].push_back(static_cast<uint32_t>(i));
+      gate_decides_[i] = is_its_gate(c_.rules[i].when);
+    }
+    gated_at_.reserve(by_slot.size() + 1);
+    gated_at_.push_back(0);
+    for (const auto& rules : by_slot) {
+      gated_.insert(gated_.end(), rules.begin(), rules.end());
+      gated_at_.push_back(static_cast<uint32_t>(gated_.size()));
     }
   }
 
   Decision decide(const Mention& m) const override {
+    thread_local Scratch scratch;
     // Everything about the text is computed once; rules then only test bits and numbers.
-    const rules::TextTokens tokens(m.text);
-    rules::SlotBits hits(c_.matcher.slots());
+    std::optional<rules::TextTokens> own_tokens;
+    if (m.text.size() > kReusedTextBytes) own_tokens.emplace(m.text);
+    else scratch.tokens.assign(m.text);
+    const rules::TextTokens& tokens = own_tokens ? *own_tokens : scratch.tokens;
+    rules::SlotBits& hits = scratch.hits;
+    hits.reset(c_.matcher.slots());
     c_.matcher.match(m.text, tokens, hits);
     rules::TextScores scores;
     std::vector<WordWeight> complaint_words;
@@ -95,34 +136,48 @@ class CompiledRuleSet final : public RuleSet {
                                                    rules::asks_question(m.text, tokens));
     if (c_.auto_category) d.category = d.explain.base_category;
 
+    // The rules that can hold: the ungated ones and those gated on a slot this text hit.
+    std::vector<uint64_t>& candidates = scratch.candidates;
+    candidates.assign(always_.begin(), always_.end());
+    hits.for_each_set([&](uint32_t slot) {
+      for (uint32_t k = gated_at_[slot]; k < gated_at_[slot + 1]; ++k)
+        candidates[gated_[k] / 64] |= uint64_t{1} << (gated_[k] % 64);
+    });
+
     // Priority actions are recorded, not applied: the formula needs the tags of every rule that
     // fires, and rule actions apply after it (the last "priority" set, then later escalations).
     std::optional<int> set_priority;
     int escalate = 0;
-    rules::EvalContext ctx{hits, features, ascii_lower(m.platform), ascii_lower(d.language),
-                           ascii_lower(m.source), d.category, false};
-    for (size_t r = 0; r < c_.rules.size(); ++r) {
-      const rules::Rule& rule = c_.rules[r];
-      if (const auto& gate = gates_[r]; !gate.empty() &&
-          std::none_of(gate.begin(), gate.end(), [&](uint32_t slot) { return hits.test(slot); }))
-        continue;
-      ctx.category = d.category;
-      if (!rule.when.holds(ctx)) continue;
-      d.rules.push_back(rule.name);
-      const rules::Actions& a = rule.then;
-      if (a.category) {
-        d.category = *a.category;
-        ctx.category_by_rule = true;
+    rules::EvalContext ctx{hits,
+                           features,
+                           ascii_lower(m.platform, scratch.platform),
+                           ascii_lower(d.language, scratch.language),
+                           ascii_lower(m.source, scratch.source),
+                           d.category,
+                           false};
+    bool stop = false;
+    for (size_t w = 0; w < candidates.size() && !stop; ++w) {
+      for (uint64_t bits = candidates[w]; bits != 0 && !stop; bits &= bits - 1) {
+        const size_t r = w * 64 + static_cast<size_t>(__builtin_ctzll(bits));
+        const rules::Rule& rule = c_.rules[r];
+        ctx.category = d.category;
+        if (!gate_decides_[r] && !rule.when.holds(ctx)) continue;
+        d.rules.push_back(rule.name);
+        const rules::Actions& a = rule.then;
+        if (a.category) {
+          d.category = *a.category;
+          ctx.category_by_rule = true;
+        }
+        if (a.priority) {
+          set_priority = *a.priority;
+          escalate = 0;
+        }
+        if (a.queue) d.queue = *a.queue;
+        for (const auto& t : a.tags)
+          if (std::find(d.tags.begin(), d.tags.end(), t) == d.tags.end()) d.tags.push_back(t);
+        escalate += a.escalate;
+        stop = a.stop;
       }
-      if (a.priority) {
-        set_priority = *a.priority;
-        escalate = 0;
-      }
-      if (a.queue) d.queue = *a.queue;
-      for (const auto& t : a.tags)
-        if (std::find(d.tags.begin(), d.tags.end(), t) == d.tags.end()) d.tags.push_back(t);
-      escalate += a.escalate;
-      if (a.stop) break;
     }
 
     int start = c_.defaults.priority;
@@ -148,7 +203,10 @@ class CompiledRuleSet final : public RuleSet {
   static constexpr size_t kComplaintWords = 5;
   const rules::CompiledRules c_;
   const rules::TextScorer scorer_;
-  std::vector<std::vector<uint32_t>> gates_;  // per rule; empty = always evaluate
+  std::vector<uint64_t> always_;    // one bit per rule: no text gate, always evaluated
+  std::vector<uint32_t> gated_;     // rules gated on each slot, slot by slot, in rule order
+  std::vector<uint32_t> gated_at_;  // slot s's rules are gated_[gated_at_[s] .. gated_at_[s + 1])
+  std::vector<uint8_t> gate_decides_;  // per rule: being a candidate means it holds (is_its_gate)
 };
 
 }  // namespace

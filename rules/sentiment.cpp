@@ -7,7 +7,7 @@
 #include "rules/sentiment.h"
 
 #include <algorithm>
-#include <cctype>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -91,9 +91,34 @@ struct WordInfo {
   uint8_t flags = 0;
 };
 
+// A 64-bit hash of a short string, 8 bytes at a step.
 uint64_t hash_bytes(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  constexpr uint64_t kMul = 0xff51afd7ed558ccdull;
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ s.size();
+  const char* p = s.data();
+  size_t n = s.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    h = (h ^ v) * kMul;
+    h ^= h >> 32;
+  }
+  if (n > 0) {  // the last 1..7 bytes, read so that every byte counts (the length is in h)
+    uint64_t v;
+    if (n >= 4) {
+      uint32_t a, b;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      v = a | (uint64_t{b} << 32);
+    } else {
+      const auto byte = [&](size_t k) { return uint64_t{static_cast<unsigned char>(p[k])}; };
+      v = byte(0) | (byte(n / 2) << 8) | (byte(n - 1) << 16);
+    }
+    h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
+  }
+  h ^= h >> 33;
+  h *= kMul;
+  h ^= h >> 33;
   return h;
 }
 
@@ -143,7 +168,30 @@ class StringTable {
 };
 
 bool is_space(unsigned char c) { return c <= ' ' || c == 0x7f; }
-bool is_punct(unsigned char c) { return c < 0x80 && std::ispunct(c); }
+// ASCII punctuation, as std::ispunct in the "C" locale: !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~
+constexpr auto kPunct = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x21; c < 0x7F; ++c)
+    t[c] = !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+  return t;
+}();
+bool is_punct(unsigned char c) { return kPunct[c]; }
+
+// Number of bytes of `text` equal to `c`, 8 at a step.
+size_t count_byte(std::string_view text, char c) {
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7full;
+  const uint64_t pattern = 0x0101010101010101ull * static_cast<unsigned char>(c);
+  size_t count = 0, i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t v;
+    std::memcpy(&v, text.data() + i, 8);
+    const uint64_t x = v ^ pattern;  // zero bytes where text has c
+    const uint64_t found = ~(((x & kLow7) + kLow7) | x | kLow7) >> 7;  // 1 in each such byte
+    count += static_cast<size_t>((found * 0x0101010101010101ull) >> 56);  // the sum of the bytes
+  }
+  for (; i < text.size(); ++i) count += text[i] == c;
+  return count;
+}
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 std::string lowered(std::string_view s) {
@@ -343,11 +391,24 @@ void SentimentAnalyzer::Impl::expand_emoji(std::string_view text, std::string& o
   out.reserve(text.size() + 16);
   const size_t n = text.size();
   for (size_t i = 0; i < n;) {
+    // Keycap emoji start with an ASCII character; skip the lookup unless a non-ASCII byte follows.
+    // A run of such ASCII bytes is copied at once.
+    size_t next = i;  // the first non-ASCII byte from i on (n if none), 8 bytes at a step
+    for (uint64_t v; next + 8 <= n; next += 8) {
+      std::memcpy(&v, text.data() + next, 8);
+      if (v & 0x8080808080808080ull) break;
+    }
+    while (next < n && static_cast<unsigned char>(text[next]) < 0x80) ++next;
+    // Everything before it is plain, but for the ASCII byte right before it (a keycap start).
+    const size_t plain = next == n ? n : next > i ? next - 1 : i;
+    if (plain > i) {
+      out.append(text.data() + i, plain - i);
+      i = plain;
+      continue;
+    }
     const auto c = static_cast<unsigned char>(text[i]);
     const size_t first = std::min(utf8_length(c), n - i);
-    // Keycap emoji start with an ASCII character; skip the lookup unless a non-ASCII byte follows.
-    const bool candidate = c >= 0x80 || (i + 1 < n && static_cast<unsigned char>(text[i + 1]) >= 0x80);
-    const uint32_t* longest = candidate ? emoji_first.find(text.substr(i, first)) : nullptr;
+    const uint32_t* longest = emoji_first.find(text.substr(i, first));
     size_t matched = 0;
     if (longest) {
       for (size_t len = std::min<size_t>(*longest, n - i); len >= first && !matched; --len) {
@@ -430,11 +491,7 @@ Sentiment SentimentAnalyzer::Impl::score(std::string_view text) const {
   if (!s.tokens.empty()) {
     Scorer(*this, s.lower, s.tokens).valences(s.sentiments);
 
-    size_t exclamations = 0, questions = 0;
-    for (char c : text) {
-      exclamations += c == '!';
-      questions += c == '?';
-    }
+    const size_t exclamations = count_byte(text, '!'), questions = count_byte(text, '?');
     double emphasis = kExclamation * static_cast<double>(std::min<size_t>(exclamations, kMaxExclamations));
     if (questions > 1) emphasis += questions <= 3 ? kQuestion * static_cast<double>(questions) : kManyQuestions;
 

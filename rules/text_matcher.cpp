@@ -4,6 +4,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace carewatch::rules {
 
@@ -31,6 +32,37 @@ void add_unique(std::vector<uint32_t>& v, uint32_t x) {
   if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
 }
 
+// A 64-bit hash of a token form, 8 bytes at a step (word tokens are short).
+uint64_t hash_key(std::string_view s) {
+  constexpr uint64_t kMul = 0xff51afd7ed558ccdull;
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ s.size();
+  const char* p = s.data();
+  size_t n = s.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    h = (h ^ v) * kMul;
+    h ^= h >> 32;
+  }
+  if (n > 0) {  // the last 1..7 bytes, read so that every byte counts (the length is in h)
+    uint64_t v;
+    if (n >= 4) {
+      uint32_t a, b;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      v = a | (uint64_t{b} << 32);
+    } else {
+      const auto byte = [&](size_t k) { return uint64_t{static_cast<unsigned char>(p[k])}; };
+      v = byte(0) | (byte(n / 2) << 8) | (byte(n - 1) << 16);
+    }
+    h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
+  }
+  h ^= h >> 33;
+  h *= kMul;
+  h ^= h >> 33;
+  return h;
+}
+
 }  // namespace
 
 struct TextMatcher::Regexes {
@@ -54,7 +86,7 @@ bool TextMatcher::add_keyword(uint32_t slot, std::string_view keyword, std::stri
     error = "is several words (put it in \"phrases\")";
     return false;
   }
-  add_unique(keywords_[std::string(t.lower(0))], slot);
+  add_unique(entry(t.lower(0)).keyword_slots, slot);
   return true;
 }
 
@@ -65,12 +97,12 @@ bool TextMatcher::add_phrase(uint32_t slot, std::string_view phrase, std::string
     return false;
   }
   if (t.size() == 1) {  // a one-word phrase is a keyword
-    add_unique(keywords_[std::string(t.lower(0))], slot);
+    add_unique(entry(t.lower(0)).keyword_slots, slot);
     return true;
   }
   Phrase p{{}, slot};
   for (size_t i = 0; i < t.size(); ++i) p.tokens.emplace_back(t.lower(i));
-  add_unique(phrase_starts_[p.tokens[0]], static_cast<uint32_t>(phrases_.size()));
+  add_unique(entry(p.tokens[0]).phrases, static_cast<uint32_t>(phrases_.size()));
   phrases_.push_back(std::move(p));
   return true;
 }
@@ -100,18 +132,54 @@ bool TextMatcher::compile(std::string& error) {
   return true;
 }
 
+TextMatcher::Entry& TextMatcher::entry(std::string_view key) {
+  const uint64_t h = hash_key(key);
+  if (!table_.empty()) {
+    for (size_t i = h & (table_.size() - 1);; i = (i + 1) & (table_.size() - 1)) {
+      const Cell& c = table_[i];
+      if (c.entry == kEmpty) break;
+      if (c.hash == h && entries_[c.entry].key == key) return entries_[c.entry];
+    }
+  }
+  if ((entries_.size() + 1) * 2 > table_.size()) {  // grow, then place every key again
+    std::vector<Cell> grown(std::max<size_t>(16, table_.size() * 2));
+    for (const Cell& c : table_) {
+      if (c.entry == kEmpty) continue;
+      size_t i = c.hash & (grown.size() - 1);
+      while (grown[i].entry != kEmpty) i = (i + 1) & (grown.size() - 1);
+      grown[i] = c;
+    }
+    table_ = std::move(grown);
+  }
+  size_t i = h & (table_.size() - 1);
+  while (table_[i].entry != kEmpty) i = (i + 1) & (table_.size() - 1);
+  table_[i] = Cell{h, static_cast<uint32_t>(key.size()), static_cast<uint32_t>(entries_.size())};
+  entries_.push_back(Entry{std::string(key), {}, {}});
+  return entries_.back();
+}
+
+const TextMatcher::Entry* TextMatcher::find(std::string_view key) const {
+  if (table_.empty()) return nullptr;
+  const uint64_t h = hash_key(key);
+  const size_t mask = table_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    const Cell& c = table_[i];
+    if (c.entry == kEmpty) return nullptr;
+    if (c.hash == h && c.length == key.size()) {
+      const Entry& e = entries_[c.entry];
+      if (std::memcmp(e.key.data(), key.data(), key.size()) == 0) return &e;
+    }
+  }
+}
+
 void TextMatcher::match(std::string_view text, const TextTokens& tokens, SlotBits& hits) const {
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    tokens.for_each_form(i, [&](std::string_view form) {
-      if (!keywords_.empty()) {
-        auto k = keywords_.find(form);
-        if (k != keywords_.end())
-          for (uint32_t slot : k->second) hits.set(slot);
-      }
-      if (!phrase_starts_.empty()) {
-        auto p = phrase_starts_.find(form);
-        if (p == phrase_starts_.end()) return;
-        for (uint32_t id : p->second) {
+  if (!entries_.empty()) {
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      tokens.for_each_form(i, [&](std::string_view form) {
+        const Entry* e = find(form);
+        if (!e) return;
+        for (uint32_t slot : e->keyword_slots) hits.set(slot);
+        for (uint32_t id : e->phrases) {
           const Phrase& phrase = phrases_[id];
           if (hits.test(phrase.slot) || i + phrase.tokens.size() > tokens.size()) continue;
           bool all = true;
@@ -119,14 +187,15 @@ void TextMatcher::match(std::string_view text, const TextTokens& tokens, SlotBit
             all = tokens.matches(i + j, phrase.tokens[j]);
           if (all) hits.set(phrase.slot);
         }
-      }
-    });
+      });
+    }
   }
   if (regexes_) match_regexes(text, hits);
 }
 
 void TextMatcher::match_regexes(std::string_view text, SlotBits& hits) const {
-  std::vector<int> found;
+  thread_local std::vector<int> found;  // reused: no allocation per mention
+  found.clear();
   RE2::Set::ErrorInfo info{};
   if (regexes_->set.Match(text, &found, &info)) {
     for (int i : found) hits.set(regexes_->slot_of[static_cast<size_t>(i)]);

@@ -1,14 +1,14 @@
 // Finds which text conditions (keyword lists, phrase lists, regex lists) of a whole rule set
 // hold for one mention, in one pass: every condition owns a numbered slot; keywords and phrases
-// are looked up per token in hash maps built at load time, and all regexes run as one RE2::Set.
-// The cost per mention grows with the text, not with the number of rules.
+// are looked up per token form in one open-addressing table built at load time (one probe per
+// form finds both the keyword slots and the phrases starting with it), and all regexes run as
+// one RE2::Set. The cost per mention grows with the text, not with the number of rules.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "rules/text_tokens.h"
@@ -22,9 +22,19 @@ namespace carewatch::rules {
 // One bit per slot.
 class SlotBits {
  public:
+  SlotBits() = default;
   explicit SlotBits(size_t slots) : words_((slots + 63) / 64, 0) {}
+  // All bits clear, for `slots` slots (keeps the memory: a reused SlotBits allocates once).
+  void reset(size_t slots) { words_.assign((slots + 63) / 64, 0); }
   void set(uint32_t slot) { words_[slot / 64] |= uint64_t{1} << (slot % 64); }
   bool test(uint32_t slot) const { return (words_[slot / 64] >> (slot % 64)) & 1; }
+  // Calls fn(slot) for every set slot, in increasing order.
+  template <typename Fn>
+  void for_each_set(Fn&& fn) const {
+    for (size_t w = 0; w < words_.size(); ++w)
+      for (uint64_t bits = words_[w]; bits != 0; bits &= bits - 1)
+        fn(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits))));
+  }
 
  private:
   std::vector<uint64_t> words_;
@@ -49,7 +59,7 @@ class TextMatcher {
   // Builds the regex set; call once after the last add_*.
   bool compile(std::string& error);
 
-  bool needs_tokens() const { return !keywords_.empty() || !phrases_.empty(); }
+  bool needs_tokens() const { return !entries_.empty(); }
   // Sets the slot of every condition that holds for this text (tokens = TextTokens(text)).
   void match(std::string_view text, const TextTokens& tokens, SlotBits& hits) const;
 
@@ -58,17 +68,28 @@ class TextMatcher {
     std::vector<std::string> tokens;  // two or more
     uint32_t slot;
   };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  // Everything a token form can start: the slots of the keywords equal to it, and the phrases
+  // whose first token it is.
+  struct Entry {
+    std::string key;
+    std::vector<uint32_t> keyword_slots;
+    std::vector<uint32_t> phrases;  // indexes into phrases_
   };
-  using Index = std::unordered_map<std::string, std::vector<uint32_t>, Hash, std::equal_to<>>;
+  // A table cell: the full hash of a key (compared before the key itself) and its entry.
+  struct Cell {
+    uint64_t hash = 0;
+    uint32_t length = 0;
+    uint32_t entry = kEmpty;
+  };
+  static constexpr uint32_t kEmpty = UINT32_MAX;
 
+  Entry& entry(std::string_view key);            // finds or adds
+  const Entry* find(std::string_view key) const;  // nullptr if no keyword or phrase starts so
   void match_regexes(std::string_view text, SlotBits& hits) const;
 
   uint32_t slots_ = 0;
-  Index keywords_;       // token → slots
-  Index phrase_starts_;  // first token → indexes into phrases_
+  std::vector<Entry> entries_;
+  std::vector<Cell> table_;  // open addressing, linear probing; a power of two, at most half full
   std::vector<Phrase> phrases_;
   struct Regexes;
   std::unique_ptr<Regexes> regexes_;

@@ -1,4 +1,8 @@
 #include "rules/text_tokens.h"
+
+#include <array>
+#include <cstring>
+
 #include "mention/utf8.h"
 
 namespace carewatch::rules {
@@ -67,45 +71,89 @@ constexpr char kLatinExtAFold[] =
     "wwyyyzzzzzzs";   // 0174-017F
 static_assert(sizeof(kLatinExtAFold) == 0x80 + 1);
 
-// Appends the accent-free form of a lowercase code point; returns false if it has none
-// (the code point is kept as is).
-bool append_folded(std::string& out, char32_t cp) {
-  if (cp >= 0x300 && cp <= 0x36F) return true;  // combining accents vanish
+// The accent-free form of a lowercase code point, written to `out` (at most 2 bytes); returns
+// its length, 0 for a combining accent (which vanishes), or -1 if the code point has none (it is
+// kept as is).
+int fold(char32_t cp, char out[2]) {
+  if (cp >= 0x300 && cp <= 0x36F) return 0;  // combining accents vanish
   char c = 0;
   if (cp >= 0xC0 && cp <= 0xFF) c = kLatin1Fold[cp - 0xC0];
   else if (cp >= 0x100 && cp <= 0x17F) c = kLatinExtAFold[cp - 0x100];
+  const char* pair = nullptr;
   switch (c) {
-    case 0: return false;
-    case '1': out += "ae"; return true;
-    case '2': out += "th"; return true;
-    case '3': out += "ss"; return true;
-    case '4': out += "ij"; return true;
-    case '5': out += "oe"; return true;
-    default: out.push_back(c); return true;
+    case 0: return -1;
+    case '1': pair = "ae"; break;
+    case '2': pair = "th"; break;
+    case '3': pair = "ss"; break;
+    case '4': pair = "ij"; break;
+    case '5': pair = "oe"; break;
+    default: out[0] = c; return 1;
   }
+  out[0] = pair[0];
+  out[1] = pair[1];
+  return 2;
+}
+
+// Lowercase form of each ASCII byte that is a word character (letter or digit); 0 for the rest.
+constexpr auto kAsciiWordLower = [] {
+  std::array<char, 128> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<char>(c);
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = static_cast<char>(c);
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = static_cast<char>(c - 'A' + 'a');
+  return t;
+}();
+
+// Writes `cp` (a valid code point, not a surrogate) as UTF-8 at `out`; returns its length.
+size_t put_utf8(char* out, char32_t cp) {
+  if (cp < 0x80) {
+    out[0] = static_cast<char>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (cp >> 12));
+    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (cp >> 18));
+  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return 4;
 }
 
 }  // namespace
 
+// One pass over the bytes, writing straight into buffer_: ASCII bytes (most of most texts) take
+// a table lookup; other code points are decoded, classified and lowercased. A token's folded
+// form is only built once it meets an accent: until then it equals the lowercase form.
 void TextTokens::assign(std::string_view text) {
-  buffer_.clear();
   tokens_.clear();
   code_points_ = 0;
-  buffer_.reserve(text.size() + 16);
+  // Room for everything: a lowercase code point is never longer in UTF-8 than the original, a
+  // folded form never longer than the lowercase one, so 2 bytes of output per byte of input.
+  buffer_.resize(2 * text.size() + 8);
+  char* const out = buffer_.data();
+  size_t w = 0;  // bytes written to buffer_
 
   Token current;
   bool in_token = false, accented = false;
-  std::string folded;  // folded form of the current token, built alongside
   auto finish = [&] {
     if (!in_token) return;
-    current.lower_len = static_cast<uint32_t>(buffer_.size() - current.lower_at);
+    current.lower_len = static_cast<uint32_t>(w - current.lower_at);
     if (current.prefixed && current.lower_len == 1) {  // a lone '#' or '@' is no token
-      buffer_.resize(current.lower_at);
+      w = current.lower_at;
     } else {
-      if (accented && folded != std::string_view(buffer_).substr(current.lower_at)) {
-        current.folded_at = static_cast<uint32_t>(buffer_.size());
-        current.folded_len = static_cast<uint32_t>(folded.size());
-        buffer_ += folded;
+      if (accented && folded_ != std::string_view(out + current.lower_at, current.lower_len)) {
+        current.folded_at = static_cast<uint32_t>(w);
+        current.folded_len = static_cast<uint32_t>(folded_.size());
+        std::memcpy(out + w, folded_.data(), folded_.size());
+        w += folded_.size();
       }
       tokens_.push_back(current);
     }
@@ -113,17 +161,40 @@ void TextTokens::assign(std::string_view text) {
   };
   auto start = [&](bool prefixed) {
     current = Token{};
-    current.lower_at = static_cast<uint32_t>(buffer_.size());
+    current.lower_at = static_cast<uint32_t>(w);
     current.prefixed = prefixed;
     in_token = true;
     accented = false;
-    folded.clear();
+  };
+  // A character that is not part of a word ends the token; '#'/'@' may start a prefixed one.
+  auto separator = [&](char32_t cp) {
+    // '#'/'@' right after a letter or digit ("help@brand") is a separator, not a prefix.
+    const bool after_word = in_token && w > current.lower_at + (current.prefixed ? 1 : 0);
+    const bool prefix = (cp == '#' || cp == '@') && !after_word;
+    finish();
+    if (prefix) {
+      start(true);
+      out[w++] = static_cast<char>(cp);
+    }
   };
 
   for (size_t i = 0; i < text.size();) {
-    char32_t cp = 0;
-    size_t len = decode_utf8(text, i, cp);
+    const auto byte = static_cast<unsigned char>(text[i]);
     ++code_points_;
+    if (byte < 0x80) {
+      ++i;
+      const char lower = kAsciiWordLower[byte];
+      if (lower == 0) {
+        separator(byte);
+        continue;
+      }
+      if (!in_token) start(false);
+      out[w++] = lower;
+      if (accented) folded_.push_back(lower);
+      continue;
+    }
+    char32_t cp = 0;
+    const size_t len = decode_utf8(text, i, cp);
     if (len == 0) {  // invalid byte: a separator
       finish();
       ++i;
@@ -131,28 +202,27 @@ void TextTokens::assign(std::string_view text) {
     }
     i += len;
     if (!is_word(cp)) {
-      // '#'/'@' right after a letter or digit ("help@brand") is a separator, not a prefix.
-      const bool after_word =
-          in_token && buffer_.size() > current.lower_at + (current.prefixed ? 1 : 0);
-      const bool prefix = (cp == '#' || cp == '@') && !after_word;
-      finish();
-      if (prefix) {
-        start(true);
-        buffer_.push_back(static_cast<char>(cp));
-        folded.push_back(static_cast<char>(cp));
-      }
+      separator(cp);
       continue;
     }
     if (!in_token) start(false);
     const char32_t lower = to_lower(cp);
-    append_utf8(buffer_, lower);
-    if (lower >= 0x80 && append_folded(folded, lower)) {
-      accented = true;
-    } else {
-      append_utf8(folded, lower);
+    const size_t at = w;
+    w += put_utf8(out + w, lower);
+    char f[2];
+    const int n = lower >= 0x80 ? fold(lower, f) : -1;
+    if (n >= 0) {
+      if (!accented) {  // the folded form so far is the lowercase form so far
+        folded_.assign(out + current.lower_at, at - current.lower_at);
+        accented = true;
+      }
+      folded_.append(f, static_cast<size_t>(n));
+    } else if (accented) {
+      folded_.append(out + at, w - at);
     }
   }
   finish();
+  buffer_.resize(w);
 }
 
 bool TextTokens::matches(size_t i, std::string_view pattern) const {

@@ -66,6 +66,7 @@ class TextTokens {
   std::string buffer_;  // all lowercase and folded forms back to back
   std::vector<Token> tokens_;
   size_t code_points_ = 0;
+  std::string folded_;  // the folded form of the token being read, once it has an accent
 };
 
 }  // namespace carewatch::rules

@@ -124,6 +124,52 @@ TEST(LanguageDetector, InvalidUtf8IsTolerated) {
   }
 }
 
+bool same(const DetectedLanguage& a, const DetectedLanguage& b) {
+  return a.code == b.code && a.reliable == b.reliable && a.percent == b.percent;
+}
+
+TEST(LanguageDetector, ControlCharactersAndNonCharactersCountAsSpaces) {
+  // Clean text goes to CLD2 as it is; other text is cleaned first. Both must agree with what
+  // the cleaning means: controls, C1 controls and non-characters are spaces, bad bytes U+FFFD.
+  size_t tried = 0;
+  for (const Sample& s : kSentences) {
+    const std::string text = s.text;
+    const size_t cut = text.find(' ');
+    if (cut == std::string::npos) continue;  // Japanese: no spaces to stand in for
+    ++tried;
+    const std::string head = text.substr(0, cut), tail = text.substr(cut + 1);
+    const DetectedLanguage spaced = detect_language(head + " " + tail);
+    EXPECT_TRUE(same(spaced, detect_language(text))) << s.text;
+    for (const char* odd : {"\x01", "\x1b", "\x7f", "\xC2\x85", "\xEF\xB7\x90", "\xEF\xBF\xBF"}) {
+      const DetectedLanguage d = detect_language(head + odd + tail);
+      EXPECT_TRUE(same(d, spaced)) << s.text << " with " << odd << ": " << d.code << " vs " << spaced.code;
+    }
+    const DetectedLanguage bad = detect_language(head + "\xFF" + tail);
+    EXPECT_TRUE(same(bad, detect_language(head + "\xEF\xBF\xBD" + tail))) << s.text;
+  }
+  EXPECT_GE(tried, 10u);
+}
+
+TEST(LanguageDetector, ManyDistinctHintsKeepTheirOwnAnswers) {
+  // More distinct hints than a thread remembers, in two orders: every call answers as the first.
+  const char* hints[] = {"en", "es", "pt", "pt-BR", "PT-br", "PT", "fr", "de", "it", "nl", "ja", "gl",
+                         "ca", "zh-Hant", "ru", "pl", "sv", "da", "fi", "tr", "zz", "EN"};
+  const char* texts[] = {"o voo foi cancelado", "muchas gracias", "vielen dank", "the app crashed again"};
+  std::vector<DetectedLanguage> first;
+  for (const char* text : texts)
+    for (const char* hint : hints) first.push_back(detect_language(text, hint));
+  for (int pass = 0; pass < 2; ++pass) {
+    size_t k = first.size();
+    for (size_t t = sizeof texts / sizeof *texts; t-- > 0;)
+      for (size_t h = sizeof hints / sizeof *hints; h-- > 0;) {
+        --k;
+        const DetectedLanguage d = detect_language(texts[t], hints[h]);
+        EXPECT_TRUE(same(d, first[k])) << texts[t] << " hinted " << hints[h];
+      }
+  }
+  EXPECT_EQ(detect_language("o voo foi cancelado", "PT-br").code, "pt");
+}
+
 TEST(LanguageDetector, HugeTextIsJudgedByItsBeginning) {
   std::string text;
   while (text.size() < 1'000'000) {

@@ -142,6 +142,19 @@ TEST(Sentiment, ExclamationAndQuestionMarks) {
   EXPECT_NEAR(s.neu, 1 / 4.584, kTol);
 }
 
+TEST(Sentiment, MarksAndEmojiCountWhereverTheyStand) {
+  // Marks are counted and emoji found 8 bytes at a step: every position, including the last
+  // bytes of a text that are not a whole step, must count the same.
+  for (size_t pad = 0; pad < 20; ++pad) {
+    const std::string spaces(pad, ' ');
+    EXPECT_NEAR(compound("good" + spaces + "!!!"), compound_of(2 + 3 * 0.292), kTol) << pad;
+    EXPECT_NEAR(compound(spaces + "good !" + spaces + "!"), compound_of(2 + 2 * 0.292), kTol) << pad;
+    EXPECT_NEAR(compound("good" + spaces + "???"), compound_of(2 + 3 * 0.18), kTol) << pad;
+    EXPECT_NEAR(compound(spaces + "\xF0\x9F\x98\x8A"), compound_of(1.6), kTol) << pad;
+    EXPECT_NEAR(compound("good" + spaces + "\xF0\x9F\x98\x8A" + spaces), compound_of(3.6), kTol) << pad;
+  }
+}
+
 TEST(Sentiment, ButWeighsTheClauseAfterIt) {
   const Sentiment s = small().score("good but bad");
   EXPECT_NEAR(s.compound, compound_of(2 * 0.5 - 2 * 1.5), kTol);
