@@ -169,23 +169,25 @@ std::vector<double> probabilities(const TextModel::Impl& m, const std::vector<do
 void top_contributions(const TextModel::Impl& m, Scratch& s, size_t label, size_t top, std::vector<Contribution>& out) {
   out.clear();
   if (label >= m.labels.size() || top == 0) return;
+  // The best `top` so far, kept sorted: largest contribution first, ties by bucket.
   s.ranked.clear();
-  for (uint32_t f = 0; f < s.features.size(); ++f) {
-    const Feature& feature = s.features[f];
+  const auto& features = s.features;
+  const auto before = [&](const std::pair<double, uint32_t>& a, const std::pair<double, uint32_t>& b) {
+    return a.first > b.first || (a.first == b.first && features[a.second].bucket < features[b.second].bucket);
+  };
+  for (uint32_t f = 0; f < features.size(); ++f) {
+    const Feature& feature = features[f];
     if (!feature.slot) continue;
     const double w = m.outputs == 1 ? (label == 1 ? feature.slot->w0 : -feature.slot->w0) : m.weights(*feature.slot)[label];
-    const double c = feature.value * w;
-    if (c > 0) s.ranked.emplace_back(c, f);
+    const std::pair<double, uint32_t> candidate{feature.value * w, f};
+    if (!(candidate.first > 0)) continue;
+    if (s.ranked.size() == top && !before(candidate, s.ranked.back())) continue;
+    if (s.ranked.size() == top) s.ranked.pop_back();
+    s.ranked.insert(std::upper_bound(s.ranked.begin(), s.ranked.end(), candidate, before), candidate);
   }
-  const size_t keep = std::min(top, s.ranked.size());
-  const auto& features = s.features;
-  std::partial_sort(s.ranked.begin(), s.ranked.begin() + static_cast<std::ptrdiff_t>(keep), s.ranked.end(),
-                    [&](const auto& a, const auto& b) {
-                      return a.first > b.first || (a.first == b.first && features[a.second].bucket < features[b.second].bucket);
-                    });
-  out.reserve(keep);
-  for (size_t i = 0; i < keep; ++i)
-    out.push_back({text_features::feature_name(s.tokens, features[s.ranked[i].second].origin), s.ranked[i].first});
+  out.reserve(s.ranked.size());
+  for (const auto& [weight, f] : s.ranked)
+    out.push_back({text_features::feature_name(s.tokens, features[f].origin), weight});
 }
 
 }  // namespace
