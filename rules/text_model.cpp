@@ -154,12 +154,9 @@ std::vector<double> probabilities(const TextModel::Impl& m, const std::vector<do
     p[0] = 1.0 - p[1];
     return p;
   }
+  const double top = *std::max_element(z.begin(), z.end());  // softmax, shifted to stay finite
   double sum = 0;
-  for (size_t k = 0; k < m.outputs; ++k) sum += p[k] = sigmoid(z[k]);
-  if (!(sum > 0)) {
-    std::fill(p.begin(), p.end(), 1.0 / static_cast<double>(p.size()));
-    return p;
-  }
+  for (size_t k = 0; k < m.outputs; ++k) sum += p[k] = std::exp(z[k] - top);
   for (auto& v : p) v /= sum;
   return p;
 }

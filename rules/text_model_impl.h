@@ -3,8 +3,8 @@
 //
 // A text's features (text_features.h) are weighted TF-IDF style: (1 + ln count) x idf; each
 // view (words and bigrams; character n-grams) is scaled to unit length, the character view then
-// by char_weight. Features the model does not know are left out, as they were in training. One
-// logistic regression for two labels, one per label against the rest for more.
+// by char_weight. Features the model does not know are left out, as they were in training. A
+// logistic regression for two labels; for more, a softmax over one linear score per label.
 #pragma once
 
 #include <cmath>
