@@ -73,6 +73,7 @@ void TextScorer::score(std::string_view text, size_t top, TextScores& out,
     thread_local std::vector<Contribution> why;  // reused: one allocation per thread, not per text
     why.clear();
     out.complaint = finite(complaint_->predict(text, *complaint_label_, top, why)[*complaint_label_]);
+    if (!why.empty()) complaint_words.reserve(why.size());  // one allocation, not one per growth
     for (Contribution& c : why) {
       if (c.weight <= 0 || !std::isfinite(c.weight)) continue;  // only what pushed toward "complaint"
       complaint_words.push_back({std::move(c.feature), c.weight});

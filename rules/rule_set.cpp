@@ -156,6 +156,7 @@ class CompiledRuleSet final : public RuleSet {
                            d.category,
                            false};
     bool stop = false;
+    d.rules.reserve(kReservedNames);  // one allocation for the usual few names, not one per growth
     for (size_t w = 0; w < candidates.size() && !stop; ++w) {
       for (uint64_t bits = candidates[w]; bits != 0 && !stop; bits &= bits - 1) {
         const size_t r = w * 64 + static_cast<size_t>(__builtin_ctzll(bits));
@@ -173,6 +174,7 @@ class CompiledRuleSet final : public RuleSet {
           escalate = 0;
         }
         if (a.queue) d.queue = *a.queue;
+        if (!a.tags.empty() && d.tags.capacity() == 0) d.tags.reserve(kReservedNames);
         for (const auto& t : a.tags)
           if (std::find(d.tags.begin(), d.tags.end(), t) == d.tags.end()) d.tags.push_back(t);
         escalate += a.escalate;
@@ -201,6 +203,7 @@ class CompiledRuleSet final : public RuleSet {
 
  private:
   static constexpr size_t kComplaintWords = 5;
+  static constexpr size_t kReservedNames = 4;  // rule names and tags a decision usually holds
   const rules::CompiledRules c_;
   const rules::TextScorer scorer_;
   std::vector<uint64_t> always_;    // one bit per rule: no text gate, always evaluated
