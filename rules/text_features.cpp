@@ -21,6 +21,8 @@ bool is_unicode_punct(uint32_t cp) {
          cp == 0xBB || cp == 0xBF || cp == 0xA1 || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200D;
 }
 
+constexpr size_t kLongestEmoticon = 3;  // of those below
+
 std::string_view emoticon(std::string_view chunk) {
   static const std::pair<std::string_view, std::string_view> kList[] = {
       {":)", "<smile>"}, {":-)", "<smile>"}, {":D", "<smile>"}, {":-D", "<smile>"}, {";)", "<smile>"},
@@ -110,16 +112,20 @@ void normalize(std::string_view text, Tokens& out) {
     auto starts = [&](std::string_view p) {
       if (chunk.size() < p.size()) return false;
       for (size_t k = 0; k < p.size(); ++k)
-        if (std::tolower(static_cast<unsigned char>(chunk[k])) != p[k]) return false;
+        if ((chunk[k] >= 'A' && chunk[k] <= 'Z' ? chunk[k] - 'A' + 'a' : chunk[k]) != p[k]) return false;
       return true;
     };
-    if (starts("http://") || starts("https://") || starts("www.")) {
+    const char first = chunk[0];
+    if ((first == 'h' || first == 'H' || first == 'w' || first == 'W') &&
+        (starts("http://") || starts("https://") || starts("www."))) {
       out.push("<url>", true);
       continue;
     }
-    if (const auto face = emoticon(chunk); !face.empty()) {
-      out.push(face, true);
-      continue;
+    if (chunk.size() <= kLongestEmoticon) {
+      if (const auto face = emoticon(chunk); !face.empty()) {
+        out.push(face, true);
+        continue;
+      }
     }
     size_t k = 0;
     char run = 0;  // the '!' / '?' run being read
