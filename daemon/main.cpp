@@ -114,6 +114,10 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--model", eval.model, "Model file (default: the built-in complaint model)");
   eval_cmd->add_option("--folds", eval.folds, "K-fold cross-validation (train and test K times)");
   eval_cmd->add_option("--seed", eval.seed, "Random seed of the fold split")->capture_default_str();
+  eval_cmd->add_option("--threshold", eval.threshold,
+                       "Two labels: predict the complaint (else the second) label when its probability reaches "
+                       "this, as base_category.complaint_at does (default: the more probable label)")
+      ->check(CLI::Range(0.0, 1.0));
   add_training_options(eval_cmd, eval.training);
 
   std::string ratings_path;

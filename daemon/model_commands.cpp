@@ -296,6 +296,15 @@ size_t argmax(const std::vector<double>& p) {
   return static_cast<size_t>(std::max_element(p.begin(), p.end()) - p.begin());
 }
 
+// The predicted label: the most probable one; or, with a threshold (two labels only), the
+// positive label (the complaint label if the model has one, else the second) when its
+// probability reaches the threshold, as a rules file's base_category.complaint_at does.
+size_t decide_label(const rules::TextModel& model, const std::vector<double>& p, double threshold) {
+  if (threshold <= 0 || p.size() != 2) return argmax(p);
+  const size_t positive = rules::complaint_label(model).value_or(1);
+  return p[positive] >= threshold ? positive : 1 - positive;
+}
+
 void print_evaluation(std::ostream& out, const std::vector<std::string>& labels, const rules::Evaluation& e) {
   size_t width = 6;
   for (const auto& l : labels) width = std::max(width, l.size() + 1);
@@ -369,6 +378,11 @@ int run_eval(const EvalCommandOptions& options, std::ostream& out, std::ostream&
     err << "carewatch eval: " << options.data << ": no labelled examples\n";
     return 2;
   }
+  if (options.threshold > 0 && label_counts(data.examples).size() > 2) {
+    err << "carewatch eval: --threshold applies to two-label models; " << options.data << " has "
+        << label_counts(data.examples).size() << " labels in \"" << options.label_field << "\"\n";
+    return 2;
+  }
   std::vector<std::string> labels;
   std::vector<size_t> truth, predicted;
   std::string method;
@@ -406,7 +420,7 @@ int run_eval(const EvalCommandOptions& options, std::ostream& out, std::ostream&
       for (const auto& l : model->labels())
         map.push_back(static_cast<size_t>(std::lower_bound(labels.begin(), labels.end(), l) - labels.begin()));
       for (size_t i = 0; i < data.examples.size(); ++i)
-        if (fold[i] == f) predicted[i] = map[argmax(model->predict(data.examples[i].text))];
+        if (fold[i] == f) predicted[i] = map[decide_label(*model, model->predict(data.examples[i].text), options.threshold)];
     }
     method = std::to_string(folds) + "-fold stratified cross-validation (seed " + std::to_string(options.seed) +
              "), a fresh model per fold";
@@ -436,7 +450,7 @@ int run_eval(const EvalCommandOptions& options, std::ostream& out, std::ostream&
       }
     for (const auto& e : data.examples) {
       truth.push_back(static_cast<size_t>(std::find(labels.begin(), labels.end(), e.label) - labels.begin()));
-      predicted.push_back(argmax(model->predict(e.text)));
+      predicted.push_back(decide_label(*model, model->predict(e.text), options.threshold));
     }
     for (const auto& l : unknown)
       out << "note: label \"" << l << "\" is not one the model knows; its examples all count as errors\n";
@@ -447,7 +461,9 @@ int run_eval(const EvalCommandOptions& options, std::ostream& out, std::ostream&
       << " labels (\"" << options.label_field << "\")";
   if (data.skipped_empty_label) out << ", skipped " << data.skipped_empty_label << " rows with an empty label";
   if (!data.skipped_rare.empty()) out << "\n" << describe_rare(data, options.min_label_count);
-  out << "\nmethod: " << method << "\n\n";
+  out << "\nmethod: " << method;
+  if (options.threshold > 0) out << ", positive label from probability >= " << options.threshold;
+  out << "\n\n";
   print_evaluation(out, labels, evaluation);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

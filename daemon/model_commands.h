@@ -29,6 +29,7 @@ struct EvalCommandOptions {
   std::string model;                // evaluate this model file; empty: the built-in complaint model
   int folds = 0;                    // > 1: k-fold cross-validation (train on k-1 folds, test on 1)
   unsigned seed = 1;                // of the fold split
+  double threshold = 0;             // > 0, two labels: positive when its probability >= this
   rules::TrainOptions training;     // for the models cross-validation trains
 };
 

@@ -318,6 +318,47 @@ TEST_F(ModelCommands, TrainingKnobsReachTheModel) {
   EXPECT_GT(rules::complaint_score(*strong, text), rules::complaint_score(*weak, text));
 }
 
+TEST_F(ModelCommands, ThresholdMovesTheOperatingPoint) {
+  ASSERT_EQ(train(kFixtures + "complaints_small.csv").status, 0);
+  auto complaints_predicted = [&](double threshold) {
+    EvalCommandOptions o;
+    o.data = kFixtures + "complaints_small.csv";
+    o.model = path("out.model");
+    o.threshold = threshold;
+    const auto r = eval(o);
+    EXPECT_EQ(r.status, 0) << r.err;
+    // The confusion matrix's column "1": the rows "0 a b" and "1 c d" hold b + d.
+    std::istringstream in(r.out.substr(r.out.find("confusion matrix")));
+    std::string line;
+    size_t total = 0;
+    while (std::getline(in, line)) {
+      std::istringstream row(line);
+      std::string label;
+      size_t a = 0, b = 0;
+      if (row >> label >> a >> b && (label == "0" || label == "1")) total += b;
+    }
+    if (threshold > 0) {
+      EXPECT_NE(r.out.find("positive label from probability >= "), std::string::npos) << r.out;
+    }
+    return total;
+  };
+  const size_t low = complaints_predicted(0.01), plain = complaints_predicted(0), high = complaints_predicted(0.99);
+  EXPECT_EQ(low, 30u) << "every row reaches 0.01";
+  EXPECT_EQ(high, 0u) << "no row reaches 0.99 on so little data";
+  EXPECT_GT(plain, high);
+  EXPECT_LT(plain, low);
+
+  EvalCommandOptions multi;
+  multi.data = kFixtures + "issue_types.jsonl";
+  multi.label_field = "issue";
+  multi.folds = 3;
+  multi.threshold = 0.5;
+  const auto m = eval(multi);
+  EXPECT_EQ(m.status, 2);
+  EXPECT_NE(m.err.find("--threshold applies to two-label models"), std::string::npos) << m.err;
+  EXPECT_NE(m.err.find("3 labels"), std::string::npos) << m.err;
+}
+
 TEST_F(ModelCommands, EvalErrors) {
   EvalCommandOptions o;
   o.data = write("one.csv", "text,label\na,x\nb,x\nc,x\n");
