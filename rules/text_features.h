@@ -95,71 +95,83 @@ inline bool ascii(std::string_view s) {
 }
 }  // namespace detail
 
-// Calls emit(bucket, origin) for every feature of the tokens, once per occurrence.
+inline bool has_char_features(const FeatureParams& p) { return p.char_max >= p.char_min && p.char_max > 0; }
+
+inline uint32_t word_bucket(std::string_view w) {
+  return detail::finish(detail::fnv(detail::fnv(detail::kFnvBasis, 'w'), w), false);
+}
+// prev is "<s>" for the first token; w is "</s>" after the last.
+inline uint32_t bigram_bucket(std::string_view prev, std::string_view w) {
+  using detail::fnv;
+  return detail::finish(fnv(fnv(fnv(fnv(detail::kFnvBasis, 'b'), prev), '\x01'), w), false);
+}
+
+// Calls emit(bucket, origin) for each character n-gram of the token `w` (number `token`), in
+// order: the n-grams of " w " (the spaces mark the word's ends) by start, then by length; a lone
+// space is not one. Depends on the word alone, so it may be cached per word.
 template <typename Emit>
-void features(const Tokens& t, const FeatureParams& p, Emit&& emit) {
+void char_features(std::string_view w, uint32_t token, const FeatureParams& p, Emit&& emit) {
   using detail::finish;
   using detail::fnv;
-  const size_t n = t.size();
-  const uint32_t word_seed = fnv(detail::kFnvBasis, 'w');
-  const uint32_t bigram_seed = fnv(detail::kFnvBasis, 'b');
+  if (!has_char_features(p)) return;
   const uint32_t char_seed = fnv(detail::kFnvBasis, 'c');
-  const bool chars = p.char_max >= p.char_min && p.char_max > 0;
-  const size_t cmax = chars ? static_cast<size_t>(p.char_max) : 0, cmin = static_cast<size_t>(p.char_min);
+  const size_t cmax = static_cast<size_t>(p.char_max), cmin = static_cast<size_t>(p.char_min);
   thread_local std::vector<uint32_t> starts;
   thread_local std::string padded;
+  padded.assign(1, ' ');
+  padded.append(w);
+  padded.push_back(' ');
+  const size_t len_all = padded.size();
+  if (detail::ascii(w)) {
+    for (size_t s = 0; s < len_all; ++s) {
+      uint32_t h = char_seed;
+      for (size_t len = 1; len <= cmax && s + len <= len_all; ++len) {
+        h = fnv(h, padded[s + len - 1]);
+        if (len >= cmin && !(len == 1 && padded[s] == ' '))
+          emit(finish(h, true), Origin{Kind::chars, token, static_cast<uint32_t>(s), static_cast<uint32_t>(len)});
+      }
+    }
+    return;
+  }
+  // Code point boundaries of " w ".
+  starts.clear();
+  starts.push_back(0);
+  for (size_t k = 0; k < w.size();) {
+    starts.push_back(static_cast<uint32_t>(k + 1));
+    char32_t cp = 0;
+    const size_t len = decode_utf8(w, k, cp);
+    k += len == 0 ? 1 : len;
+  }
+  starts.push_back(static_cast<uint32_t>(w.size() + 1));
+  starts.push_back(static_cast<uint32_t>(w.size() + 2));
+  const size_t cps = starts.size() - 1;
+  for (size_t s = 0; s < cps; ++s) {
+    uint32_t h = char_seed;
+    for (size_t len = 1; len <= cmax && s + len <= cps; ++len) {
+      for (size_t k = starts[s + len - 1]; k < starts[s + len]; ++k) h = fnv(h, padded[k]);
+      if (len < cmin) continue;
+      const uint32_t off = starts[s], bytes = starts[s + len] - starts[s];
+      if (bytes == 1 && padded[off] == ' ') continue;
+      emit(finish(h, true), Origin{Kind::chars, token, off, bytes});
+    }
+  }
+}
+
+// Calls emit(bucket, origin) for every feature of the tokens, once per occurrence, token by
+// token: its word, its bigram with the token before, its character n-grams; then the bigram of
+// the last token and "</s>".
+template <typename Emit>
+void features(const Tokens& t, const FeatureParams& p, Emit&& emit) {
+  const size_t n = t.size();
   for (size_t i = 0; i < n; ++i) {
     const std::string_view w = t.at(i);
     const auto ti = static_cast<uint32_t>(i);
-    emit(finish(fnv(word_seed, w), false), Origin{Kind::word, ti, 0, 0});
-    const std::string_view prev = i == 0 ? std::string_view("<s>") : t.at(i - 1);
-    emit(finish(fnv(fnv(fnv(bigram_seed, prev), '\x01'), w), false), Origin{Kind::bigram, ti, 0, 0});
-    if (t.special[i] || !chars) continue;
-    // Character n-grams of " w " (the spaces mark the word's ends); a lone space is not one.
-    padded.assign(1, ' ');
-    padded.append(w);
-    padded.push_back(' ');
-    const size_t len_all = padded.size();
-    auto at = [&](size_t k) { return padded[k]; };
-    if (detail::ascii(w)) {
-      for (size_t s = 0; s < len_all; ++s) {
-        uint32_t h = char_seed;
-        for (size_t len = 1; len <= cmax && s + len <= len_all; ++len) {
-          h = fnv(h, at(s + len - 1));
-          if (len >= cmin && !(len == 1 && at(s) == ' '))
-            emit(finish(h, true), Origin{Kind::chars, ti, static_cast<uint32_t>(s), static_cast<uint32_t>(len)});
-        }
-      }
-      continue;
-    }
-    // Code point boundaries of " w ".
-    starts.clear();
-    starts.push_back(0);
-    for (size_t k = 0; k < w.size();) {
-      starts.push_back(static_cast<uint32_t>(k + 1));
-      char32_t cp = 0;
-      const size_t len = decode_utf8(w, k, cp);
-      k += len == 0 ? 1 : len;
-    }
-    starts.push_back(static_cast<uint32_t>(w.size() + 1));
-    starts.push_back(static_cast<uint32_t>(w.size() + 2));
-    const size_t cps = starts.size() - 1;
-    for (size_t s = 0; s < cps; ++s) {
-      uint32_t h = char_seed;
-      for (size_t len = 1; len <= cmax && s + len <= cps; ++len) {
-        for (size_t k = starts[s + len - 1]; k < starts[s + len]; ++k) h = fnv(h, at(k));
-        if (len < cmin) continue;
-        const uint32_t off = starts[s], bytes = starts[s + len] - starts[s];
-        if (bytes == 1 && at(off) == ' ') continue;
-        emit(finish(h, true), Origin{Kind::chars, ti, off, bytes});
-      }
-    }
+    emit(word_bucket(w), Origin{Kind::word, ti, 0, 0});
+    emit(bigram_bucket(i == 0 ? std::string_view("<s>") : t.at(i - 1), w), Origin{Kind::bigram, ti, 0, 0});
+    if (!t.special[i]) char_features(w, ti, p, emit);
   }
-  if (n > 0) {
-    const std::string_view last = t.at(n - 1);
-    emit(finish(fnv(fnv(fnv(bigram_seed, last), '\x01'), std::string_view("</s>")), false),
-         Origin{Kind::bigram, static_cast<uint32_t>(n), 0, 0});
-  }
+  if (n > 0)
+    emit(bigram_bucket(t.at(n - 1), std::string_view("</s>")), Origin{Kind::bigram, static_cast<uint32_t>(n), 0, 0});
 }
 
 }  // namespace carewatch::rules::text_features

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -56,6 +57,45 @@ struct Feature {
   Origin origin;
   const TextModel::Impl::Slot* slot = nullptr;  // the model's row, nullptr if unknown
   double value = 0;                             // (1 + ln count) x idf x the view's scale
+  bool looked_up = false;                       // slot is known (from the word cache)
+};
+
+// A word's character n-grams, each with the model's slot: words recur, so each thread keeps
+// the last few thousand it has seen (direct-mapped by the word's hash), per model.
+struct CachedGram {
+  uint32_t bucket = 0;
+  uint16_t offset = 0;
+  uint16_t length = 0;
+  const TextModel::Impl::Slot* slot = nullptr;
+};
+class WordCache {
+ public:
+  static constexpr size_t kEntries = 2048;
+  static constexpr size_t kLongestWord = 32;  // longer words are not kept
+
+  // The n-grams of `w` under model `m`; `hash` spreads words over the entries.
+  const std::vector<CachedGram>& get(const TextModel::Impl& m, std::string_view w, uint32_t hash) {
+    Entry& e = entries_[hash & (kEntries - 1)];
+    if (e.model == m.id && e.size == w.size() && std::memcmp(e.word, w.data(), w.size()) == 0) return e.grams;
+    e.model = m.id;
+    e.size = static_cast<uint8_t>(w.size());
+    std::memcpy(e.word, w.data(), w.size());
+    e.grams.clear();
+    text_features::char_features(w, 0, m.params, [&](uint32_t bucket, const Origin& origin) {
+      e.grams.push_back(CachedGram{bucket, static_cast<uint16_t>(origin.offset), static_cast<uint16_t>(origin.length),
+                                   m.find(bucket)});
+    });
+    return e.grams;
+  }
+
+ private:
+  struct Entry {
+    uint64_t model = 0;  // TextModel::Impl::id; 0: empty
+    uint8_t size = 0;
+    char word[kLongestWord] = {};
+    std::vector<CachedGram> grams;
+  };
+  std::vector<Entry> entries_ = std::vector<Entry>(kEntries);
 };
 
 // Reused per thread: the text's tokens, its features and an open-addressing table bucket ->
@@ -72,6 +112,7 @@ struct Scratch {
   uint32_t stamp = 0;
   std::vector<std::pair<double, uint32_t>> ranked;
   std::vector<double> z;
+  WordCache words;
 
   void reset(size_t expected) {
     size_t cap = 64;
@@ -82,7 +123,9 @@ struct Scratch {
       stamp = 1;
     }
   }
-  [[gnu::always_inline]] void add(uint32_t bucket, const Origin& origin) {
+  // Counts one occurrence of `bucket`; `slot`, if `known`, is its model slot.
+  [[gnu::always_inline]] void add(uint32_t bucket, const Origin& origin, bool known = false,
+                                  const TextModel::Impl::Slot* slot = nullptr) {
     if (features.size() * 2 >= table.size()) [[unlikely]] grow();
     const size_t mask = table.size() - 1;
     size_t i = (bucket * 2654435761u) & mask;
@@ -94,7 +137,7 @@ struct Scratch {
       i = (i + 1) & mask;
     }
     table[i] = Entry{stamp, bucket, static_cast<uint32_t>(features.size())};
-    features.push_back(Feature{bucket, 1, origin, nullptr, 0});
+    features.push_back(Feature{bucket, 1, origin, slot, 0, known});
   }
   void grow() {  // keeps the table at most half full
     table.assign(table.size() * 2, Entry{});
@@ -117,17 +160,41 @@ void score(const TextModel::Impl& m, std::string_view text, Scratch& s) {
   text_features::normalize(text, s.tokens);
   s.features.clear();
   s.reset(s.tokens.buf.size() * 4 + s.tokens.size() * 2);
-  text_features::features(s.tokens, m.params, [&](uint32_t bucket, const Origin& origin) { s.add(bucket, origin); });
-  // Look the features up, fetching the model's slots a few features ahead of their use.
+  // The features of text_features::features(), in the same order, with each word's character
+  // n-grams (and their slots) from the word cache.
+  const Tokens& t = s.tokens;
+  const size_t n_tokens = t.size();
+  const bool chars_on = text_features::has_char_features(m.params);
+  for (size_t i = 0; i < n_tokens; ++i) {
+    const std::string_view w = t.at(i);
+    const auto ti = static_cast<uint32_t>(i);
+    const uint32_t word = text_features::word_bucket(w);
+    s.add(word, Origin{text_features::Kind::word, ti, 0, 0});
+    s.add(text_features::bigram_bucket(i == 0 ? std::string_view("<s>") : t.at(i - 1), w),
+          Origin{text_features::Kind::bigram, ti, 0, 0});
+    if (t.special[i] || !chars_on) continue;
+    if (w.size() > WordCache::kLongestWord) {
+      text_features::char_features(w, ti, m.params, [&](uint32_t bucket, const Origin& origin) { s.add(bucket, origin); });
+      continue;
+    }
+    for (const CachedGram& g : s.words.get(m, w, word))
+      s.add(g.bucket, Origin{text_features::Kind::chars, ti, g.offset, g.length}, true, g.slot);
+  }
+  if (n_tokens > 0)
+    s.add(text_features::bigram_bucket(t.at(n_tokens - 1), std::string_view("</s>")),
+          Origin{text_features::Kind::bigram, static_cast<uint32_t>(n_tokens), 0, 0});
+  // Look up the rest, fetching the model's slots a few features ahead of their use.
   double words = 0, chars = 0;  // squared lengths of the two views
   constexpr size_t kAhead = 8;
   const size_t n = s.features.size();
-  if (!m.slots.empty())
-    for (size_t f = 0; f < std::min(kAhead, n); ++f) __builtin_prefetch(&m.slots[m.slot_of(s.features[f].bucket)]);
+  auto fetch = [&](size_t f) {
+    if (f < n && !s.features[f].looked_up && !m.slots.empty()) __builtin_prefetch(&m.slots[m.slot_of(s.features[f].bucket)]);
+  };
+  for (size_t f = 0; f < std::min(kAhead, n); ++f) fetch(f);
   for (size_t f = 0; f < n; ++f) {
-    if (f + kAhead < n && !m.slots.empty()) __builtin_prefetch(&m.slots[m.slot_of(s.features[f + kAhead].bucket)]);
+    fetch(f + kAhead);
     Feature& feature = s.features[f];
-    feature.slot = m.find(feature.bucket);
+    if (!feature.looked_up) feature.slot = m.find(feature.bucket);
     if (!feature.slot) continue;
     feature.value = text_model_detail::term_weight(feature.count) * feature.slot->idf;
     (text_features::is_char_bucket(feature.bucket) ? chars : words) += feature.value * feature.value;

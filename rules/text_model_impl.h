@@ -7,6 +7,7 @@
 // logistic regression for two labels; for more, a softmax over one linear score per label.
 #pragma once
 
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -36,8 +37,12 @@ struct TextModel::Impl {
   };
   std::vector<Slot> slots;
 
+  uint64_t id = 0;  // unique per built table, so per-thread caches can tell models apart
+
   size_t stride() const { return outputs + 1; }
   void build_table() {
+    static std::atomic<uint64_t> next_id{1};
+    id = next_id.fetch_add(1);
     size_t cap = 16;
     while (cap < row_bucket.size() * 2 + 1) cap <<= 1;
     slots.assign(cap, Slot{});
