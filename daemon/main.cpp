@@ -118,6 +118,8 @@ int main(int argc, char** argv) {
                        "Two labels: predict the complaint (else the second) label when its probability reaches "
                        "this, as base_category.complaint_at does (default: the more probable label)")
       ->check(CLI::Range(0.0, 1.0));
+  eval_cmd->add_flag("--sweep", eval.sweep,
+                     "Two labels: also print precision, recall and F1 at thresholds 0.1 to 0.9");
   add_training_options(eval_cmd, eval.training);
 
   std::string ratings_path;

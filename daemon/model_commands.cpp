@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <numeric>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <string>
@@ -386,6 +388,17 @@ int run_eval(const EvalCommandOptions& options, std::ostream& out, std::ostream&
   std::vector<std::string> labels;
   std::vector<size_t> truth, predicted;
   std::string method;
+  // Two-label models: the probability of the positive label per example, and that label's index
+  // in `labels` (for the threshold sweep).
+  std::vector<double> positive_p(data.examples.size(), 0.0);
+  std::optional<size_t> positive;
+  auto note_positive = [&](const rules::TextModel& model, const std::vector<size_t>& map, size_t i,
+                           const std::vector<double>& p) {
+    if (p.size() != 2) return;
+    const size_t k = rules::complaint_label(model).value_or(1);
+    positive_p[i] = p[k];
+    positive = map[k];
+  };
 
   if (options.folds > 1) {
     const auto folds = static_cast<size_t>(options.folds);
@@ -419,8 +432,12 @@ int run_eval(const EvalCommandOptions& options, std::ostream& out, std::ostream&
       std::vector<size_t> map;
       for (const auto& l : model->labels())
         map.push_back(static_cast<size_t>(std::lower_bound(labels.begin(), labels.end(), l) - labels.begin()));
-      for (size_t i = 0; i < data.examples.size(); ++i)
-        if (fold[i] == f) predicted[i] = map[decide_label(*model, model->predict(data.examples[i].text), options.threshold)];
+      for (size_t i = 0; i < data.examples.size(); ++i) {
+        if (fold[i] != f) continue;
+        const auto p = model->predict(data.examples[i].text);
+        predicted[i] = map[decide_label(*model, p, options.threshold)];
+        note_positive(*model, map, i, p);
+      }
     }
     method = std::to_string(folds) + "-fold stratified cross-validation (seed " + std::to_string(options.seed) +
              "), a fresh model per fold";
@@ -448,9 +465,14 @@ int run_eval(const EvalCommandOptions& options, std::ostream& out, std::ostream&
         labels.push_back(label);
         unknown.push_back(label);
       }
-    for (const auto& e : data.examples) {
+    std::vector<size_t> identity(model->labels().size());
+    std::iota(identity.begin(), identity.end(), size_t{0});
+    for (size_t i = 0; i < data.examples.size(); ++i) {
+      const auto& e = data.examples[i];
       truth.push_back(static_cast<size_t>(std::find(labels.begin(), labels.end(), e.label) - labels.begin()));
-      predicted.push_back(decide_label(*model, model->predict(e.text), options.threshold));
+      const auto p = model->predict(e.text);
+      predicted.push_back(decide_label(*model, p, options.threshold));
+      note_positive(*model, identity, i, p);
     }
     for (const auto& l : unknown)
       out << "note: label \"" << l << "\" is not one the model knows; its examples all count as errors\n";
@@ -465,6 +487,24 @@ int run_eval(const EvalCommandOptions& options, std::ostream& out, std::ostream&
   if (options.threshold > 0) out << ", positive label from probability >= " << options.threshold;
   out << "\n\n";
   print_evaluation(out, labels, evaluation);
+  if (options.sweep) {
+    if (!positive || labels.size() != 2) {
+      out << "\nno threshold sweep: it needs a two-label model and data with only its labels\n";
+    } else {
+      // What each threshold on the positive label's probability would give.
+      out << "\nthreshold sweep (label \"" << labels[*positive] << "\" when its probability >= threshold)\n";
+      out << "threshold  precision  recall     f1         macro-F1\n";
+      std::vector<size_t> at(truth.size());
+      for (int t = 1; t <= 9; ++t) {
+        const double threshold = t / 10.0;
+        for (size_t i = 0; i < truth.size(); ++i) at[i] = positive_p[i] >= threshold ? *positive : 1 - *positive;
+        const auto e = rules::evaluate(truth, at, labels.size());
+        out << pad(fixed(threshold, 1), 11) << pad(fixed(e.precision[*positive]), 11)
+            << pad(fixed(e.recall[*positive]), 11) << pad(fixed(e.f1[*positive]), 11) << fixed(e.macro_f1)
+            << "\n";
+      }
+    }
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out << "\nelapsed " << fixed(seconds, 2) << " s\n";

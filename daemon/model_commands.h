@@ -30,6 +30,7 @@ struct EvalCommandOptions {
   int folds = 0;                    // > 1: k-fold cross-validation (train on k-1 folds, test on 1)
   unsigned seed = 1;                // of the fold split
   double threshold = 0;             // > 0, two labels: positive when its probability >= this
+  bool sweep = false;               // two labels: also print precision / recall at thresholds 0.1 .. 0.9
   rules::TrainOptions training;     // for the models cross-validation trains
 };
 

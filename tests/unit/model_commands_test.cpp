@@ -359,6 +359,46 @@ TEST_F(ModelCommands, ThresholdMovesTheOperatingPoint) {
   EXPECT_NE(m.err.find("3 labels"), std::string::npos) << m.err;
 }
 
+TEST_F(ModelCommands, SweepShowsEveryThreshold) {
+  EvalCommandOptions o;
+  o.data = kFixtures + "complaints_small.csv";
+  o.folds = 3;
+  o.sweep = true;
+  const auto r = eval(o);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const size_t table = r.out.find("threshold sweep (label \"1\" when its probability >= threshold)");
+  ASSERT_NE(table, std::string::npos) << r.out;
+  std::istringstream in(r.out.substr(table));
+  std::string line;
+  std::getline(in, line);
+  std::getline(in, line);
+  EXPECT_EQ(line.rfind("threshold  precision  recall", 0), 0u) << line;
+  std::vector<double> recall;
+  std::string macro_at_half;
+  for (int t = 1; t <= 9; ++t) {
+    ASSERT_TRUE(std::getline(in, line));
+    std::istringstream row(line);
+    double threshold = 0, p = 0, rc = 0, f1 = 0;
+    std::string macro;
+    ASSERT_TRUE(row >> threshold >> p >> rc >> f1 >> macro) << line;
+    EXPECT_NEAR(threshold, t / 10.0, 1e-9);
+    recall.push_back(rc);
+    if (t == 5) macro_at_half = macro;
+  }
+  for (size_t k = 1; k < recall.size(); ++k) EXPECT_LE(recall[k], recall[k - 1]) << "recall falls as the threshold rises";
+  // At 0.5 the sweep agrees with the most-probable-label figures above it.
+  EXPECT_NE(r.out.find("macro-F1  " + macro_at_half), std::string::npos) << r.out;
+
+  EvalCommandOptions multi;
+  multi.data = kFixtures + "issue_types.jsonl";
+  multi.label_field = "issue";
+  multi.folds = 3;
+  multi.sweep = true;
+  const auto m = eval(multi);
+  ASSERT_EQ(m.status, 0) << m.err;
+  EXPECT_NE(m.out.find("no threshold sweep: it needs a two-label model"), std::string::npos) << m.out;
+}
+
 TEST_F(ModelCommands, EvalErrors) {
   EvalCommandOptions o;
   o.data = write("one.csv", "text,label\na,x\nb,x\nc,x\n");
