@@ -5,6 +5,7 @@
 // Speed: every word the rules care about lives in one open-addressing table built once; scoring
 // works on thread-local buffers (no allocation per token), in time linear in the text's length.
 #include "rules/sentiment.h"
+#include "rules/string_hash.h"
 
 #include <algorithm>
 #include <array>
@@ -91,36 +92,6 @@ struct WordInfo {
   uint8_t flags = 0;
 };
 
-// A 64-bit hash of a short string, 8 bytes at a step.
-uint64_t hash_bytes(std::string_view s) {
-  constexpr uint64_t kMul = 0xff51afd7ed558ccdull;
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ s.size();
-  const char* p = s.data();
-  size_t n = s.size();
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    h = (h ^ v) * kMul;
-    h ^= h >> 32;
-  }
-  if (n > 0) {  // the last 1..7 bytes, read so that every byte counts (the length is in h)
-    uint64_t v;
-    if (n >= 4) {
-      uint32_t a, b;
-      std::memcpy(&a, p, 4);
-      std::memcpy(&b, p + n - 4, 4);
-      v = a | (uint64_t{b} << 32);
-    } else {
-      const auto byte = [&](size_t k) { return uint64_t{static_cast<unsigned char>(p[k])}; };
-      v = byte(0) | (byte(n / 2) << 8) | (byte(n - 1) << 16);
-    }
-    h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
-  }
-  h ^= h >> 33;
-  h *= kMul;
-  h ^= h >> 33;
-  return h;
-}
 
 // Read-only string -> value table with open addressing, keys packed in one buffer; built once.
 template <class Value>
@@ -134,7 +105,7 @@ class StringTable {
     keys_.clear();
     mask_ = capacity - 1;
     for (const auto& [key, value] : entries) {
-      const uint64_t h = hash_bytes(key);
+      const uint64_t h = hash_short_string(key);
       size_t i = h & mask_;
       while (slots_[i].value >= 0) i = (i + 1) & mask_;
       slots_[i] = Slot{h, static_cast<uint32_t>(keys_.size()), static_cast<uint32_t>(key.size()),
@@ -146,7 +117,7 @@ class StringTable {
 
   const Value* find(std::string_view key) const {
     if (slots_.empty()) return nullptr;
-    const uint64_t h = hash_bytes(key);
+    const uint64_t h = hash_short_string(key);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.value < 0) return nullptr;

@@ -1,4 +1,5 @@
 #include "rules/text_matcher.h"
+#include "rules/string_hash.h"
 
 #include <re2/re2.h>
 #include <re2/set.h>
@@ -32,36 +33,6 @@ void add_unique(std::vector<uint32_t>& v, uint32_t x) {
   if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
 }
 
-// A 64-bit hash of a token form, 8 bytes at a step (word tokens are short).
-uint64_t hash_key(std::string_view s) {
-  constexpr uint64_t kMul = 0xff51afd7ed558ccdull;
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ s.size();
-  const char* p = s.data();
-  size_t n = s.size();
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    h = (h ^ v) * kMul;
-    h ^= h >> 32;
-  }
-  if (n > 0) {  // the last 1..7 bytes, read so that every byte counts (the length is in h)
-    uint64_t v;
-    if (n >= 4) {
-      uint32_t a, b;
-      std::memcpy(&a, p, 4);
-      std::memcpy(&b, p + n - 4, 4);
-      v = a | (uint64_t{b} << 32);
-    } else {
-      const auto byte = [&](size_t k) { return uint64_t{static_cast<unsigned char>(p[k])}; };
-      v = byte(0) | (byte(n / 2) << 8) | (byte(n - 1) << 16);
-    }
-    h = (h ^ v) * 0xc4ceb9fe1a85ec53ull;
-  }
-  h ^= h >> 33;
-  h *= kMul;
-  h ^= h >> 33;
-  return h;
-}
 
 }  // namespace
 
@@ -133,7 +104,7 @@ bool TextMatcher::compile(std::string& error) {
 }
 
 TextMatcher::Entry& TextMatcher::entry(std::string_view key) {
-  const uint64_t h = hash_key(key);
+  const uint64_t h = hash_short_string(key);
   if (!table_.empty()) {
     for (size_t i = h & (table_.size() - 1);; i = (i + 1) & (table_.size() - 1)) {
       const Cell& c = table_[i];
@@ -160,7 +131,7 @@ TextMatcher::Entry& TextMatcher::entry(std::string_view key) {
 
 const TextMatcher::Entry* TextMatcher::find(std::string_view key) const {
   if (table_.empty()) return nullptr;
-  const uint64_t h = hash_key(key);
+  const uint64_t h = hash_short_string(key);
   const size_t mask = table_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     const Cell& c = table_[i];
