@@ -1,9 +1,12 @@
-// What the text model sees of a text: normalised tokens, and the hashed features built from
-// them (words, word bigrams, character n-grams within words). Shared by training, prediction
-// and explanation, so all three see exactly the same features.
+// What the text model sees of a text: normalised tokens, the hashed features built from them
+// (words, word bigrams, character n-grams within words), and the weighted vector a model scores
+// (text_vector). Shared by training, prediction and explanation, so all three see exactly the
+// same features.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -71,18 +74,18 @@ struct FeatureParams {
 namespace detail {
 constexpr uint32_t kFnvBasis = 2166136261u;
 constexpr uint32_t kFnvPrime = 16777619u;
-inline uint32_t fnv(uint32_t h, std::string_view s) {
+constexpr uint32_t fnv(uint32_t h, std::string_view s) {
   for (const char c : s) {
     h ^= static_cast<unsigned char>(c);
     h *= kFnvPrime;
   }
   return h;
 }
-inline uint32_t fnv(uint32_t h, char c) {
+constexpr uint32_t fnv(uint32_t h, char c) {
   h ^= static_cast<unsigned char>(c);
   return h * kFnvPrime;
 }
-inline uint32_t finish(uint32_t h, bool chars) {  // spread the bits before masking
+constexpr uint32_t finish(uint32_t h, bool chars) {  // spread the bits before masking
   h ^= h >> 16;
   h *= 0x85EBCA6Bu;
   h ^= h >> 13;
@@ -97,13 +100,31 @@ inline bool ascii(std::string_view s) {
 
 inline bool has_char_features(const FeatureParams& p) { return p.char_max >= p.char_min && p.char_max > 0; }
 
-inline uint32_t word_bucket(std::string_view w) {
-  return detail::finish(detail::fnv(detail::fnv(detail::kFnvBasis, 'w'), w), false);
+// A token's 32-bit hash: its word bucket and its bigrams' buckets are made from it.
+constexpr uint32_t word_hash(std::string_view w) { return detail::fnv(detail::fnv(detail::kFnvBasis, 'w'), w); }
+constexpr uint32_t word_bucket_of(uint32_t word_hash) { return detail::finish(word_hash, false); }
+inline uint32_t word_bucket(std::string_view w) { return word_bucket_of(word_hash(w)); }
+// The hashes standing for the text's start and end in its first and last bigram (no token is
+// "<s>" or "</s>": normalize() never keeps '<' in a word).
+constexpr uint32_t kStartHash = word_hash("<s>");
+constexpr uint32_t kEndHash = word_hash("</s>");
+// The bigram of two tokens, from their word hashes.
+constexpr uint32_t bigram_bucket(uint32_t prev_hash, uint32_t hash) {
+  uint64_t x = ((static_cast<uint64_t>(prev_hash) << 32) | hash) * 0x9E3779B97F4A7C15ull;
+  x ^= x >> 29;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 32;
+  return detail::finish(static_cast<uint32_t>(x), false);
 }
-// prev is "<s>" for the first token; w is "</s>" after the last.
-inline uint32_t bigram_bucket(std::string_view prev, std::string_view w) {
-  using detail::fnv;
-  return detail::finish(fnv(fnv(fnv(fnv(detail::kFnvBasis, 'b'), prev), '\x01'), w), false);
+
+// 1 + ln(count): a feature seen twice in one text counts less than two texts with it once.
+inline double term_weight(uint32_t count) {
+  static const auto table = [] {
+    std::vector<double> t(64);
+    for (size_t c = 1; c < t.size(); ++c) t[c] = 1.0 + std::log(static_cast<double>(c));
+    return t;
+  }();
+  return count < table.size() ? table[count] : 1.0 + std::log(static_cast<double>(count));
 }
 
 // Calls emit(bucket, origin) for each character n-gram of the token `w` (number `token`), in
@@ -163,15 +184,31 @@ void char_features(std::string_view w, uint32_t token, const FeatureParams& p, E
 template <typename Emit>
 void features(const Tokens& t, const FeatureParams& p, Emit&& emit) {
   const size_t n = t.size();
+  uint32_t prev = kStartHash;
   for (size_t i = 0; i < n; ++i) {
     const std::string_view w = t.at(i);
     const auto ti = static_cast<uint32_t>(i);
-    emit(word_bucket(w), Origin{Kind::word, ti, 0, 0});
-    emit(bigram_bucket(i == 0 ? std::string_view("<s>") : t.at(i - 1), w), Origin{Kind::bigram, ti, 0, 0});
+    const uint32_t h = word_hash(w);
+    emit(word_bucket_of(h), Origin{Kind::word, ti, 0, 0});
+    emit(bigram_bucket(prev, h), Origin{Kind::bigram, ti, 0, 0});
     if (!t.special[i]) char_features(w, ti, p, emit);
+    prev = h;
   }
-  if (n > 0)
-    emit(bigram_bucket(t.at(n - 1), std::string_view("</s>")), Origin{Kind::bigram, static_cast<uint32_t>(n), 0, 0});
+  if (n > 0) emit(bigram_bucket(prev, kEndHash), Origin{Kind::bigram, static_cast<uint32_t>(n), 0, 0});
 }
+
+// The vector a model scores, as (bucket, value) pairs in bucket order. `idf` gives a feature's
+// idf, or a negative number for a feature the model does not know (left out).
+//
+// Words and bigrams (the word view): (1 + ln count) x idf, the view scaled to unit length.
+// Character n-grams (the character view) are built word by word, so that a word's part can be
+// computed once and cached: each distinct token t (not a placeholder) that occurs k times
+// gives c_t = its n-grams' idf (times their count within " t "), and the view is
+// sum_t (1 + ln k) c_t, divided by sqrt(sum_t (1 + ln k)^2 |c_t|^2) and times char_weight.
+// That divisor is the view's length when no two words share an n-gram, and near it otherwise;
+// the text's score is then a sum of per-word parts.
+using IdfLookup = std::function<double(uint32_t bucket)>;
+void text_vector(const Tokens& tokens, const FeatureParams& params, double char_weight, const IdfLookup& idf,
+                 std::vector<std::pair<uint32_t, double>>& out);
 
 }  // namespace carewatch::rules::text_features

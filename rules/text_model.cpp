@@ -36,7 +36,7 @@ using text_features::Origin;
 using text_features::Tokens;
 
 constexpr std::string_view kMagic = "carewatch-text-model";
-constexpr int kVersion = 2;
+constexpr int kVersion = 3;
 
 void put(std::string& s, float v) {
   char buf[32];
@@ -50,7 +50,79 @@ double sigmoid(double z) {
   return e / (1.0 + e);
 }
 
-// One text's distinct features: where each first occurred, how often, and its weighted value.
+// What a word contributes under a model, whatever text it is in: the slot of its word feature,
+// and its character n-grams' vector c (text_features::text_vector) reduced to |c|^2 and, per
+// output, c . w.
+struct WordPart {
+  const TextModel::Impl::Slot* word_slot = nullptr;
+  double squares = 0;
+  double dot0 = 0;
+  std::vector<double> more;  // outputs 1 .. K-1 of a model with K > 1 outputs
+  double dot(size_t k) const { return k == 0 ? dot0 : more[k - 1]; }
+};
+
+void fill(const TextModel::Impl& m, std::string_view w, WordPart& part) {
+  thread_local std::vector<uint32_t> grams;
+  grams.clear();
+  text_features::char_features(w, 0, m.params, [&](uint32_t bucket, const Origin&) { grams.push_back(bucket); });
+  std::sort(grams.begin(), grams.end());
+  part.word_slot = m.find(text_features::word_bucket(w));
+  part.squares = 0;
+  part.dot0 = 0;
+  part.more.assign(m.outputs - 1, 0.0);
+  for (size_t g = 0; g < grams.size();) {
+    size_t e = g + 1;
+    while (e < grams.size() && grams[e] == grams[g]) ++e;
+    if (const auto* slot = m.find(grams[g])) {
+      const double v = static_cast<double>(e - g) * slot->idf;
+      part.squares += v * v;
+      if (m.outputs == 1) {
+        part.dot0 += v * slot->w0;
+      } else {
+        const float* w = m.weights(*slot);
+        part.dot0 += v * w[0];
+        for (size_t k = 1; k < m.outputs; ++k) part.more[k - 1] += v * w[k];
+      }
+    }
+    g = e;
+  }
+}
+
+// Words recur, so each thread keeps the parts of the last few thousand words it has seen
+// (direct-mapped by the word's hash and the model), per model.
+class WordCache {
+ public:
+  static constexpr size_t kEntries = 4096;
+  static constexpr size_t kLongestWord = 32;  // longer words are not kept
+
+  // The part of `w` (word hash `hash`) under model `m`.
+  const WordPart& get(const TextModel::Impl& m, std::string_view w, uint32_t hash) {
+    if (w.size() > kLongestWord) {
+      fill(m, w, long_word_);
+      return long_word_;
+    }
+    Entry& e = entries_[(hash ^ static_cast<uint32_t>(m.id * 0x9E3779B97F4A7C15ull >> 32)) & (kEntries - 1)];
+    if (e.model == m.id && e.size == w.size() && std::memcmp(e.word, w.data(), w.size()) == 0) return e.part;
+    e.model = m.id;
+    e.size = static_cast<uint8_t>(w.size());
+    std::memcpy(e.word, w.data(), w.size());
+    fill(m, w, e.part);
+    return e.part;
+  }
+
+ private:
+  struct Entry {
+    uint64_t model = 0;  // TextModel::Impl::id; 0: empty
+    uint8_t size = 0;
+    char word[kLongestWord] = {};
+    WordPart part;
+  };
+  std::vector<Entry> entries_ = std::vector<Entry>(kEntries);
+  WordPart long_word_;
+};
+
+// One text's distinct words and bigrams: where each first occurred, how often, and its
+// weighted value.
 struct Feature {
   uint32_t bucket = 0;
   uint32_t count = 0;
@@ -60,93 +132,90 @@ struct Feature {
   bool looked_up = false;                       // slot is known (from the word cache)
 };
 
-// A word's character n-grams, each with the model's slot: words recur, so each thread keeps
-// the last few thousand it has seen (direct-mapped by the word's hash), per model.
-struct CachedGram {
-  uint32_t bucket = 0;
-  uint16_t offset = 0;
-  uint16_t length = 0;
-  const TextModel::Impl::Slot* slot = nullptr;
+// One text's distinct tokens that have character n-grams.
+struct Token {
+  uint32_t first = 0;    // its first position in the text
+  uint32_t count = 0;
+  uint32_t hash = 0;     // text_features::word_hash
+  uint32_t feature = 0;  // its word feature (index into Scratch::features)
 };
-class WordCache {
- public:
-  static constexpr size_t kEntries = 2048;
-  static constexpr size_t kLongestWord = 32;  // longer words are not kept
 
-  // The n-grams of `w` under model `m`; `hash` spreads words over the entries.
-  const std::vector<CachedGram>& get(const TextModel::Impl& m, std::string_view w, uint32_t hash) {
-    Entry& e = entries_[hash & (kEntries - 1)];
-    if (e.model == m.id && e.size == w.size() && std::memcmp(e.word, w.data(), w.size()) == 0) return e.grams;
-    e.model = m.id;
-    e.size = static_cast<uint8_t>(w.size());
-    std::memcpy(e.word, w.data(), w.size());
-    e.grams.clear();
-    text_features::char_features(w, 0, m.params, [&](uint32_t bucket, const Origin& origin) {
-      e.grams.push_back(CachedGram{bucket, static_cast<uint16_t>(origin.offset), static_cast<uint16_t>(origin.length),
-                                   m.find(bucket)});
-    });
-    return e.grams;
+// An open-addressing set of 32-bit keys -> index, stamped per text so it is never cleared.
+class StampedIndex {
+ public:
+  void start(size_t expected) {
+    size_t cap = 64;
+    while (cap < expected * 2) cap <<= 1;
+    if (table_.size() < cap) table_.assign(cap, Entry{});
+    if (++stamp_ == 0) {  // wrapped: forget every old stamp
+      std::fill(table_.begin(), table_.end(), Entry{});
+      stamp_ = 1;
+    }
+    size_ = 0;
+  }
+  // The index stored for `key` for which same(index) holds, or, if none, stores and returns
+  // `fresh` (and sets `added`).
+  template <typename Same>
+  [[gnu::always_inline]] uint32_t find_or_add(uint32_t key, uint32_t fresh, bool& added, Same&& same) {
+    if (size_ * 2 >= table_.size()) [[unlikely]] grow();
+    const size_t mask = table_.size() - 1;
+    size_t i = (key * 2654435761u) & mask;
+    while (table_[i].stamp == stamp_) {
+      if (table_[i].key == key && same(table_[i].index)) {
+        added = false;
+        return table_[i].index;
+      }
+      i = (i + 1) & mask;
+    }
+    table_[i] = Entry{stamp_, key, fresh};
+    ++size_;
+    added = true;
+    return fresh;
   }
 
  private:
   struct Entry {
-    uint64_t model = 0;  // TextModel::Impl::id; 0: empty
-    uint8_t size = 0;
-    char word[kLongestWord] = {};
-    std::vector<CachedGram> grams;
-  };
-  std::vector<Entry> entries_ = std::vector<Entry>(kEntries);
-};
-
-// Reused per thread: the text's tokens, its features and an open-addressing table bucket ->
-// feature index, stamped per text so it is never cleared.
-struct Scratch {
-  struct Entry {
     uint32_t stamp = 0;
-    uint32_t bucket = 0;
+    uint32_t key = 0;
     uint32_t index = 0;
   };
+  void grow() {  // keeps the table at most half full
+    std::vector<Entry> old;
+    old.swap(table_);
+    table_.assign(old.size() * 2, Entry{});
+    const size_t mask = table_.size() - 1;
+    for (const Entry& e : old) {
+      if (e.stamp != stamp_) continue;
+      size_t i = (e.key * 2654435761u) & mask;
+      while (table_[i].stamp == stamp_) i = (i + 1) & mask;
+      table_[i] = e;
+    }
+  }
+  std::vector<Entry> table_;
+  uint32_t stamp_ = 0;
+  size_t size_ = 0;
+};
+
+// Reused per thread.
+struct Scratch {
   Tokens tokens;
   std::vector<Feature> features;
-  std::vector<Entry> table;
-  uint32_t stamp = 0;
+  std::vector<Token> distinct;
+  std::vector<double> weights;  // per distinct token: 1 + ln count
+  std::vector<double> dots;     // per distinct token, per output: c . w
+  StampedIndex feature_index, token_index;
+  double char_scale = 0;
   std::vector<std::pair<double, uint32_t>> ranked;
-  std::vector<double> z;
+  std::vector<double> z, extra;
   WordCache words;
 
-  void reset(size_t expected) {
-    size_t cap = 64;
-    while (cap < expected * 2) cap <<= 1;
-    if (table.size() < cap) table.assign(cap, Entry{});
-    if (++stamp == 0) {  // wrapped: forget every old stamp
-      std::fill(table.begin(), table.end(), Entry{});
-      stamp = 1;
-    }
-  }
-  // Counts one occurrence of `bucket`; `slot`, if `known`, is its model slot.
-  [[gnu::always_inline]] void add(uint32_t bucket, const Origin& origin, bool known = false,
-                                  const TextModel::Impl::Slot* slot = nullptr) {
-    if (features.size() * 2 >= table.size()) [[unlikely]] grow();
-    const size_t mask = table.size() - 1;
-    size_t i = (bucket * 2654435761u) & mask;
-    while (table[i].stamp == stamp) {
-      if (table[i].bucket == bucket) {
-        ++features[table[i].index].count;
-        return;
-      }
-      i = (i + 1) & mask;
-    }
-    table[i] = Entry{stamp, bucket, static_cast<uint32_t>(features.size())};
-    features.push_back(Feature{bucket, 1, origin, slot, 0, known});
-  }
-  void grow() {  // keeps the table at most half full
-    table.assign(table.size() * 2, Entry{});
-    const size_t mask = table.size() - 1;
-    for (uint32_t f = 0; f < features.size(); ++f) {
-      size_t i = (features[f].bucket * 2654435761u) & mask;
-      while (table[i].stamp == stamp) i = (i + 1) & mask;
-      table[i] = Entry{stamp, features[f].bucket, f};
-    }
+  uint32_t add(uint32_t bucket, const Origin& origin) {
+    bool added = false;
+    const uint32_t f = feature_index.find_or_add(bucket, static_cast<uint32_t>(features.size()), added,
+                                                 [](uint32_t) { return true; });
+    if (added) features.push_back(Feature{bucket, 1, origin, nullptr, 0, false});
+    else ++features[f].count;
+    return f;
   }
 };
 
@@ -155,36 +224,67 @@ Scratch& scratch() {
   return s;
 }
 
-// Reads `text` into s.features (values already scaled) and s.z (raw scores per output).
+// Reads `text` into s.features (values already scaled), s.distinct with its dots, and s.z (raw
+// scores per output): text_features::text_vector() . w, one word at a time.
 void score(const TextModel::Impl& m, std::string_view text, Scratch& s) {
   text_features::normalize(text, s.tokens);
   s.features.clear();
-  s.reset(s.tokens.buf.size() * 4 + s.tokens.size() * 2);
-  // The features of text_features::features(), in the same order, with each word's character
-  // n-grams (and their slots) from the word cache.
+  s.distinct.clear();
+  s.dots.clear();
+  s.weights.clear();
   const Tokens& t = s.tokens;
   const size_t n_tokens = t.size();
+  s.feature_index.start(n_tokens * 2 + 1);
+  s.token_index.start(n_tokens);
   const bool chars_on = text_features::has_char_features(m.params);
+  const size_t outputs = m.outputs;
+  uint32_t prev = text_features::kStartHash;
   for (size_t i = 0; i < n_tokens; ++i) {
     const std::string_view w = t.at(i);
     const auto ti = static_cast<uint32_t>(i);
-    const uint32_t word = text_features::word_bucket(w);
-    s.add(word, Origin{text_features::Kind::word, ti, 0, 0});
-    s.add(text_features::bigram_bucket(i == 0 ? std::string_view("<s>") : t.at(i - 1), w),
-          Origin{text_features::Kind::bigram, ti, 0, 0});
+    const uint32_t h = text_features::word_hash(w);
+    const uint32_t word = s.add(text_features::word_bucket_of(h), Origin{text_features::Kind::word, ti, 0, 0});
+    s.add(text_features::bigram_bucket(prev, h), Origin{text_features::Kind::bigram, ti, 0, 0});
+    prev = h;
     if (t.special[i] || !chars_on) continue;
-    if (w.size() > WordCache::kLongestWord) {
-      text_features::char_features(w, ti, m.params, [&](uint32_t bucket, const Origin& origin) { s.add(bucket, origin); });
+    bool added = false;
+    const uint32_t d = s.token_index.find_or_add(h, static_cast<uint32_t>(s.distinct.size()), added,
+                                                 [&](uint32_t k) { return t.at(s.distinct[k].first) == w; });
+    if (!added) {
+      ++s.distinct[d].count;
       continue;
     }
-    for (const CachedGram& g : s.words.get(m, w, word))
-      s.add(g.bucket, Origin{text_features::Kind::chars, ti, g.offset, g.length}, true, g.slot);
+    s.distinct.push_back(Token{ti, 1, h, word});
+    const WordPart& part = s.words.get(m, w, h);
+    Feature& f = s.features[word];
+    if (!f.looked_up) {
+      f.slot = part.word_slot;
+      f.looked_up = true;
+    }
+    s.weights.push_back(part.squares);  // |c|^2 for now; the weight once counts are known
+    for (size_t k = 0; k < outputs; ++k) s.dots.push_back(part.dot(k));
   }
   if (n_tokens > 0)
-    s.add(text_features::bigram_bucket(t.at(n_tokens - 1), std::string_view("</s>")),
+    s.add(text_features::bigram_bucket(prev, text_features::kEndHash),
           Origin{text_features::Kind::bigram, static_cast<uint32_t>(n_tokens), 0, 0});
-  // Look up the rest, fetching the model's slots a few features ahead of their use.
-  double words = 0, chars = 0;  // squared lengths of the two views
+
+  // The character view: per output, sum of (1 + ln k) c . w, scaled.
+  s.z.assign(m.bias.begin(), m.bias.end());
+  double squares = 0;
+  for (size_t d = 0; d < s.distinct.size(); ++d) {
+    const double a = text_features::term_weight(s.distinct[d].count);
+    squares += a * a * s.weights[d];
+    s.weights[d] = a;
+  }
+  s.char_scale = squares > 0 ? m.char_weight / std::sqrt(squares) : 0.0;
+  if (s.char_scale != 0)
+    for (size_t d = 0; d < s.distinct.size(); ++d) {
+      const double a = s.weights[d] * s.char_scale;
+      for (size_t k = 0; k < outputs; ++k) s.z[k] += a * s.dots[d * outputs + k];
+    }
+
+  // The word view: look up the rest, fetching the model's slots a few features ahead of use.
+  double words = 0;  // squared length
   constexpr size_t kAhead = 8;
   const size_t n = s.features.size();
   auto fetch = [&](size_t f) {
@@ -196,20 +296,18 @@ void score(const TextModel::Impl& m, std::string_view text, Scratch& s) {
     Feature& feature = s.features[f];
     if (!feature.looked_up) feature.slot = m.find(feature.bucket);
     if (!feature.slot) continue;
-    feature.value = text_model_detail::term_weight(feature.count) * feature.slot->idf;
-    (text_features::is_char_bucket(feature.bucket) ? chars : words) += feature.value * feature.value;
+    feature.value = text_features::term_weight(feature.count) * feature.slot->idf;
+    words += feature.value * feature.value;
   }
   const double word_scale = words > 0 ? 1.0 / std::sqrt(words) : 0.0;
-  const double char_scale = chars > 0 ? m.char_weight / std::sqrt(chars) : 0.0;
-  s.z.assign(m.bias.begin(), m.bias.end());
   for (Feature& f : s.features) {
     if (!f.slot) continue;
-    f.value *= text_features::is_char_bucket(f.bucket) ? char_scale : word_scale;
-    if (m.outputs == 1) {
+    f.value *= word_scale;
+    if (outputs == 1) {
       s.z[0] += f.value * f.slot->w0;
     } else {
       const float* w = m.weights(*f.slot);
-      for (size_t k = 0; k < m.outputs; ++k) s.z[k] += f.value * w[k];
+      for (size_t k = 0; k < outputs; ++k) s.z[k] += f.value * w[k];
     }
   }
 }
@@ -228,22 +326,33 @@ std::vector<double> probabilities(const TextModel::Impl& m, const std::vector<do
   return p;
 }
 
-// The `top` features of the scored text that pushed most toward `label`, largest first (ties
-// by bucket, so the order is stable). Only the winners get a name.
+// The `top` words and bigrams of the scored text that pushed most toward `label`, largest first
+// (ties by bucket, so the order is stable); a word's push includes its character n-grams'.
+// Only the winners get a name.
 void top_contributions(const TextModel::Impl& m, Scratch& s, size_t label, size_t top, std::vector<Contribution>& out) {
   out.clear();
   if (label >= m.labels.size() || top == 0) return;
+  const auto& features = s.features;
+  // Each word's character part, toward `label`.
+  s.extra.assign(features.size(), 0.0);
+  const size_t outputs = m.outputs;
+  for (size_t d = 0; d < s.distinct.size(); ++d) {
+    const double dot = outputs == 1 ? (label == 1 ? s.dots[d] : -s.dots[d]) : s.dots[d * outputs + label];
+    s.extra[s.distinct[d].feature] += s.char_scale * s.weights[d] * dot;
+  }
   // The best `top` so far, kept sorted: largest contribution first, ties by bucket.
   s.ranked.clear();
-  const auto& features = s.features;
   const auto before = [&](const std::pair<double, uint32_t>& a, const std::pair<double, uint32_t>& b) {
     return a.first > b.first || (a.first == b.first && features[a.second].bucket < features[b.second].bucket);
   };
   for (uint32_t f = 0; f < features.size(); ++f) {
     const Feature& feature = features[f];
-    if (!feature.slot) continue;
-    const double w = m.outputs == 1 ? (label == 1 ? feature.slot->w0 : -feature.slot->w0) : m.weights(*feature.slot)[label];
-    const std::pair<double, uint32_t> candidate{feature.value * w, f};
+    double push = s.extra[f];
+    if (feature.slot) {
+      const double w = outputs == 1 ? (label == 1 ? feature.slot->w0 : -feature.slot->w0) : m.weights(*feature.slot)[label];
+      push += feature.value * w;
+    }
+    const std::pair<double, uint32_t> candidate{push, f};
     if (!(candidate.first > 0)) continue;
     if (s.ranked.size() == top && !before(candidate, s.ranked.back())) continue;
     if (s.ranked.size() == top) s.ranked.pop_back();
@@ -289,7 +398,7 @@ std::vector<Contribution> TextModel::explain(std::string_view text, size_t label
 
 // ---------------------------------------------------------------------------------------------
 // The model file (text):
-//   carewatch-text-model 2
+//   carewatch-text-model 3
 //   features char=1-4 char_weight=1
 //   labels N            then N lines "label <name>"
 //   outputs K
@@ -408,9 +517,10 @@ std::shared_ptr<const TextModel> TextModel::load(std::string_view bytes, std::st
             "\" on the first line)";
     return nullptr;
   }
-  if (rest == "1")
-    return fail("this model is of version 1, from an older carewatch; retrain it with this build's "
-                "`carewatch train` (this build reads version " + std::to_string(kVersion) + ")");
+  if (rest == "1" || rest == "2")
+    return fail("this model is of version " + std::string(rest) +
+                ", from an older carewatch; retrain it with this build's `carewatch train` (this build reads version " +
+                std::to_string(kVersion) + ")");
   if (rest != std::to_string(kVersion))
     return fail("unsupported model version " + std::string(rest) + " (this build reads version " +
                 std::to_string(kVersion) + ")");

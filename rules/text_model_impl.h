@@ -1,10 +1,10 @@
 // The inside of a TextModel, shared by its prediction (text_model.cpp) and its training
 // (text_model_train.cpp).
 //
-// A text's features (text_features.h) are weighted TF-IDF style: (1 + ln count) x idf; each
-// view (words and bigrams; character n-grams) is scaled to unit length, the character view then
-// by char_weight. Features the model does not know are left out, as they were in training. A
-// logistic regression for two labels; for more, a softmax over one linear score per label.
+// A text's vector is text_features::text_vector(): TF-IDF weighted words and bigrams, and
+// character n-grams built word by word. Features the model does not know are left out, as they
+// were in training. A logistic regression for two labels; for more, a softmax over one linear
+// score per label.
 #pragma once
 
 #include <atomic>
@@ -70,16 +70,6 @@ struct TextModel::Impl {
 };
 
 namespace text_model_detail {
-
-// 1 + ln(count): a feature seen twice in one text counts less than two texts with it once.
-inline double term_weight(uint32_t count) {
-  static const auto table = [] {
-    std::vector<double> t(64);
-    for (size_t c = 1; c < t.size(); ++c) t[c] = 1.0 + std::log(static_cast<double>(c));
-    return t;
-  }();
-  return count < table.size() ? table[count] : 1.0 + std::log(static_cast<double>(count));
-}
 
 // Rounds to what the model file keeps (5 significant digits), so a saved and loaded model
 // predicts exactly as the trained one.

@@ -233,8 +233,7 @@ std::shared_ptr<const TextModel> TextModel::train(const std::vector<Example>& ex
   const size_t outputs = impl->outputs;
   const size_t n = examples.size();
 
-  // Distinct features and their counts per example; document frequencies.
-  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> docs(n);
+  // Document frequencies of every feature.
   std::vector<uint32_t> y(n);
   std::unordered_map<uint32_t, uint32_t> df;
   text_features::Tokens tokens;
@@ -244,13 +243,8 @@ std::shared_ptr<const TextModel> TextModel::train(const std::vector<Example>& ex
     all.clear();
     text_features::features(tokens, impl->params, [&](uint32_t b, const text_features::Origin&) { all.push_back(b); });
     std::sort(all.begin(), all.end());
-    for (size_t a = 0; a < all.size();) {
-      size_t e = a;
-      while (e < all.size() && all[e] == all[a]) ++e;
-      docs[i].emplace_back(all[a], static_cast<uint32_t>(e - a));
-      ++df[all[a]];
-      a = e;
-    }
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    for (const uint32_t b : all) ++df[b];
     y[i] = static_cast<uint32_t>(std::lower_bound(impl->labels.begin(), impl->labels.end(), examples[i].label) -
                                  impl->labels.begin());
   }
@@ -268,27 +262,22 @@ std::shared_ptr<const TextModel> TextModel::train(const std::vector<Example>& ex
   }
   df.clear();
 
-  // The examples as the model will see them at prediction time (text_model.cpp, score()).
+  // The examples as the model will see them at prediction time (text_features::text_vector).
   Matrix m;
   m.start.push_back(0);
+  const text_features::IdfLookup idf_of = [&](uint32_t bucket) {
+    const auto it = row_of.find(bucket);
+    return it == row_of.end() ? -1.0 : static_cast<double>(idf[it->second]);
+  };
+  std::vector<std::pair<uint32_t, double>> vec;
   for (size_t i = 0; i < n; ++i) {
-    const size_t from = m.column.size();
-    double words = 0, chars = 0;
-    for (const auto& [b, count] : docs[i]) {
-      const auto it = row_of.find(b);
-      if (it == row_of.end()) continue;
-      const double v = text_model_detail::term_weight(count) * idf[it->second];
-      m.column.push_back(it->second);
+    text_features::normalize(examples[i].text, tokens);
+    text_features::text_vector(tokens, impl->params, impl->char_weight, idf_of, vec);
+    for (const auto& [bucket, v] : vec) {
+      m.column.push_back(row_of.at(bucket));
       m.value.push_back(v);
-      (text_features::is_char_bucket(b) ? chars : words) += v * v;
     }
-    const double word_scale = words > 0 ? 1.0 / std::sqrt(words) : 0.0;
-    const double char_scale = chars > 0 ? impl->char_weight / std::sqrt(chars) : 0.0;
-    for (size_t e = from; e < m.column.size(); ++e)
-      m.value[e] *= text_features::is_char_bucket(impl->row_bucket[m.column[e]]) ? char_scale : word_scale;
     m.start.push_back(m.column.size());
-    docs[i].clear();
-    docs[i].shrink_to_fit();
   }
 
   std::vector<size_t> count(n_labels, 0);
