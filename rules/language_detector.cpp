@@ -160,9 +160,152 @@ Pass detect(const std::string& clean, CLD2::Language hint) {
   return hinted.score >= plain.score ? hinted : plain;
 }
 
+// Words of eight letters or fewer packed into one integer (lower case), for a sorted-table
+// lookup; 0 for longer words.
+constexpr uint64_t pack(std::string_view w) {
+  if (w.empty() || w.size() > 8) return 0;
+  uint64_t k = 0;
+  for (const char c : w) k = (k << 8) | static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return k;
+}
+
+// English function words, and the usual contractions, that are not words of another
+// Latin-script language CLD2 knows ("was", "will", "her", "man" are German or Danish; "for" is
+// Danish; "my" is Polish; "a", "i", "in", "on", "to", "of", "is", "me", "no", "so" belong to
+// many).
+constexpr std::string_view kEnglishWords[] = {
+    "the", "and", "you", "your", "you're", "with", "this", "that", "that's", "have", "has", "had", "were",
+    "what", "when", "where", "which", "who", "why", "how", "not", "just", "been", "being", "would", "could",
+    "should", "they", "their", "there", "them", "about", "our", "are", "it's", "i'm", "i've", "don't",
+    "can't", "didn't", "doesn't", "won't", "isn't", "wasn't", "haven't", "thanks", "thank", "please",
+    "still", "again", "get", "got", "but", "from", "since", "never", "any", "some", "only", "very",
+    "does", "did", "his", "she", "him", "than", "then", "into", "over", "because", "out", "all",
+    "after", "ever", "every", "while"};
+// The most common English words that other languages share ("to" is Polish and Czech, "in"
+// German and Dutch, ...): they count toward a text's English words once one of the words
+// above is there, and no word below.
+constexpr std::string_view kSharedWords[] = {"a", "i", "to", "of", "in", "is", "it", "on", "at", "for", "my", "me",
+                                             "so", "do", "be", "we", "if", "or", "as", "up", "us", "an", "was",
+                                             "will", "her", "can", "no", "am", "now"};
+// Function words of other Latin-script languages: one of them sends the text to CLD2.
+constexpr std::string_view kOtherWords[] = {
+    // es
+    "el", "la", "los", "las", "que", "de", "del", "y", "en", "con", "por", "para", "una", "es", "muy",
+    "pero", "mi", "lo", "se", "al", "su",
+    // pt
+    "o", "os", "um", "do", "da", "em", "com", "muito", "nao", "uma",
+    // fr
+    "le", "les", "des", "du", "et", "est", "je", "pas", "avec", "pour", "mais", "tres", "une", "il",
+    "au", "ce", "qui", "sur", "dans", "vous", "nous",
+    // de
+    "der", "die", "das", "und", "ist", "nicht", "ich", "mit", "ein", "eine", "auf", "zu", "den", "dem",
+    "sie", "wir", "auch", "noch",
+    // it
+    "di", "che", "non", "per", "sono", "della", "gli", "mio", "ho",
+    // nl
+    "het", "een", "van", "niet", "ik", "dat", "voor", "zijn", "ook", "wij",
+    // sv, da, no
+    "och", "att", "det", "jag", "jeg", "ikke", "og", "er", "har", "som", "av", "til", "inte",
+    // others
+    "si", "na", "je", "ja", "ne", "sa", "ng", "ang", "yang", "dan", "ini", "itu", "ve", "bir", "bu"};
+
+template <size_t N>
+constexpr std::array<uint64_t, N> sorted_keys(const std::string_view (&words)[N]) {
+  std::array<uint64_t, N> keys{};
+  for (size_t i = 0; i < N; ++i) keys[i] = pack(words[i]);
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+constexpr auto kEnglishKeys = sorted_keys(kEnglishWords);
+constexpr auto kSharedKeys = sorted_keys(kSharedWords);
+constexpr auto kOtherKeys = sorted_keys(kOtherWords);
+
+bool is_ascii_letter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 }  // namespace
 
+bool plainly_english(std::string_view text) {
+  text = text.substr(0, kMaxDetectBytes);
+  size_t words = 0, english = 0, shared = 0;
+  char word[9];
+  size_t len = 0;
+  bool long_word = false;
+  bool skipping = false;  // inside a @handle, #tag or link: not words of the text
+  bool foreign = false;
+  auto end_word = [&] {
+    if (len == 0 && !long_word) return;
+    ++words;
+    if (!long_word) {
+      const uint64_t k = pack(std::string_view(word, len));
+      if (std::binary_search(kEnglishKeys.begin(), kEnglishKeys.end(), k)) ++english;
+      else if (std::binary_search(kSharedKeys.begin(), kSharedKeys.end(), k)) ++shared;
+      else if (std::binary_search(kOtherKeys.begin(), kOtherKeys.end(), k)) foreign = true;
+    }
+    len = 0;
+    long_word = false;
+  };
+  for (size_t i = 0; i < text.size() && !foreign;) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      if (c <= ' ' || c == 0x7F) {  // spaces and control characters
+        end_word();
+        skipping = false;
+        continue;
+      }
+      if (skipping) continue;
+      if (is_ascii_letter(c) || (c == '\'' && len > 0)) {
+        if (len == 0 && !long_word && (c == 'h' || c == 'H' || c == 'w' || c == 'W')) {
+          const std::string_view rest = text.substr(i - 1, 4);
+          if (rest == "http" || rest == "HTTP" || rest == "www." || rest == "WWW.") {
+            skipping = true;
+            continue;
+          }
+        }
+        if (len < 8) word[len++] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        else long_word = true;
+        continue;
+      }
+      end_word();
+      if (c == '@' || c == '#') skipping = true;
+      continue;
+    }
+    char32_t cp = 0;
+    const size_t n = decode_utf8(text, i, cp);
+    if (n == 0) {  // an invalid byte: a separator, as U+FFFD would be
+      end_word();
+      ++i;
+      continue;
+    }
+    i += n;
+    if (cp == 0x2019 && len > 0 && !skipping) {  // typographic apostrophe inside a word
+      if (len < 8) word[len++] = '\'';
+      else long_word = true;
+      continue;
+    }
+    // Emoji, symbols, punctuation, spaces and control characters separate words; a letter of
+    // any other script or with an accent means the text is for CLD2.
+    const bool space = !passes(cp) || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x3000;
+    const bool separator = space || cp == 0xFFFD || (cp >= 0x80 && cp < 0xC0) || (cp >= 0x2000 && cp <= 0x2BFF) ||
+                           (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+                           (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0xE0000 && cp <= 0xE007F);
+    if (!separator) return false;
+    end_word();
+    if (space) skipping = false;
+  }
+  if (foreign) return false;
+  end_word();
+  return !foreign && words >= 3 && english >= 1 && english + shared >= 2 && (english + shared) * 5 >= words * 2;
+}
+
 DetectedLanguage detect_language(std::string_view text, std::string_view hint) {
+  const CLD2::Language hinted = hint_language(hint);
+  if ((hinted == CLD2::UNKNOWN_LANGUAGE || hinted == CLD2::ENGLISH) && plainly_english(text))
+    return DetectedLanguage{"en", true, 100};
+  return detect_language_cld2(text, hint);
+}
+
+DetectedLanguage detect_language_cld2(std::string_view text, std::string_view hint) {
   try {
     thread_local std::string clean;  // reused: no allocation per text
     sanitise(text, clean);

@@ -14,7 +14,19 @@ struct DetectedLanguage {
 };
 
 // Thread-safe; never throws; invalid UTF-8 is tolerated. `hint` is a language the platform
-// reported (may be empty), used as a prior only.
+// reported (may be empty), used as a prior only. Plainly English text (see plainly_english)
+// with no hint or an English one is answered "en" without CLD2; everything else goes to CLD2.
 DetectedLanguage detect_language(std::string_view text, std::string_view hint = {});
+
+// CLD2 alone, whatever the text.
+DetectedLanguage detect_language_cld2(std::string_view text, std::string_view hint = {});
+
+// True if `text` is English beyond doubt, decided in one cheap pass: no letters outside ASCII
+// (emoji, punctuation, symbols and control characters aside), at least three words (@handles,
+// #tags and links not counted), of which at least two, and at least two in five, are common
+// English words, at least one of them a word no other Latin-script language uses ("the",
+// "you", "with", "didn't", ...; "to", "in", "is" count only beside one), and none a function
+// word of another language ("el", "und", "les", "nao", ...).
+bool plainly_english(std::string_view text);
 
 }  // namespace carewatch::rules

@@ -202,5 +202,49 @@ TEST(LanguageDetector, ConcurrentCallsAgree) {
   for (int w : wrong) EXPECT_EQ(w, 0);
 }
 
+TEST(LanguageDetector, PlainlyEnglishTextSkipsCld2AndAgreesWithIt) {
+  // Written for this test: English care mentions the cheap pass decides on its own.
+  const char* english[] = {
+      "@acmeair my bag is still missing after four days, can somebody please call me back?",
+      "Thanks so much for sorting out my booking so quickly, the whole team was very kind.",
+      "why does the app log me out every time I open it?? this is getting old \xf0\x9f\x98\xa4",
+      "I\xe2\x80\x99ve been waiting for a refund since March and nobody answers the phone https://x.example/1",
+      "The crew were lovely and the flight was on time, thank you #travel",
+  };
+  for (const char* text : english) {
+    EXPECT_TRUE(plainly_english(text)) << text;
+    const DetectedLanguage fast = detect_language(text), full = detect_language_cld2(text);
+    EXPECT_EQ(fast.code, "en") << text;
+    EXPECT_TRUE(fast.reliable) << text;
+    EXPECT_EQ(full.code, "en") << text;  // CLD2 says the same
+    EXPECT_EQ(detect_language(text, "en-GB").code, "en") << text;
+  }
+  // An English text with a non-English platform tag is CLD2's to judge (with the hint rules).
+  EXPECT_EQ(detect_language(english[0], "ja").code, detect_language_cld2(english[0], "ja").code);
+}
+
+TEST(LanguageDetector, OtherTextGoesToCld2) {
+  for (const Sample& s : kSentences) {
+    if (std::string(s.expected) != "en") {
+      EXPECT_FALSE(plainly_english(s.text)) << s.text;
+    }
+  }
+  const char* not_plain[] = {
+      "ok thanks",                                       // too short to be sure
+      "the flight was cancelado otra vez",               // one English function word
+      "the app is great but el servicio es muy lento",   // Spanish function words
+      "thanks for the caf\xc3\xa9 vouchers, you are kind",  // a letter outside ASCII
+      "@the_and_you #the_and_you https://the.and.you/with/this",  // handles, tags, links only
+      "",
+      "\xff\xfe the and you \xe8\xa1\x8c",
+  };
+  for (const char* text : not_plain) EXPECT_FALSE(plainly_english(text)) << text;
+  // English function words must be two in five words at least, one of them English alone.
+  EXPECT_FALSE(plainly_english("the and lorem ipsum dolor sit amet consectetur"));
+  EXPECT_TRUE(plainly_english("the and lorem ipsum dolor"));
+  EXPECT_TRUE(plainly_english("the is lorem ipsum dolor"));
+  EXPECT_FALSE(plainly_english("it is lorem ipsum dolor"));  // "it" and "is" alone: other languages have them
+}
+
 }  // namespace
 }  // namespace carewatch::rules
