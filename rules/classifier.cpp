@@ -87,9 +87,19 @@ void TextScorer::score(std::string_view text, size_t top, TextScores& out,
   }
 }
 
+namespace {
+bool english_tag(std::string_view tag) {
+  return tag.size() >= 2 && (tag[0] == 'e' || tag[0] == 'E') && (tag[1] == 'n' || tag[1] == 'N') &&
+         (tag.size() == 2 || tag[2] == '-' || tag[2] == '_');
+}
+}  // namespace
+
 std::string TextScorer::language(const Mention& m) {
-  if (!m.language.empty()) return m.language;
-  return detect_language(m.text).code;
+  if (m.language.empty()) return detect_language(m.text).code;
+  // Some platforms tag a post with the author's chosen language, not the text's: a German
+  // account writing in English is tagged "de". Plainly English text is English whatever the tag.
+  if (!english_tag(m.language) && plainly_english(m.text)) return "en";
+  return m.language;
 }
 
 }  // namespace carewatch::rules

@@ -53,7 +53,8 @@ class TextScorer {
   // same pass over the text the `top` features that pushed the complaint score up most
   // (`complaint_words`; empty without a model).
   void score(std::string_view text, size_t top, TextScores& out, std::vector<WordWeight>& complaint_words) const;
-  // The language to use: the platform's when it gave one, else the detected one ("" unknown).
+  // The language to use: the platform's when it gave one, unless the text is plainly English
+  // (see plainly_english) and the tag says otherwise; else the detected one ("" unknown).
   static std::string language(const Mention& m);
 
  private:

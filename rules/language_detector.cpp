@@ -160,8 +160,8 @@ Pass detect(const std::string& clean, CLD2::Language hint) {
   return hinted.score >= plain.score ? hinted : plain;
 }
 
-// Words of eight letters or fewer packed into one integer (lower case), for a sorted-table
-// lookup; 0 for longer words.
+// Words of eight letters or fewer packed into one integer (lower case), for a table lookup; 0
+// for longer words.
 constexpr uint64_t pack(std::string_view w) {
   if (w.empty() || w.size() > 8) return 0;
   uint64_t k = 0;
@@ -193,7 +193,7 @@ constexpr std::string_view kOtherWords[] = {
     "el", "la", "los", "las", "que", "de", "del", "y", "en", "con", "por", "para", "una", "es", "muy",
     "pero", "mi", "lo", "se", "al", "su",
     // pt
-    "o", "os", "um", "do", "da", "em", "com", "muito", "nao", "uma",
+    "o", "os", "um", "da", "em", "com", "muito", "nao", "uma",
     // fr
     "le", "les", "des", "du", "et", "est", "je", "pas", "avec", "pour", "mais", "tres", "une", "il",
     "au", "ce", "qui", "sur", "dans", "vous", "nous",
@@ -207,18 +207,40 @@ constexpr std::string_view kOtherWords[] = {
     // sv, da, no
     "och", "att", "det", "jag", "jeg", "ikke", "og", "er", "har", "som", "av", "til", "inte",
     // others
-    "si", "na", "je", "ja", "ne", "sa", "ng", "ang", "yang", "dan", "ini", "itu", "ve", "bir", "bu"};
+    "si", "na", "ja", "ne", "sa", "ng", "ang", "yang", "dan", "ini", "itu", "ve", "bir", "bu"};
 
-template <size_t N>
-constexpr std::array<uint64_t, N> sorted_keys(const std::string_view (&words)[N]) {
-  std::array<uint64_t, N> keys{};
-  for (size_t i = 0; i < N; ++i) keys[i] = pack(words[i]);
-  std::sort(keys.begin(), keys.end());
-  return keys;
-}
-constexpr auto kEnglishKeys = sorted_keys(kEnglishWords);
-constexpr auto kSharedKeys = sorted_keys(kSharedWords);
-constexpr auto kOtherKeys = sorted_keys(kOtherWords);
+// The three lists in one open-addressing table of packed words, built at compile time.
+enum WordClass : uint8_t { kNone = 0, kEnglish = 1, kShared = 2, kOther = 3 };
+struct WordTable {
+  static constexpr size_t kSize = 1024;  // a power of two, over four times the words
+  std::array<uint64_t, kSize> keys{};
+  std::array<uint8_t, kSize> classes{};
+  static constexpr size_t slot(uint64_t k) { return static_cast<size_t>((k * 0x9E3779B97F4A7C15ull) >> 54); }
+  constexpr void add(std::string_view w, WordClass c) {
+    const uint64_t k = pack(w);
+    size_t i = slot(k);
+    while (keys[i] != 0 && keys[i] != k) i = (i + 1) & (kSize - 1);
+    if (keys[i] == k || k == 0) throw "a word listed twice, or longer than 8 letters";  // fails the build
+    keys[i] = k;
+    classes[i] = c;
+  }
+  WordClass find(uint64_t k) const {
+    for (size_t i = slot(k);; i = (i + 1) & (kSize - 1)) {
+      if (keys[i] == k) return static_cast<WordClass>(classes[i]);
+      if (keys[i] == 0) return kNone;
+    }
+  }
+};
+constexpr WordTable kWordTable = [] {
+  WordTable t;
+  for (const auto w : kEnglishWords) t.add(w, kEnglish);
+  for (const auto w : kSharedWords) t.add(w, kShared);
+  for (const auto w : kOtherWords) t.add(w, kOther);
+  return t;
+}();
+static_assert(sizeof kEnglishWords / sizeof *kEnglishWords + sizeof kSharedWords / sizeof *kSharedWords +
+                  sizeof kOtherWords / sizeof *kOtherWords <
+              WordTable::kSize / 4);
 
 bool is_ascii_letter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
@@ -237,9 +259,12 @@ bool plainly_english(std::string_view text) {
     ++words;
     if (!long_word) {
       const uint64_t k = pack(std::string_view(word, len));
-      if (std::binary_search(kEnglishKeys.begin(), kEnglishKeys.end(), k)) ++english;
-      else if (std::binary_search(kSharedKeys.begin(), kSharedKeys.end(), k)) ++shared;
-      else if (std::binary_search(kOtherKeys.begin(), kOtherKeys.end(), k)) foreign = true;
+      switch (kWordTable.find(k)) {
+        case kEnglish: ++english; break;
+        case kShared: ++shared; break;
+        case kOther: foreign = true; break;
+        case kNone: break;
+      }
     }
     len = 0;
     long_word = false;

@@ -257,6 +257,26 @@ TEST(ScoredDecision, LanguageIsThePlatformsElseDetected) {
   EXPECT_TRUE(d.tags.empty());
 }
 
+TEST(ScoredDecision, PlainlyEnglishTextIsEnglishWhateverTheTag) {
+  // A German account's post in English, tagged with the account's language.
+  auto rules = load(R"({"rules": [{"name": "de", "when": {"language": "de"}, "then": {"queue": "german"}}]})");
+  ASSERT_TRUE(rules);
+  Mention m = mention("@acmeair my bag is still missing after four days, can somebody please call me back?");
+  m.language = "de";
+  Decision d = rules->decide(m);
+  EXPECT_EQ(d.language, "en");
+  EXPECT_NE(d.queue, "german");
+  // German text keeps its tag; so does English text the cheap pass is not sure of.
+  m.text = "Mein Koffer ist seit vier Tagen verschwunden und niemand ruft mich zur\xC3\xBC" "ck.";
+  EXPECT_EQ(rules->decide(m).language, "de");
+  EXPECT_EQ(rules->decide(m).queue, "german");
+  m.text = "ok thanks";
+  EXPECT_EQ(rules->decide(m).language, "de");
+  m.language = "EN-gb";
+  m.text = "@acmeair my bag is still missing after four days, can somebody please call me back?";
+  EXPECT_EQ(rules->decide(m).language, "EN-gb");  // an English tag stays as the platform wrote it
+}
+
 TEST(ScoredDecision, ExplanationNamesTheComplaintWords) {
   auto rules = load(R"({"rules": [{"name": "refund", "when": {"keywords": "refund"}, "then": {}}]})");
   ASSERT_TRUE(rules);
