@@ -12,6 +12,7 @@ struct BenchClassifyOptions {
   size_t mentions = 200000;
   size_t rules = 1000;
   bool compare_nltk = true;         // skipped with a note when python3 or nltk is missing
+  bool decide_only = false;         // time RuleSet::decide alone (to compare two builds quickly)
 };
 
 int run_bench_classify(const BenchClassifyOptions& options, std::ostream& out, std::ostream& err);

@@ -96,6 +96,8 @@ int main(int argc, char** argv) {
   bench_classify_cmd->add_option("--rules", bench_classify.rules, "Rules in the rule set")
       ->capture_default_str();
   bench_classify_cmd->add_flag("!--no-nltk", bench_classify.compare_nltk, "Skip the NLTK comparison");
+  bench_classify_cmd->add_flag("--decide-only", bench_classify.decide_only,
+                               "Time RuleSet::decide alone and print its line (to compare two builds)");
   bench_cmd->require_subcommand(0, 1);
 
   TrainCommandOptions train;
