@@ -30,7 +30,7 @@ struct TrainOptions {
 
 // Why a model leaned one way: the text's features with the largest weight toward a label.
 struct Contribution {
-  std::string feature;  // "word:refund", "bigram:still waiting", "char:und_", ...
+  std::string feature;  // "word:refund" (with its character n-grams), "bigram:still waiting"
   double weight = 0;    // positive: toward the label
 };
 
