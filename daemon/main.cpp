@@ -10,6 +10,7 @@
 #include "daemon/config.h"
 #include "daemon/model_commands.h"
 #include "daemon/run_command.h"
+#include "daemon/language_eval_command.h"
 #include "daemon/sentiment_eval_command.h"
 #include "rules/default_rules.h"
 
@@ -22,7 +23,7 @@ namespace {
 // The labelled data that train and eval read.
 template <typename Options>
 void add_labelled_data_options(CLI::App* cmd, Options& o) {
-  cmd->add_option("--data", o.data, "FILE.csv or FILE.jsonl")->required();
+  cmd->add_option("--data", o.data, "FILE.csv, FILE.tsv or FILE.jsonl")->required();
   cmd->add_option("--text-field", o.text_field, "Column / field of the text")->capture_default_str();
   cmd->add_option("--label-field", o.label_field, "Column / field of the label")->capture_default_str();
   cmd->add_option("--min-label-count", o.min_label_count,
@@ -129,6 +130,16 @@ int main(int argc, char** argv) {
       "eval-sentiment", "Correlate the sentiment score with human ratings (TSV: id, mean_rating, text)");
   eval_sentiment_cmd->add_option("file", ratings_path, "Ratings TSV")->required();
 
+  LanguageEvalOptions eval_language;
+  auto* eval_language_cmd = app.add_subcommand(
+      "eval-language", "How language detection answers on a file of texts: what the English pass decides "
+                       "without CLD2, what CLD2 says of those, and accuracy against a language column");
+  eval_language_cmd->add_option("--data", eval_language.data, "FILE.csv, FILE.tsv or FILE.jsonl")->required();
+  eval_language_cmd->add_option("--text-field", eval_language.text_field, "Column or field of the text")
+      ->capture_default_str();
+  eval_language_cmd->add_option("--language-field", eval_language.language_field,
+                                "Column or field of each text's true language (optional)");
+
   app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -163,6 +174,7 @@ int main(int argc, char** argv) {
   if (*train_cmd) return run_train(train, std::cout, std::cerr);
   if (*eval_cmd) return run_eval(eval, std::cout, std::cerr);
   if (*eval_sentiment_cmd) return run_sentiment_eval(ratings_path, std::cout, std::cerr);
+  if (*eval_language_cmd) return run_language_eval(eval_language, std::cout, std::cerr);
   std::cout << "carewatch " << CAREWATCH_VERSION << "\n";
   return 0;
 }
