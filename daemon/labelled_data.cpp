@@ -124,51 +124,74 @@ bool read_file(const std::string& path, std::string& bytes, std::string& error) 
   return true;
 }
 
-bool load_csv(const std::string& path, std::string_view text, const std::string& text_field,
-              const std::string& label_field, Dataset& data, std::string& error) {
-  size_t text_col = 0, label_col = 0, columns = 0;
-  bool header = true;
-  const bool ok = parse_csv(text, path, error, [&](const std::vector<std::string>& fields, size_t line) {
-    if (header) {
-      header = false;
-      columns = fields.size();
-      auto find = [&](const std::string& name, size_t& col) {
-        for (size_t c = 0; c < fields.size(); ++c)
-          if (trim(fields[c]) == name) {
-            col = c;
-            return true;
-          }
-        std::string list;
-        for (const auto& f : fields) list += (list.empty() ? "" : ", ") + f;
-        error = path + " line " + std::to_string(line) + ": the header has no column \"" + name +
-                "\" (columns: " + list + ")";
-        return false;
-      };
-      return find(text_field, text_col) && (label_field.empty() || find(label_field, label_col));
+// Rows of a table (CSV or TSV), header first, into examples.
+class Rows {
+ public:
+  Rows(const std::string& path, const std::string& text_field, const std::string& label_field, Dataset& data,
+       std::string& error)
+      : path_(path), text_field_(text_field), label_field_(label_field), data_(data), error_(error) {}
+
+  // One record and the line it starts on; false with the error.
+  bool take(const std::vector<std::string>& fields, size_t line) {
+    if (!seen_header_) {
+      seen_header_ = true;
+      columns_ = fields.size();
+      return find(fields, line, text_field_, text_col_) &&
+             (label_field_.empty() || find(fields, line, label_field_, label_col_));
     }
-    if (fields.size() != columns) {
-      error = path + " line " + std::to_string(line) + ": " + std::to_string(fields.size()) + " fields, the header has " +
-              std::to_string(columns);
+    if (fields.size() != columns_) {
+      error_ = path_ + " line " + std::to_string(line) + ": " + std::to_string(fields.size()) +
+               " fields, the header has " + std::to_string(columns_);
       return false;
     }
-    if (label_field.empty()) {
-      data.examples.push_back({fields[text_col], std::string()});
+    if (label_field_.empty()) {
+      data_.examples.push_back({fields[text_col_], std::string()});
       return true;
     }
-    std::string label = trim(fields[label_col]);
+    std::string label = trim(fields[label_col_]);
     if (label.empty()) {
-      ++data.skipped_empty_label;
+      ++data_.skipped_empty_label;
       return true;
     }
-    data.examples.push_back({fields[text_col], std::move(label)});
+    data_.examples.push_back({fields[text_col_], std::move(label)});
     return true;
-  });
-  if (!ok) return false;
-  if (header) {
-    error = path + ": empty file (expected a header row)";
+  }
+  // After the last record: false if there was not even a header.
+  bool finish() {
+    if (seen_header_) return true;
+    error_ = path_ + ": empty file (expected a header row)";
     return false;
   }
-  return true;
+
+ private:
+  bool find(const std::vector<std::string>& header, size_t line, const std::string& name, size_t& col) {
+    for (size_t c = 0; c < header.size(); ++c)
+      if (trim(header[c]) == name) {
+        col = c;
+        return true;
+      }
+    std::string list;
+    for (const auto& f : header) list += (list.empty() ? "" : ", ") + f;
+    error_ = path_ + " line " + std::to_string(line) + ": the header has no column \"" + name + "\" (columns: " + list + ")";
+    return false;
+  }
+
+  const std::string& path_;
+  const std::string& text_field_;
+  const std::string& label_field_;
+  Dataset& data_;
+  std::string& error_;
+  bool seen_header_ = false;
+  size_t columns_ = 0, text_col_ = 0, label_col_ = 0;
+};
+
+bool load_csv(const std::string& path, std::string_view text, const std::string& text_field,
+              const std::string& label_field, Dataset& data, std::string& error) {
+  Rows rows(path, text_field, label_field, data, error);
+  return parse_csv(text, path, error, [&](const std::vector<std::string>& fields, size_t line) {
+           return rows.take(fields, line);
+         }) &&
+         rows.finish();
 }
 
 bool load_jsonl(const std::string& path, std::string_view text, const std::string& text_field,
@@ -236,9 +259,9 @@ bool load_jsonl(const std::string& path, std::string_view text, const std::strin
 // Tab-separated values with a header row, no quoting (as the sentiment rating files are).
 bool load_tsv(const std::string& path, std::string_view text, const std::string& text_field,
               const std::string& label_field, Dataset& data, std::string& error) {
-  size_t text_col = 0, label_col = 0, columns = 0, line_no = 0, pos = 0;
-  bool header = true;
+  Rows rows(path, text_field, label_field, data, error);
   std::vector<std::string> fields;
+  size_t line_no = 0, pos = 0;
   while (pos < text.size()) {
     size_t e = text.find('\n', pos);
     if (e == std::string_view::npos) e = text.size();
@@ -254,38 +277,9 @@ bool load_tsv(const std::string& path, std::string_view text, const std::string&
       if (t == std::string_view::npos) break;
       b = t + 1;
     }
-    const std::string where = path + " line " + std::to_string(line_no);
-    if (header) {
-      header = false;
-      columns = fields.size();
-      auto find = [&](const std::string& name, size_t& col) {
-        for (size_t c = 0; c < fields.size(); ++c)
-          if (trim(fields[c]) == name) {
-            col = c;
-            return true;
-          }
-        error = where + ": the header has no column \"" + name + "\"";
-        return false;
-      };
-      if (!find(text_field, text_col) || (!label_field.empty() && !find(label_field, label_col))) return false;
-      continue;
-    }
-    if (fields.size() != columns) {
-      error = where + ": " + std::to_string(fields.size()) + " fields, the header has " + std::to_string(columns);
-      return false;
-    }
-    std::string label = label_field.empty() ? std::string() : trim(fields[label_col]);
-    if (!label_field.empty() && label.empty()) {
-      ++data.skipped_empty_label;
-      continue;
-    }
-    data.examples.push_back({fields[text_col], std::move(label)});
+    if (!rows.take(fields, line_no)) return false;
   }
-  if (header) {
-    error = path + ": empty file (expected a header row)";
-    return false;
-  }
-  return true;
+  return rows.finish();
 }
 
 }  // namespace

@@ -3,10 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
+
+#include "tests/support/temp_dir.h"
 
 namespace carewatch {
 namespace {
@@ -15,20 +15,7 @@ namespace fs = std::filesystem;
 
 class LanguageEval : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("carewatch-language-eval-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string write(const std::string& name, const std::string& content) {
-    const auto path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
+  std::string write(const std::string& name, const std::string& content) { return dir_.write(name, content); }
   struct Run {
     int status;
     std::string out, err;
@@ -40,7 +27,7 @@ class LanguageEval : public ::testing::Test {
   }
 
  private:
-  fs::path dir_;
+  testing::TempDir dir_{"carewatch-language-eval-"};
 };
 
 // The line of `out` that starts with `prefix` (after spaces), or "".

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "rules/text_model.h"
+#include "tests/support/temp_dir.h"
 
 namespace carewatch {
 namespace {
@@ -19,21 +20,8 @@ const std::string kFixtures = std::string(CAREWATCH_SOURCE_DIR) + "/tests/fixtur
 
 class ModelCommands : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("carewatch-model-test-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string write(const std::string& name, const std::string& content) {
-    const auto path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string write(const std::string& name, const std::string& content) { return dir_.write(name, content); }
+  std::string path(const std::string& name) const { return dir_.path(name); }
 
   struct Run {
     int status;
@@ -58,7 +46,7 @@ class ModelCommands : public ::testing::Test {
     return {status, out.str(), err.str()};
   }
 
-  fs::path dir_;
+  testing::TempDir dir_{"carewatch-model-test-"};
 };
 
 TEST_F(ModelCommands, TrainsOnCsvAndWritesALoadableModel) {
