@@ -136,7 +136,6 @@ struct Feature {
 struct Token {
   uint32_t first = 0;    // its first position in the text
   uint32_t count = 0;
-  uint32_t hash = 0;     // text_features::word_hash
   uint32_t feature = 0;  // its word feature (index into Scratch::features)
 };
 
@@ -254,7 +253,7 @@ void score(const TextModel::Impl& m, std::string_view text, Scratch& s) {
       ++s.distinct[d].count;
       continue;
     }
-    s.distinct.push_back(Token{ti, 1, h, word});
+    s.distinct.push_back(Token{ti, 1, word});
     const WordPart& part = s.words.get(m, w, h);
     Feature& f = s.features[word];
     if (!f.looked_up) {
