@@ -207,12 +207,19 @@ constexpr std::string_view kOtherWords[] = {
     // sv, da, no
     "och", "att", "det", "jag", "jeg", "ikke", "og", "er", "har", "som", "av", "til", "inte",
     // others
-    "si", "na", "ja", "ne", "sa", "ng", "ang", "yang", "dan", "ini", "itu", "ve", "bir", "bu"};
+    "si", "na", "ja", "ne", "sa", "ng", "ang", "yang", "dan", "ini", "itu", "ve", "bir", "bu",
+    // everyday words, as written without accents
+    "otra", "otro", "vez", "hoy", "esta", "este", "eso", "fue", "tengo", "gracias", "hola",      // es
+    "voo", "obrigado", "foi", "tem", "ainda", "agora",                                          // pt
+    "mes", "vol", "merci", "toujours", "rien", "bonjour",                                        // fr
+    "mein", "meine", "kein", "keine", "schon", "wieder", "danke", "bitte", "aber", "oder",     // de
+    "grazie", "volo", "molto", "questo", "perche", "sempre", "ancora",                        // it
+    "mijn", "nog", "maar", "geen", "bedankt"};                                                  // nl
 
 // The three lists in one open-addressing table of packed words, built at compile time.
 enum WordClass : uint8_t { kNone = 0, kEnglish = 1, kShared = 2, kOther = 3 };
 struct WordTable {
-  static constexpr size_t kSize = 1024;  // a power of two, over four times the words
+  static constexpr size_t kSize = 1024;  // a power of two, over twice the words
   std::array<uint64_t, kSize> keys{};
   std::array<uint8_t, kSize> classes{};
   static constexpr size_t slot(uint64_t k) { return static_cast<size_t>((k * 0x9E3779B97F4A7C15ull) >> 54); }
@@ -240,7 +247,7 @@ constexpr WordTable kWordTable = [] {
 }();
 static_assert(sizeof kEnglishWords / sizeof *kEnglishWords + sizeof kSharedWords / sizeof *kSharedWords +
                   sizeof kOtherWords / sizeof *kOtherWords <
-              WordTable::kSize / 4);
+              WordTable::kSize / 2);
 
 bool is_ascii_letter(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
@@ -320,7 +327,7 @@ bool plainly_english(std::string_view text) {
   }
   if (foreign) return false;
   end_word();
-  return !foreign && words >= 3 && english >= 1 && english + shared >= 2 && (english + shared) * 5 >= words * 2;
+  return !foreign && words >= 3 && english >= 1 && english + shared >= 2 && (english + shared) * 4 >= words;
 }
 
 DetectedLanguage detect_language(std::string_view text, std::string_view hint) {

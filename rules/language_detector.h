@@ -23,7 +23,7 @@ DetectedLanguage detect_language_cld2(std::string_view text, std::string_view hi
 
 // True if `text` is English beyond doubt, decided in one cheap pass: no letters outside ASCII
 // (emoji, punctuation, symbols and control characters aside), at least three words (@handles,
-// #tags and links not counted), of which at least two, and at least two in five, are common
+// #tags and links not counted), of which at least two, and at least one in four, are common
 // English words, at least one of them a word no other Latin-script language uses ("the",
 // "you", "with", "didn't", ...; "to", "in", "is" count only beside one), and none a function
 // word of another language ("el", "und", "les", "nao", ...).

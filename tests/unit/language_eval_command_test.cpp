@@ -92,7 +92,9 @@ TEST_F(LanguageEval, BadInputNamesTheFileAndWhatWasWrong) {
 }
 
 #ifdef CAREWATCH_HAVE_SHARED
-TEST_F(LanguageEval, OnPublicTweetsCld2NeverNamesAnotherLanguageForTheEnglishPass) {
+TEST_F(LanguageEval, OnPublicTweetsCld2AlmostNeverNamesAnotherLanguageForTheEnglishPass) {
+  // CLD2 is wrong now and then on short English tweets ("yeah, but Keillor's no Cal Ripken" is
+  // Galician to it), so "almost never": at most one text in 500 of those the pass decides.
   for (const char* file : {"/data/airline/airline_dev.csv", "/data/complaints/train.csv", "/data/vader/tweets_dev.tsv"}) {
     LanguageEvalOptions o;
     o.data = std::string(CAREWATCH_SHARED_DIR) + file;
@@ -100,16 +102,20 @@ TEST_F(LanguageEval, OnPublicTweetsCld2NeverNamesAnotherLanguageForTheEnglishPas
     ASSERT_EQ(r.status, 0) << r.err;
     const std::string line = line_of(r.out, "CLD2 on those texts:");
     ASSERT_FALSE(line.empty()) << r.out;
-    // Only "en" and "(none)" (CLD2 without an answer) may follow.
-    std::string rest = line.substr(line.find(':') + 1);
-    std::istringstream items(rest);
+    size_t english = 0, other = 0;
+    std::istringstream items(line.substr(line.find(':') + 1));
     std::string item;
     while (std::getline(items, item, ',')) {
-      const std::string code = item.substr(item.find_first_not_of(' '), item.find_last_of(' ') - item.find_first_not_of(' '));
-      EXPECT_TRUE(code == "en" || code == "(none)") << file << ": " << line;
+      std::istringstream words(item);
+      std::string code;
+      size_t count = 0;
+      words >> code >> count;
+      (code == "en" || code == "(none)" ? english : other) += count;
     }
-    EXPECT_GT(std::stod(line_of(r.out, "English pass").substr(line_of(r.out, "English pass").find('(', 30) + 1)), 40.0)
-        << r.out;
+    EXPECT_GT(english, 1000u) << file << ": " << line;
+    EXPECT_LE(other * 500, english) << file << ": " << line;
+    const std::string pass = line_of(r.out, "English pass");
+    EXPECT_GT(std::stod(pass.substr(pass.find('(', 30) + 1)), 60.0) << r.out;
   }
 }
 #endif

@@ -239,11 +239,17 @@ TEST(LanguageDetector, OtherTextGoesToCld2) {
       "\xff\xfe the and you \xe8\xa1\x8c",
   };
   for (const char* text : not_plain) EXPECT_FALSE(plainly_english(text)) << text;
-  // English function words must be two in five words at least, one of them English alone.
-  EXPECT_FALSE(plainly_english("the and lorem ipsum dolor sit amet consectetur"));
-  EXPECT_TRUE(plainly_english("the and lorem ipsum dolor"));
+  // English function words must be one in four words at least, one of them English alone.
+  EXPECT_FALSE(plainly_english("the and lorem ipsum dolor sit amet consectetur adipiscing"));
+  EXPECT_TRUE(plainly_english("the and lorem ipsum dolor sit amet consectetur"));
   EXPECT_TRUE(plainly_english("the is lorem ipsum dolor"));
   EXPECT_FALSE(plainly_english("it is lorem ipsum dolor"));  // "it" and "is" alone: other languages have them
+  // Other languages written without their accents still have their function words.
+  for (const char* text : {"mi vuelo se retraso otra vez, the worst", "o voo foi cancelado de novo, thanks to the app",
+                           "der Flug ist schon wieder verspaetet, the app is useless",
+                           "Ik heb mijn bagage nog niet, the service is bad", "Ang tagal ng flight, the worst talaga",
+                           "Pesawat delay lagi, the worst"})
+    EXPECT_FALSE(plainly_english(text)) << text;
 }
 
 }  // namespace
