@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "rules/language_detector.h"
+#include "rules/script_check.h"
 #include "rules/sentiment.h"
 #include "rules/text_model.h"
 
@@ -97,8 +98,14 @@ bool english_tag(std::string_view tag) {
 std::string TextScorer::language(const Mention& m) {
   if (m.language.empty()) return detect_language(m.text).code;
   // Some platforms tag a post with the author's chosen language, not the text's: a German
-  // account writing in English is tagged "de". Plainly English text is English whatever the tag.
+  // account writing in English is tagged "de". Plainly English text is English whatever the tag,
+  // and text in a script the tag's language is not written in goes to CLD2 (without the tag as
+  // a hint: the tag is what is in doubt), whose answer wins when it is reliable.
   if (!english_tag(m.language) && plainly_english(m.text)) return "en";
+  if (script_contradicts(m.text, m.language)) {
+    DetectedLanguage detected = detect_language(m.text);
+    if (!detected.code.empty() && detected.reliable) return std::move(detected.code);
+  }
   return m.language;
 }
 

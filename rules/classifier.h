@@ -54,7 +54,9 @@ class TextScorer {
   // (`complaint_words`; empty without a model).
   void score(std::string_view text, size_t top, TextScores& out, std::vector<WordWeight>& complaint_words) const;
   // The language to use: the platform's when it gave one, unless the text is plainly English
-  // (see plainly_english) and the tag says otherwise; else the detected one ("" unknown).
+  // (see plainly_english) and the tag says otherwise, or the text is written in a script the
+  // tag's language is not (see script_contradicts) and CLD2 reliably says what it is; else the
+  // detected one ("" unknown).
   static std::string language(const Mention& m);
 
  private:

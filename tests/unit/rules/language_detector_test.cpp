@@ -1,4 +1,5 @@
 #include "rules/language_detector.h"
+#include "rules/script_check.h"
 
 #include <gtest/gtest.h>
 
@@ -250,6 +251,32 @@ TEST(LanguageDetector, OtherTextGoesToCld2) {
                            "Ik heb mijn bagage nog niet, the service is bad", "Ang tagal ng flight, the worst talaga",
                            "Pesawat delay lagi, the worst"})
     EXPECT_FALSE(plainly_english(text)) << text;
+}
+
+TEST(ScriptCheck, TextInAScriptTheTagsLanguageIsNotWrittenIn) {
+  const char* japanese = "\xe8\x8d\xb7\xe7\x89\xa9\xe3\x81\x8c\xe5\xb1\x8a\xe3\x81\x8b\xe3\x81\xaa\xe3\x81\x84";  // 荷物が届かない
+  const char* russian = "\xd0\x9c\xd0\xbe\xd0\xb9 \xd0\xb1\xd0\xb0\xd0\xb3\xd0\xb0\xd0\xb6 \xd0\xbf\xd0\xbe\xd1\x82\xd0\xb5\xd1\x80\xd1\x8f\xd0\xbd";  // Мой багаж потерян
+  EXPECT_TRUE(script_contradicts(japanese, "en"));
+  EXPECT_TRUE(script_contradicts(japanese, "pt-BR"));
+  EXPECT_FALSE(script_contradicts(japanese, "ja"));
+  EXPECT_TRUE(script_contradicts(russian, "de"));
+  EXPECT_FALSE(script_contradicts(russian, "ru"));
+  EXPECT_FALSE(script_contradicts(russian, "uk"));
+  EXPECT_TRUE(script_contradicts("my bag never arrived", "ja"));
+  EXPECT_TRUE(script_contradicts("mi maleta no ha llegado", "RU"));
+  EXPECT_FALSE(script_contradicts("my bag never arrived", "en"));
+  EXPECT_FALSE(script_contradicts("Der Koffer ist nicht angekommen, sagt Herr M\xc3\xbcller", "de"));
+  // A name in another script inside a text, too few letters, emoji, tags not known here.
+  EXPECT_FALSE(script_contradicts(std::string("Dinner at ") + japanese + " in Lisbon was the best meal of my trip", "en"));
+  EXPECT_FALSE(script_contradicts("ok", "ja"));
+  EXPECT_FALSE(script_contradicts("\xf0\x9f\x98\xa1\xf0\x9f\x98\xa1 !!! 123", "en"));
+  EXPECT_FALSE(script_contradicts(japanese, "xx"));
+  EXPECT_FALSE(script_contradicts(japanese, ""));
+  EXPECT_FALSE(script_contradicts("\xff\xfe\xfd", "en"));
+  // Emoji with a variation selector, arrows, accents and punctuation are not letters of another
+  // script; full-width katakana (U+FF71..) is.
+  EXPECT_FALSE(script_contradicts("flight \xe2\x9c\x88\xef\xb8\x8f caf\xc3\xa9 \xe2\x80\xa6 \xf0\x9f\x98\xa4", "en"));
+  EXPECT_TRUE(script_contradicts("\xef\xbd\xb1\xef\xbd\xb2\xef\xbd\xb3\xef\xbd\xb4", "en"));
 }
 
 }  // namespace

@@ -277,6 +277,26 @@ TEST(ScoredDecision, PlainlyEnglishTextIsEnglishWhateverTheTag) {
   EXPECT_EQ(rules->decide(m).language, "EN-gb");  // an English tag stays as the platform wrote it
 }
 
+TEST(ScoredDecision, TextInAnotherScriptThanItsTagIsDetected) {
+  auto rules = load(R"({"rules": [{"name": "ja", "when": {"language": "ja"}, "then": {"queue": "japan"}}]})");
+  ASSERT_TRUE(rules);
+  // A Japanese post from an account whose chosen language is English.
+  Mention m = mention("\xe8\x8d\xb7\xe7\x89\xa9\xe3\x81\x8c\xe5\xb1\x8a\xe3\x81\x8b\xe3\x81\xaa\xe3\x81\x84\xe3\x81\xae\xe3\x81\xa7\xe5\x95\x8f\xe3\x81\x84\xe5\x90\x88\xe3\x82\x8f\xe3\x81\x9b\xe3\x82\x92\xe3\x81\x97\xe3\x81\x9f\xe3\x81\x84\xe3\x81\xae\xe3\x81\xa7\xe3\x81\x99\xe3\x81\x8c\xe3\x80\x81\xe9\x9b\xbb\xe8\xa9\xb1\xe3\x81\x8c\xe3\x81\xa4\xe3\x81\xaa\xe3\x81\x8c\xe3\x82\x8a\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93\xe3\x80\x82");
+  m.language = "en";
+  Decision d = rules->decide(m);
+  EXPECT_EQ(d.language, "ja");
+  EXPECT_EQ(d.queue, "japan");
+  // The other way round: Latin letters under a Japanese tag, Spanish to CLD2.
+  m.text = "Mi vuelo sali\xc3\xb3 con tres horas de retraso y nadie nos dio ninguna explicaci\xc3\xb3n en la puerta.";
+  m.language = "ja";
+  d = rules->decide(m);
+  EXPECT_EQ(d.language, "es");
+  EXPECT_NE(d.queue, "japan");
+  // Text CLD2 cannot place keeps the platform's tag.
+  m.text = "AA1234 LIS JFK 14:05";
+  EXPECT_EQ(rules->decide(m).language, "ja");
+}
+
 TEST(ScoredDecision, ExplanationNamesTheComplaintWords) {
   auto rules = load(R"({"rules": [{"name": "refund", "when": {"keywords": "refund"}, "then": {}}]})");
   ASSERT_TRUE(rules);
