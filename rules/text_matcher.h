@@ -90,6 +90,10 @@ class TextMatcher {
   uint32_t slots_ = 0;
   std::vector<Entry> entries_;
   std::vector<Cell> table_;  // open addressing, linear probing; a power of two, at most half full
+  // Most token forms start no keyword or phrase: a bitset of the keys' hashes (8 bits per cell,
+  // small enough for the L1 cache) answers most of them without probing the table.
+  std::vector<uint64_t> filter_;
+  void rebuild_filter();
   std::vector<Phrase> phrases_;
   struct Regexes;
   std::unique_ptr<Regexes> regexes_;
