@@ -243,7 +243,10 @@ void score(const TextModel::Impl& m, std::string_view text, Scratch& s) {
     const auto ti = static_cast<uint32_t>(i);
     const uint32_t h = text_features::word_hash(w);
     const uint32_t word = s.add(text_features::word_bucket_of(h), Origin{text_features::Kind::word, ti, 0, 0});
-    s.add(text_features::bigram_bucket(prev, h), Origin{text_features::Kind::bigram, ti, 0, 0});
+    const uint32_t bigram = text_features::bigram_bucket(prev, h);
+    // Fetched now, used after the loop: the model's table is too large for the cache.
+    if (!m.slots.empty()) __builtin_prefetch(&m.slots[m.slot_of(bigram)]);
+    s.add(bigram, Origin{text_features::Kind::bigram, ti, 0, 0});
     prev = h;
     if (t.special[i] || !chars_on) continue;
     bool added = false;
