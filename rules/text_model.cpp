@@ -88,11 +88,14 @@ void fill(const TextModel::Impl& m, std::string_view w, WordPart& part) {
   }
 }
 
-// Words recur, so each thread keeps the parts of the last few thousand words it has seen
-// (direct-mapped by the word's hash and the model), per model.
+// Words recur, so each thread keeps the parts of the words it has seen: a two-way
+// set-associative cache of 8,192 words (up to 32 bytes long) across models, keyed by the word's
+// hash and the model, the least recently used way of a set replaced. Two ways matter: a
+// direct-mapped table of a vocabulary's size refills most of its words over and over, as
+// words that share an index evict each other.
 class WordCache {
  public:
-  static constexpr size_t kEntries = 4096;
+  static constexpr size_t kSets = 4096;
   static constexpr size_t kLongestWord = 32;  // longer words are not kept
 
   // The part of `w` (word hash `hash`) under model `m`.
@@ -101,8 +104,18 @@ class WordCache {
       fill(m, w, long_word_);
       return long_word_;
     }
-    Entry& e = entries_[(hash ^ static_cast<uint32_t>(m.id * 0x9E3779B97F4A7C15ull >> 32)) & (kEntries - 1)];
-    if (e.model == m.id && e.size == w.size() && std::memcmp(e.word, w.data(), w.size()) == 0) return e.part;
+    const size_t set = (hash ^ static_cast<uint32_t>(m.id * 0x9E3779B97F4A7C15ull >> 32)) & (kSets - 1);
+    Entry* ways = &entries_[set * 2];
+    for (size_t k = 0; k < 2; ++k) {
+      Entry& e = ways[k];
+      if (e.model == m.id && e.size == w.size() && std::memcmp(e.word, w.data(), w.size()) == 0) {
+        recent_[set] = static_cast<uint8_t>(k);
+        return e.part;
+      }
+    }
+    const size_t victim = recent_[set] ^ 1u;
+    Entry& e = ways[victim];
+    recent_[set] = static_cast<uint8_t>(victim);
     e.model = m.id;
     e.size = static_cast<uint8_t>(w.size());
     std::memcpy(e.word, w.data(), w.size());
@@ -117,7 +130,8 @@ class WordCache {
     char word[kLongestWord] = {};
     WordPart part;
   };
-  std::vector<Entry> entries_ = std::vector<Entry>(kEntries);
+  std::vector<Entry> entries_ = std::vector<Entry>(kSets * 2);
+  std::vector<uint8_t> recent_ = std::vector<uint8_t>(kSets, 0);  // per set: the way used last
   WordPart long_word_;
 };
 
