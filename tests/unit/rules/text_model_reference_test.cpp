@@ -96,6 +96,37 @@ TEST(TextModelReference, FastPathEqualsTheDefinition) {
     for (const auto& text : texts()) EXPECT_NEAR(complaint_score(*model, text), reference.complaint(text), 1e-9) << text;
 }
 
+TEST(TextModelReference, WordsEvictedFromTheCacheComeBackTheSame) {
+  // Far more distinct words than the per-thread cache holds (8,192), so that sets overflow and
+  // words are evicted and filled again; every score still equals the definition.
+  const auto model = builtin_complaint_model();
+  ASSERT_TRUE(model);
+  const Reference reference(model->save());
+  std::mt19937 rng(11);
+  const std::string letters = "abcdefghijklmnopqrstuvwxyz";
+  std::vector<std::string> vocabulary;
+  for (int i = 0; i < 30000; ++i) {
+    std::string w;
+    const int n = 3 + static_cast<int>(rng() % 8);
+    for (int k = 0; k < n; ++k) w += letters[rng() % letters.size()];
+    vocabulary.push_back(w);
+  }
+  std::vector<std::string> texts;
+  for (int i = 0; i < 4000; ++i) {
+    std::string t = "still waiting for my refund";  // common words, cached throughout
+    for (int k = 0; k < 12; ++k) t += " " + vocabulary[rng() % vocabulary.size()];
+    texts.push_back(t);
+  }
+  for (int pass = 0; pass < 2; ++pass)
+    for (size_t i = 0; i < texts.size(); i += 7) {  // a sample, in a different order each pass
+      const std::string& text = texts[(i + pass * 3) % texts.size()];
+      EXPECT_NEAR(complaint_score(*model, text), reference.complaint(text), 1e-9) << text;
+    }
+  for (const auto& text : texts) complaint_score(*model, text);  // overflow every set
+  for (size_t i = 0; i < texts.size(); i += 13)
+    EXPECT_NEAR(complaint_score(*model, texts[i]), reference.complaint(texts[i]), 1e-9) << texts[i];
+}
+
 TEST(TextModelReference, TwoModelsDoNotShareCachedWords) {
   // Two models with different features, used alternately on the same words in one thread.
   std::string error;
