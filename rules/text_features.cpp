@@ -244,13 +244,6 @@ std::string feature_name(const Tokens& tokens, const Origin& origin) {
           .append(" ")
           .append(origin.token >= tokens.size() ? std::string_view("</s>") : token(origin.token));
       break;
-    case Kind::chars: {
-      s.append("char:");
-      const std::string_view w = token(origin.token);
-      for (uint32_t k = origin.offset; k < origin.offset + origin.length; ++k)
-        s.push_back(k == 0 || k == w.size() + 1 ? '_' : (k - 1 < w.size() ? w[k - 1] : '_'));
-      break;
-    }
   }
   return s;
 }

@@ -51,19 +51,17 @@ struct Tokens {
 // never fails: invalid UTF-8 separates words.
 void normalize(std::string_view text, Tokens& out);
 
-enum class Kind : uint8_t { word, bigram, chars };
+enum class Kind : uint8_t { word, bigram };
 
-// Where a feature came from, enough to name it later without building a string per feature:
-// a word is tokens[token]; a bigram is (tokens[token - 1] or "<s>", tokens[token] or "</s>");
-// a character n-gram is `length` bytes at `offset` of " " + tokens[token] + " ".
+// Where a word or bigram feature came from, enough to name it later without building a string
+// per feature: a word is tokens[token]; a bigram is (tokens[token - 1] or "<s>", tokens[token]
+// or "</s>"). Character n-grams are never named: an explanation credits them to their word.
 struct Origin {
   Kind kind = Kind::word;
   uint32_t token = 0;
-  uint32_t offset = 0;
-  uint32_t length = 0;
 };
 
-// "word:refund", "bigram:still waiting", "char:und_" (word ends shown as '_').
+// "word:refund", "bigram:still waiting".
 std::string feature_name(const Tokens& tokens, const Origin& origin);
 
 struct FeatureParams {
@@ -127,11 +125,11 @@ inline double term_weight(uint32_t count) {
   return count < table.size() ? table[count] : 1.0 + std::log(static_cast<double>(count));
 }
 
-// Calls emit(bucket, origin) for each character n-gram of the token `w` (number `token`), in
-// order: the n-grams of " w " (the spaces mark the word's ends) by start, then by length; a lone
-// space is not one. Depends on the word alone, so it may be cached per word.
+// Calls emit(bucket) for each character n-gram of the token `w`, in order: the n-grams of
+// " w " (the spaces mark the word's ends) by start, then by length; a lone space is not one.
+// Depends on the word alone, so it may be cached per word.
 template <typename Emit>
-void char_features(std::string_view w, uint32_t token, const FeatureParams& p, Emit&& emit) {
+void char_features(std::string_view w, const FeatureParams& p, Emit&& emit) {
   using detail::finish;
   using detail::fnv;
   if (!has_char_features(p)) return;
@@ -149,7 +147,7 @@ void char_features(std::string_view w, uint32_t token, const FeatureParams& p, E
       for (size_t len = 1; len <= cmax && s + len <= len_all; ++len) {
         h = fnv(h, padded[s + len - 1]);
         if (len >= cmin && !(len == 1 && padded[s] == ' '))
-          emit(finish(h, true), Origin{Kind::chars, token, static_cast<uint32_t>(s), static_cast<uint32_t>(len)});
+          emit(finish(h, true));
       }
     }
     return;
@@ -171,30 +169,28 @@ void char_features(std::string_view w, uint32_t token, const FeatureParams& p, E
     for (size_t len = 1; len <= cmax && s + len <= cps; ++len) {
       for (size_t k = starts[s + len - 1]; k < starts[s + len]; ++k) h = fnv(h, padded[k]);
       if (len < cmin) continue;
-      const uint32_t off = starts[s], bytes = starts[s + len] - starts[s];
-      if (bytes == 1 && padded[off] == ' ') continue;
-      emit(finish(h, true), Origin{Kind::chars, token, off, bytes});
+      if (starts[s + len] - starts[s] == 1 && padded[starts[s]] == ' ') continue;
+      emit(finish(h, true));
     }
   }
 }
 
-// Calls emit(bucket, origin) for every feature of the tokens, once per occurrence, token by
-// token: its word, its bigram with the token before, its character n-grams; then the bigram of
-// the last token and "</s>".
+// Calls emit(bucket) for every feature of the tokens, once per occurrence, token by token: its
+// word, its bigram with the token before, its character n-grams; then the bigram of the last
+// token and "</s>".
 template <typename Emit>
 void features(const Tokens& t, const FeatureParams& p, Emit&& emit) {
   const size_t n = t.size();
   uint32_t prev = kStartHash;
   for (size_t i = 0; i < n; ++i) {
     const std::string_view w = t.at(i);
-    const auto ti = static_cast<uint32_t>(i);
     const uint32_t h = word_hash(w);
-    emit(word_bucket_of(h), Origin{Kind::word, ti, 0, 0});
-    emit(bigram_bucket(prev, h), Origin{Kind::bigram, ti, 0, 0});
-    if (!t.special[i]) char_features(w, ti, p, emit);
+    emit(word_bucket_of(h));
+    emit(bigram_bucket(prev, h));
+    if (!t.special[i]) char_features(w, p, emit);
     prev = h;
   }
-  if (n > 0) emit(bigram_bucket(prev, kEndHash), Origin{Kind::bigram, static_cast<uint32_t>(n), 0, 0});
+  if (n > 0) emit(bigram_bucket(prev, kEndHash));
 }
 
 // The vector a model scores, as (bucket, value) pairs in bucket order. `idf` gives a feature's

@@ -64,7 +64,7 @@ struct WordPart {
 void fill(const TextModel::Impl& m, std::string_view w, WordPart& part) {
   thread_local std::vector<uint32_t> grams;
   grams.clear();
-  text_features::char_features(w, 0, m.params, [&](uint32_t bucket, const Origin&) { grams.push_back(bucket); });
+  text_features::char_features(w, m.params, [&](uint32_t bucket) { grams.push_back(bucket); });
   std::sort(grams.begin(), grams.end());
   part.word_slot = m.find(text_features::word_bucket(w));
   part.squares = 0;
@@ -256,11 +256,11 @@ void score(const TextModel::Impl& m, std::string_view text, Scratch& s) {
     const std::string_view w = t.at(i);
     const auto ti = static_cast<uint32_t>(i);
     const uint32_t h = text_features::word_hash(w);
-    const uint32_t word = s.add(text_features::word_bucket_of(h), Origin{text_features::Kind::word, ti, 0, 0});
+    const uint32_t word = s.add(text_features::word_bucket_of(h), Origin{text_features::Kind::word, ti});
     const uint32_t bigram = text_features::bigram_bucket(prev, h);
     // Fetched now, used after the loop: the model's table is too large for the cache.
     if (!m.slots.empty()) __builtin_prefetch(&m.slots[m.slot_of(bigram)]);
-    s.add(bigram, Origin{text_features::Kind::bigram, ti, 0, 0});
+    s.add(bigram, Origin{text_features::Kind::bigram, ti});
     prev = h;
     if (t.special[i] || !chars_on) continue;
     bool added = false;
@@ -282,7 +282,7 @@ void score(const TextModel::Impl& m, std::string_view text, Scratch& s) {
   }
   if (n_tokens > 0)
     s.add(text_features::bigram_bucket(prev, text_features::kEndHash),
-          Origin{text_features::Kind::bigram, static_cast<uint32_t>(n_tokens), 0, 0});
+          Origin{text_features::Kind::bigram, static_cast<uint32_t>(n_tokens)});
 
   // The character view: per output, sum of (1 + ln k) c . w, scaled.
   s.z.assign(m.bias.begin(), m.bias.end());

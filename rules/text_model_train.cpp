@@ -241,7 +241,7 @@ std::shared_ptr<const TextModel> TextModel::train(const std::vector<Example>& ex
   for (size_t i = 0; i < n; ++i) {
     text_features::normalize(examples[i].text, tokens);
     all.clear();
-    text_features::features(tokens, impl->params, [&](uint32_t b, const text_features::Origin&) { all.push_back(b); });
+    text_features::features(tokens, impl->params, [&](uint32_t b) { all.push_back(b); });
     std::sort(all.begin(), all.end());
     all.erase(std::unique(all.begin(), all.end()), all.end());
     for (const uint32_t b : all) ++df[b];

@@ -39,7 +39,7 @@ void text_vector(const Tokens& tokens, const FeatureParams& params, double char_
     double squares = 0;  // sum over tokens of (1 + ln k)^2 |c_t|^2
     for (const auto& [token, count] : distinct) {
       std::map<uint32_t, uint32_t> grams;
-      char_features(token, 0, params, [&](uint32_t bucket, const Origin&) { ++grams[bucket]; });
+      char_features(token, params, [&](uint32_t bucket) { ++grams[bucket]; });
       const double a = term_weight(count);
       double own = 0;  // |c_t|^2
       for (const auto& [bucket, times] : grams) {
