@@ -94,8 +94,7 @@ struct WordInfo {
 
 
 // Read-only string -> value table with open addressing, keys packed in one buffer; built once.
-// Most words of a text are not in it, so a bitset of the keys' hashes (8 bits per slot, a few
-// KB that stay in the L1 cache) answers most misses without touching the slots.
+// Most words of a text are not in it, so a HashFilter (8 bits per slot) answers most misses.
 template <class Value>
 class StringTable {
  public:
@@ -103,8 +102,7 @@ class StringTable {
     size_t capacity = 16;
     while (capacity < entries.size() * 2) capacity *= 2;
     slots_.assign(capacity, Slot{});
-    filter_.assign(capacity / 8, 0);  // 8 bits per slot
-    filter_mask_ = capacity * 8 - 1;
+    filter_.reset(capacity * 8);
     values_.clear();
     keys_.clear();
     mask_ = capacity - 1;
@@ -114,8 +112,7 @@ class StringTable {
       while (slots_[i].value >= 0) i = (i + 1) & mask_;
       slots_[i] = Slot{h, static_cast<uint32_t>(keys_.size()), static_cast<uint32_t>(key.size()),
                        static_cast<int32_t>(values_.size())};
-      const uint64_t bit = (h >> 40) & filter_mask_;
-      filter_[bit / 64] |= uint64_t{1} << (bit % 64);
+      filter_.add(h);
       keys_ += key;
       values_.push_back(value);
     }
@@ -124,8 +121,7 @@ class StringTable {
   const Value* find(std::string_view key) const {
     if (slots_.empty()) return nullptr;
     const uint64_t h = hash_short_string(key);
-    const uint64_t bit = (h >> 40) & filter_mask_;
-    if (!((filter_[bit / 64] >> (bit % 64)) & 1)) return nullptr;
+    if (!filter_.may_contain(h)) return nullptr;
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.value < 0) return nullptr;
@@ -141,8 +137,7 @@ class StringTable {
     int32_t value = -1;
   };
   std::vector<Slot> slots_;
-  std::vector<uint64_t> filter_;
-  uint64_t filter_mask_ = 0;
+  HashFilter filter_;
   std::vector<Value> values_;
   std::string keys_;
   size_t mask_ = 0;

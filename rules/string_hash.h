@@ -1,5 +1,6 @@
 // A fast 64-bit hash of short strings (words, token forms), 8 bytes at a step, for the
-// open-addressing tables of the matcher and the sentiment lexicon. Not for untrusted keys in
+// open-addressing tables of the matcher and the sentiment lexicon, and a bitset filter of such
+// hashes in front of those tables. Not for untrusted keys in
 // long-lived tables an attacker could fill (no seed).
 #pragma once
 
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 namespace carewatch::rules {
 
@@ -39,5 +41,33 @@ inline uint64_t hash_short_string(std::string_view s) {
   h ^= h >> 33;
   return h;
 }
+
+// A bitset of hash_short_string values set at build time, checked before probing a table: most
+// lookups of a text's words miss, and the bitset (a few bits per table slot, small enough for
+// the L1 cache) answers most misses without touching the table. No false negatives; a filter
+// never built answers "maybe" to everything.
+class HashFilter {
+ public:
+  // Empties the filter and sizes it to `bits` bits, rounded up to a power of two (64 at least).
+  void reset(size_t bits) {
+    size_t words = 1;
+    while (words * 64 < bits) words *= 2;
+    words_.assign(words, 0);
+    mask_ = words * 64 - 1;
+  }
+  void add(uint64_t hash) {
+    const uint64_t bit = (hash >> 40) & mask_;
+    words_[bit / 64] |= uint64_t{1} << (bit % 64);
+  }
+  bool may_contain(uint64_t hash) const {
+    if (words_.empty()) return true;
+    const uint64_t bit = (hash >> 40) & mask_;
+    return (words_[bit / 64] >> (bit % 64)) & 1;
+  }
+
+ private:
+  std::vector<uint64_t> words_;
+  uint64_t mask_ = 0;
+};
 
 }  // namespace carewatch::rules

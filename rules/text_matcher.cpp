@@ -95,18 +95,10 @@ bool TextMatcher::add_regex(uint32_t slot, const std::string& pattern, std::stri
   return true;
 }
 
-void TextMatcher::rebuild_filter() {
-  filter_.assign(std::max<size_t>(1, table_.size() / 8), 0);  // 8 bits per cell; a power of two
-  const uint64_t mask = filter_.size() * 64 - 1;
-  for (const Cell& c : table_) {
-    if (c.entry == kEmpty) continue;
-    const uint64_t bit = (c.hash >> 40) & mask;
-    filter_[bit / 64] |= uint64_t{1} << (bit % 64);
-  }
-}
-
 bool TextMatcher::compile(std::string& error) {
-  rebuild_filter();
+  filter_.reset(table_.size() * 8);  // 8 bits per cell
+  for (const Cell& c : table_)
+    if (c.entry != kEmpty) filter_.add(c.hash);
   if (regexes_ && !regexes_->set.Compile()) {
     error = "the regexes together are too large to compile";
     return false;
@@ -143,10 +135,7 @@ TextMatcher::Entry& TextMatcher::entry(std::string_view key) {
 const TextMatcher::Entry* TextMatcher::find(std::string_view key) const {
   if (table_.empty()) return nullptr;
   const uint64_t h = hash_short_string(key);
-  if (!filter_.empty()) {
-    const uint64_t bit = (h >> 40) & (filter_.size() * 64 - 1);
-    if (!((filter_[bit / 64] >> (bit % 64)) & 1)) return nullptr;
-  }
+  if (!filter_.may_contain(h)) return nullptr;
   const size_t mask = table_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     const Cell& c = table_[i];

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rules/string_hash.h"
 #include "rules/text_tokens.h"
 
 namespace re2 {
@@ -90,10 +91,9 @@ class TextMatcher {
   uint32_t slots_ = 0;
   std::vector<Entry> entries_;
   std::vector<Cell> table_;  // open addressing, linear probing; a power of two, at most half full
-  // Most token forms start no keyword or phrase: a bitset of the keys' hashes (8 bits per cell,
-  // small enough for the L1 cache) answers most of them without probing the table.
-  std::vector<uint64_t> filter_;
-  void rebuild_filter();
+  // Most token forms start no keyword or phrase: this answers most of them without probing the
+  // table (built by compile()).
+  HashFilter filter_;
   std::vector<Phrase> phrases_;
   struct Regexes;
   std::unique_ptr<Regexes> regexes_;
