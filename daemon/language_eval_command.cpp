@@ -15,11 +15,9 @@ namespace {
 
 // "pt-BR" -> "pt", "zh-hant" -> "zh": languages compare by their primary subtag, in lower case.
 std::string primary(std::string_view tag) {
-  std::string out;
-  for (const char c : tag) {
-    if (c == '-' || c == '_') break;
-    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  }
+  std::string out(rules::primary_subtag(tag));
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
 }
 

@@ -90,8 +90,8 @@ void TextScorer::score(std::string_view text, size_t top, TextScores& out,
 
 namespace {
 bool english_tag(std::string_view tag) {
-  return tag.size() >= 2 && (tag[0] == 'e' || tag[0] == 'E') && (tag[1] == 'n' || tag[1] == 'N') &&
-         (tag.size() == 2 || tag[2] == '-' || tag[2] == '_');
+  const std::string_view primary = primary_subtag(tag);
+  return primary.size() == 2 && (primary[0] == 'e' || primary[0] == 'E') && (primary[1] == 'n' || primary[1] == 'N');
 }
 }  // namespace
 
@@ -102,8 +102,8 @@ std::string TextScorer::language(const Mention& m) {
   // and text in a script the tag's language is not written in goes to CLD2 (without the tag as
   // a hint: the tag is what is in doubt), whose answer wins when it is reliable.
   if (!english_tag(m.language) && plainly_english(m.text)) return "en";
-  if (script_contradicts(m.text, m.language)) {
-    DetectedLanguage detected = detect_language(m.text);
+  if (script_contradicts(m.text, m.language)) {  // mostly another script: not plainly English either
+    DetectedLanguage detected = detect_language_cld2(m.text);
     if (!detected.code.empty() && detected.reliable) return std::move(detected.code);
   }
   return m.language;

@@ -18,6 +18,9 @@ struct DetectedLanguage {
 // with no hint or an English one is answered "en" without CLD2; everything else goes to CLD2.
 DetectedLanguage detect_language(std::string_view text, std::string_view hint = {});
 
+// A language tag's primary subtag, as written: "pt" of "pt-BR" and of "pt_BR", "en" of "en".
+inline std::string_view primary_subtag(std::string_view tag) { return tag.substr(0, tag.find_first_of("-_")); }
+
 // CLD2 alone, whatever the text.
 DetectedLanguage detect_language_cld2(std::string_view text, std::string_view hint = {});
 

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "mention/utf8.h"
+#include "rules/language_detector.h"
 
 namespace carewatch::rules {
 
@@ -74,7 +75,7 @@ constexpr auto kTagScripts = [] {
 
 // The scripts a tag's language is written in, one bit each; 0 for a tag not known here.
 uint32_t scripts_of_tag(std::string_view tag) {
-  const std::string_view primary = tag.substr(0, tag.find_first_of("-_"));
+  const std::string_view primary = primary_subtag(tag);
   if (primary.empty() || primary.size() > 3) return 0;
   const uint32_t key = pack(primary);
   const auto it = std::lower_bound(kTagScripts.begin(), kTagScripts.end(), key,
