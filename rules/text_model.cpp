@@ -151,6 +151,8 @@ struct Token {
   uint32_t first = 0;    // its first position in the text
   uint32_t count = 0;
   uint32_t feature = 0;  // its word feature (index into Scratch::features)
+  double squares = 0;    // |c|^2 of its character n-grams (WordPart::squares)
+  double weight = 0;     // 1 + ln count, once the text is read
 };
 
 // An open-addressing set of 32-bit keys -> index, stamped per text so it is never cleared.
@@ -214,7 +216,6 @@ struct Scratch {
   Tokens tokens;
   std::vector<Feature> features;
   std::vector<Token> distinct;
-  std::vector<double> weights;  // per distinct token: 1 + ln count
   std::vector<double> dots;     // per distinct token, per output: c . w
   StampedIndex feature_index, token_index;
   double char_scale = 0;
@@ -244,7 +245,6 @@ void score(const TextModel::Impl& m, std::string_view text, Scratch& s) {
   s.features.clear();
   s.distinct.clear();
   s.dots.clear();
-  s.weights.clear();
   const Tokens& t = s.tokens;
   const size_t n_tokens = t.size();
   s.feature_index.start(n_tokens * 2 + 1);
@@ -270,14 +270,13 @@ void score(const TextModel::Impl& m, std::string_view text, Scratch& s) {
       ++s.distinct[d].count;
       continue;
     }
-    s.distinct.push_back(Token{ti, 1, word});
     const WordPart& part = s.words.get(m, w, h);
+    s.distinct.push_back(Token{ti, 1, word, part.squares, 0});
     Feature& f = s.features[word];
     if (!f.looked_up) {
       f.slot = part.word_slot;
       f.looked_up = true;
     }
-    s.weights.push_back(part.squares);  // |c|^2 for now; the weight once counts are known
     for (size_t k = 0; k < outputs; ++k) s.dots.push_back(part.dot(k));
   }
   if (n_tokens > 0)
@@ -287,15 +286,14 @@ void score(const TextModel::Impl& m, std::string_view text, Scratch& s) {
   // The character view: per output, sum of (1 + ln k) c . w, scaled.
   s.z.assign(m.bias.begin(), m.bias.end());
   double squares = 0;
-  for (size_t d = 0; d < s.distinct.size(); ++d) {
-    const double a = text_features::term_weight(s.distinct[d].count);
-    squares += a * a * s.weights[d];
-    s.weights[d] = a;
+  for (Token& token : s.distinct) {
+    token.weight = text_features::term_weight(token.count);
+    squares += token.weight * token.weight * token.squares;
   }
   s.char_scale = squares > 0 ? m.char_weight / std::sqrt(squares) : 0.0;
   if (s.char_scale != 0)
     for (size_t d = 0; d < s.distinct.size(); ++d) {
-      const double a = s.weights[d] * s.char_scale;
+      const double a = s.distinct[d].weight * s.char_scale;
       for (size_t k = 0; k < outputs; ++k) s.z[k] += a * s.dots[d * outputs + k];
     }
 
@@ -354,7 +352,7 @@ void top_contributions(const TextModel::Impl& m, Scratch& s, size_t label, size_
   const size_t outputs = m.outputs;
   for (size_t d = 0; d < s.distinct.size(); ++d) {
     const double dot = outputs == 1 ? (label == 1 ? s.dots[d] : -s.dots[d]) : s.dots[d * outputs + label];
-    s.extra[s.distinct[d].feature] += s.char_scale * s.weights[d] * dot;
+    s.extra[s.distinct[d].feature] += s.char_scale * s.distinct[d].weight * dot;
   }
   // The best `top` so far, kept sorted: largest contribution first, ties by bucket.
   s.ranked.clear();
