@@ -325,7 +325,6 @@ bool plainly_english(std::string_view text) {
     end_word();
     if (space) skipping = false;
   }
-  if (foreign) return false;
   end_word();
   return !foreign && words >= 3 && english >= 1 && english + shared >= 2 && (english + shared) * 4 >= words;
 }
