@@ -4,22 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <sstream>
 #include <string>
+
+#include "tests/support/command_run.h"
 
 namespace carewatch {
 namespace {
 
-struct BenchRun {
-  int status;
-  std::string out, err;
-};
-
-BenchRun run(const BenchClassifyOptions& o) {
-  std::ostringstream out, err;
-  const int status = run_bench_classify(o, out, err);
-  return {status, out.str(), err.str()};
-}
+testing::CommandRun run(const BenchClassifyOptions& o) { return testing::run_command(run_bench_classify, o); }
 
 BenchClassifyOptions small() {
   BenchClassifyOptions o;
@@ -30,7 +22,7 @@ BenchClassifyOptions small() {
 }
 
 TEST(BenchClassify, PrintsEveryPartAndWhatTheEnglishPassDecided) {
-  const BenchRun r = run(small());
+  const testing::CommandRun r = run(small());
   ASSERT_EQ(r.status, 0) << r.err;
   for (const char* part : {"  decide ", "  sentiment ", "  complaint model ", "  model explain ", "  language ",
                            "  language CLD2 ", "  all ", "decisions:", "languages:", "peak RSS:"})
@@ -50,7 +42,7 @@ TEST(BenchClassify, PrintsEveryPartAndWhatTheEnglishPassDecided) {
 TEST(BenchClassify, DecideOnlyTimesTheDecisionAlone) {
   BenchClassifyOptions o = small();
   o.decide_only = true;
-  const BenchRun r = run(o);
+  const testing::CommandRun r = run(o);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("  decide "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" mentions/s "), std::string::npos) << r.out;
@@ -61,7 +53,7 @@ TEST(BenchClassify, DecideOnlyTimesTheDecisionAlone) {
 TEST(BenchClassify, NoMentionsIsAnError) {
   BenchClassifyOptions o = small();
   o.mentions = 0;
-  const BenchRun r = run(o);
+  const testing::CommandRun r = run(o);
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--mentions must be at least 1"), std::string::npos) << r.err;
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/command_run.h"
 #include "tests/support/temp_dir.h"
 
 namespace carewatch {
@@ -16,15 +17,8 @@ namespace fs = std::filesystem;
 class LanguageEval : public ::testing::Test {
  protected:
   std::string write(const std::string& name, const std::string& content) { return dir_.write(name, content); }
-  struct Run {
-    int status;
-    std::string out, err;
-  };
-  Run run(const LanguageEvalOptions& o) {
-    std::ostringstream out, err;
-    const int status = run_language_eval(o, out, err);
-    return {status, out.str(), err.str()};
-  }
+  using Run = testing::CommandRun;
+  Run run(const LanguageEvalOptions& o) { return testing::run_command(run_language_eval, o); }
 
  private:
   testing::TempDir dir_{"carewatch-language-eval-"};

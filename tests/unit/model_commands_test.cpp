@@ -9,6 +9,7 @@
 #include <string>
 
 #include "rules/text_model.h"
+#include "tests/support/command_run.h"
 #include "tests/support/temp_dir.h"
 
 namespace carewatch {
@@ -23,15 +24,8 @@ class ModelCommands : public ::testing::Test {
   std::string write(const std::string& name, const std::string& content) { return dir_.write(name, content); }
   std::string path(const std::string& name) const { return dir_.path(name); }
 
-  struct Run {
-    int status;
-    std::string out, err;
-  };
-  Run train(const TrainCommandOptions& options) {
-    std::ostringstream out, err;
-    const int status = run_train(options, out, err);
-    return {status, out.str(), err.str()};
-  }
+  using Run = testing::CommandRun;
+  Run train(const TrainCommandOptions& options) { return testing::run_command(run_train, options); }
   Run train(const std::string& data, const std::string& label_field = "label", const std::string& text_field = "text") {
     TrainCommandOptions o;
     o.data = data;
@@ -40,11 +34,7 @@ class ModelCommands : public ::testing::Test {
     o.text_field = text_field;
     return train(o);
   }
-  Run eval(const EvalCommandOptions& options) {
-    std::ostringstream out, err;
-    const int status = run_eval(options, out, err);
-    return {status, out.str(), err.str()};
-  }
+  Run eval(const EvalCommandOptions& options) { return testing::run_command(run_eval, options); }
 
   testing::TempDir dir_{"carewatch-model-test-"};
 };
