@@ -23,6 +23,7 @@
 #include <ostream>
 #include <random>
 #include <sstream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -255,6 +256,27 @@ Timing time_part(const std::string& name, const std::vector<Mention>& pool, size
   return {name, seconds_since(start), n};
 }
 
+// How many mentions the daemon and `carewatch classify` decide at a time.
+constexpr size_t kDecideBatch = 32;
+constexpr const char* kDecideBatchNote = "(the same, 32 mentions at a time, as the daemon and classify decide)";
+
+// Times RuleSet::decide of batches of `batch` mentions (as the daemon and `carewatch classify`
+// decide) over `n` mentions, cycling through `pool`.
+Timing time_batches(const std::string& name, const std::vector<Mention>& pool, size_t n, size_t batch,
+                    const RuleSet& rules, double& sink) {
+  std::vector<const Mention*> in(batch);
+  std::vector<Decision> out(batch);
+  const auto start = Clock::now();
+  for (size_t i = 0; i < n;) {
+    const size_t k = std::min(batch, n - i);
+    for (size_t j = 0; j < k; ++j) in[j] = &pool[(i + j) % pool.size()];
+    rules.decide(std::span<const Mention* const>(in).first(k), std::span<Decision>(out).first(k));
+    sink += out[0].priority;
+    i += k;
+  }
+  return {name, seconds_since(start), n};
+}
+
 // ---------------------------------------------------------------------------------------------
 // NLTK's VADER on the same texts, in a python3 child process; only its scoring loop is timed.
 
@@ -441,8 +463,11 @@ int run_bench_classify(const BenchClassifyOptions& options, std::ostream& out, s
   timings.push_back(time_part("decide", pool, n, [&](const Mention& m) {
     sink += ruleset->decide(m).priority;
   }));
+  // The same decisions, made stage by stage over batches (see RuleSet::decide of a batch).
+  timings.push_back(time_batches("decide batch", pool, n, kDecideBatch, *ruleset, sink));
   if (options.decide_only) {
     print_timing(out, timings[0], "(RuleSet::decide: rules and the scores it carries)");
+    print_timing(out, timings[1], kDecideBatchNote);
     return 0;
   }
   if (analyzer) {
@@ -502,6 +527,7 @@ int run_bench_classify(const BenchClassifyOptions& options, std::ostream& out, s
   out << "single-thread throughput:\n";
   for (const Timing& t : timings) {
     const char* note = t.name == "decide"          ? "(RuleSet::decide: rules and the scores it carries)"
+                       : t.name == "decide batch"  ? kDecideBatchNote
                        : t.name == "all"           ? "(language detection + RuleSet::decide)"
                        : t.name == "language"      ? "(plainly English text without CLD2, the rest CLD2)"
                        : t.name == "language CLD2" ? "(CLD2 on every text)"

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <span>
+#include <vector>
 
 namespace carewatch {
 
@@ -48,10 +50,20 @@ IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, Que
     m.decision.tags = {"brand"};
     if (!m.parent_id.empty()) brand_replies.push_back(i);
   }
-  // Every other mention is decided just before it is sent, so Redis runs the scripts of the
-  // first mentions while the rules decide the next ones.
-  const auto outcomes = store.enqueue(batch, [&](size_t i) {
-    if (!by_brand[i]) batch[i].decision = rules.decide(batch[i]);
+  // Every other mention is decided just before it is sent, a chunk at a time (the rules decide
+  // a chunk stage by stage), so Redis runs the scripts of the first chunk while the rules decide
+  // the next.
+  std::vector<const Mention*> chunk;
+  std::vector<Decision> decisions;
+  const auto outcomes = store.enqueue(batch, [&](size_t begin, size_t end) {
+    chunk.clear();
+    for (size_t i = begin; i < end; ++i)
+      if (!by_brand[i]) chunk.push_back(&batch[i]);
+    decisions.resize(chunk.size());
+    rules.decide(std::span<const Mention* const>(chunk), std::span<Decision>(decisions));
+    size_t k = 0;
+    for (size_t i = begin; i < end; ++i)
+      if (!by_brand[i]) batch[i].decision = std::move(decisions[k++]);
   });
   for (auto o : outcomes) {
     if (o == EnqueueOutcome::queued) ++counts.queued;

@@ -257,7 +257,7 @@ struct QueueStore::Impl {
   }
 
   std::vector<EnqueueOutcome> enqueue_batch(const std::vector<Mention>& batch,
-                                            const std::function<void(size_t)>& prepare);
+                                            const std::function<void(size_t, size_t)>& prepare);
 
   static bool is_noscript(const RedisReply& r) { return r.is_error() && starts_with(r.str, "NOSCRIPT"); }
 
@@ -293,15 +293,15 @@ struct QueueStore::Impl {
 };
 
 // Enqueue a batch (see QueueStore::enqueue): one script call per chunk of mentions (9 arguments
-// each), pipelined. prepare(i), when given, runs on mention i just before its chunk is written,
+// each), pipelined. prepare(begin, end), when given, runs on a chunk just before it is written,
 // so Redis works on the previous chunk meanwhile.
 std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Mention>& batch,
-                                                            const std::function<void(size_t)>& prepare) {
+                                                            const std::function<void(size_t, size_t)>& prepare) {
   for (size_t i = 0; i < batch.size(); ++i)
     if (batch[i].uid.empty())
       throw std::invalid_argument("enqueue: mention " + std::to_string(i) + " of the batch has an empty uid");
   if (batch.empty()) return {};
-  constexpr size_t kChunk = 32;  // mentions prepared between two writes to Redis
+  constexpr size_t kChunk = kEnqueueChunk;  // mentions prepared between two writes to Redis
 
   auto append_args = [&](std::vector<std::string>& argv, const Mention& m) {
     const int priority = std::clamp(m.decision.priority, 0, 3);
@@ -335,10 +335,8 @@ std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Me
         std::vector<std::string> argv{"EVALSHA", sha, "1", events_key, kp,
                                       fmt(options.dedup_ttl.count())};
         argv.reserve(argv.size() + (end - begin) * 9);
-        for (size_t i = begin; i < end; ++i) {
-          if (attempt == 0 && prepare) prepare(i);
-          append_args(argv, batch[i]);
-        }
+        if (attempt == 0 && prepare) prepare(begin, end);
+        for (size_t i = begin; i < end; ++i) append_args(argv, batch[i]);
         c.append(argv);
         if (attempt == 0 && prepare) c.flush();
       }
@@ -399,7 +397,7 @@ std::vector<EnqueueOutcome> QueueStore::enqueue(const std::vector<Mention>& batc
 }
 
 std::vector<EnqueueOutcome> QueueStore::enqueue(std::vector<Mention>& batch,
-                                                const std::function<void(size_t)>& prepare) {
+                                                const std::function<void(size_t, size_t)>& prepare) {
   return impl_->enqueue_batch(batch, prepare);
 }
 

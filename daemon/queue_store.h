@@ -101,10 +101,12 @@ class QueueStore {
   // in one round trip. A mention whose decision has an empty queue or category ignore is
   // stored and deduplicated but not queued. Returns one outcome per mention, in order.
   std::vector<EnqueueOutcome> enqueue(const std::vector<Mention>& batch);
-  // The same, calling prepare(i) (e.g. to decide batch[i] by the rules) just before mention i
-  // is sent: Redis works on the mentions already sent while the next ones are prepared.
+  // The same, calling prepare(begin, end) (e.g. to decide batch[begin .. end) by the rules)
+  // just before those mentions are sent, a chunk of up to kEnqueueChunk at a time: Redis works
+  // on the mentions already sent while the next ones are prepared.
+  static constexpr size_t kEnqueueChunk = 32;
   std::vector<EnqueueOutcome> enqueue(std::vector<Mention>& batch,
-                                      const std::function<void(size_t)>& prepare);
+                                      const std::function<void(size_t begin, size_t end)>& prepare);
 
   std::optional<std::string> get_cursor(const std::string& source);
   void set_cursor(const std::string& source, const std::string& cursor);

@@ -60,14 +60,17 @@ TextScorer::TextScorer(std::vector<NamedModel> models)
     for (const std::string& label : m.model->labels()) model_fields_.push_back("model." + m.name + "." + label);
 }
 
-void TextScorer::score(std::string_view text, size_t top, TextScores& out,
-                       std::vector<WordWeight>& complaint_words) const {
+void TextScorer::score_sentiment(std::string_view text, TextScores& out) const {
   if (sentiment_) {
     const Sentiment s = sentiment_->score(text);
     out.sentiment = {finite(s.compound), finite(s.pos), finite(s.neu), finite(s.neg)};
   } else {
     out.sentiment = {};
   }
+}
+
+void TextScorer::score_complaint(std::string_view text, size_t top, TextScores& out,
+                                 std::vector<WordWeight>& complaint_words) const {
   out.complaint = 0.0;
   complaint_words.clear();
   if (complaint_ && complaint_label_) {
@@ -80,6 +83,9 @@ void TextScorer::score(std::string_view text, size_t top, TextScores& out,
       complaint_words.push_back({std::move(c.feature), c.weight});
     }
   }
+}
+
+void TextScorer::score_models(std::string_view text, TextScores& out) const {
   out.models.clear();
   for (const NamedModel& m : models_) {
     const std::vector<double> p = m.model->predict(text);

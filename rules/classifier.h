@@ -52,7 +52,17 @@ class TextScorer {
   // Sentiment, complaint score and model probabilities (non-finite values become 0), and in the
   // same pass over the text the `top` features that pushed the complaint score up most
   // (`complaint_words`; empty without a model).
-  void score(std::string_view text, size_t top, TextScores& out, std::vector<WordWeight>& complaint_words) const;
+  void score(std::string_view text, size_t top, TextScores& out, std::vector<WordWeight>& complaint_words) const {
+    score_sentiment(text, out);
+    score_complaint(text, top, out, complaint_words);
+    score_models(text, out);
+  }
+  // The three parts of score(), for callers that run each part over many texts in turn (each
+  // part's tables then stay in the cache from one text to the next).
+  void score_sentiment(std::string_view text, TextScores& out) const;
+  void score_complaint(std::string_view text, size_t top, TextScores& out,
+                       std::vector<WordWeight>& complaint_words) const;
+  void score_models(std::string_view text, TextScores& out) const;
   // The language to use: the platform's when it gave one, unless the text is plainly English
   // (see plainly_english) and the tag says otherwise, or the text is written in a script the
   // tag's language is not (see script_contradicts) and CLD2 reliably says what it is; else the

@@ -1,6 +1,7 @@
 #include "rules/rule_set.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -33,9 +34,15 @@ constexpr size_t kReusedTextBytes = 64 * 1024;
 
 // Per-thread working memory of decide(): after the first few mentions, deciding allocates only
 // what the returned Decision holds.
+// Mentions decided stage by stage at a time (RuleSet::decide of a batch).
+constexpr size_t kChunk = 32;
+
 struct Scratch {
   rules::TextTokens tokens;
-  rules::SlotBits hits;
+  std::array<rules::TextScores, kChunk> scores;
+  std::array<std::vector<WordWeight>, kChunk> words;  // moved into each decision
+  std::array<rules::SlotBits, kChunk> hits;
+  std::array<std::string, kChunk> languages;          // moved into each decision
   std::vector<uint64_t> candidates;  // one bit per rule
   std::string platform, language, source;
 };
@@ -113,25 +120,54 @@ class CompiledRuleSet final : public RuleSet {
   }
 
   Decision decide(const Mention& m) const override {
+    Decision d;
+    const Mention* one = &m;
+    decide(std::span<const Mention* const>(&one, 1), std::span<Decision>(&d, 1));
+    return d;
+  }
+
+  void decide(std::span<const Mention* const> batch, std::span<Decision> out) const override {
     thread_local Scratch scratch;
+    Scratch& s = scratch;
+    for (size_t start = 0; start < batch.size(); start += kChunk) {
+      const size_t n = std::min(kChunk, batch.size() - start);
+      const Mention* const* ms = batch.data() + start;
+      // Stage by stage: what a stage reads (the lexicon, the model's table, the regexes' DFA,
+      // CLD2's tables) is still in the cache for the next mention.
+      for (size_t i = 0; i < n; ++i) scorer_.score_sentiment(ms[i]->text, s.scores[i]);
+      for (size_t i = 0; i < n; ++i) scorer_.score_complaint(ms[i]->text, kComplaintWords, s.scores[i], s.words[i]);
+      for (size_t i = 0; i < n; ++i) scorer_.score_models(ms[i]->text, s.scores[i]);
+      for (size_t i = 0; i < n; ++i) {
+        s.hits[i].reset(c_.matcher.slots());
+        c_.matcher.match_regexes(ms[i]->text, s.hits[i]);
+      }
+      for (size_t i = 0; i < n; ++i) s.languages[i] = rules::TextScorer::language(*ms[i]);
+      for (size_t i = 0; i < n; ++i) out[start + i] = finish(*ms[i], i, s);
+    }
+  }
+
+  size_t size() const override { return c_.rules.size(); }
+
+ private:
+  // The rest of a decision, once the text's scores and regex hits are known: the words matched,
+  // the features, the language, the rules in order, the priority and the explanation.
+  // `i`: the mention's place in the scratch's stage results.
+  Decision finish(const Mention& m, size_t i, Scratch& scratch) const {
+    const rules::TextScores& scores = scratch.scores[i];
+    rules::SlotBits& hits = scratch.hits[i];
     // Everything about the text is computed once; rules then only test bits and numbers.
     std::optional<rules::TextTokens> own_tokens;
     if (m.text.size() > kReusedTextBytes) own_tokens.emplace(m.text);
     else scratch.tokens.assign(m.text);
     const rules::TextTokens& tokens = own_tokens ? *own_tokens : scratch.tokens;
-    rules::SlotBits& hits = scratch.hits;
-    hits.reset(c_.matcher.slots());
-    c_.matcher.match(m.text, tokens, hits);
-    rules::TextScores scores;
-    std::vector<WordWeight> complaint_words;
-    scorer_.score(m.text, kComplaintWords, scores, complaint_words);
+    c_.matcher.match_words(tokens, hits);
     const rules::Features features = rules::compute_features(m, tokens, scores);
 
     Decision d = c_.defaults;
     d.scored = true;
     d.sentiment = scores.sentiment;
     d.complaint_score = scores.complaint;
-    d.language = rules::TextScorer::language(m);
+    d.language = std::move(scratch.languages[i]);
     d.explain.base_category = rules::base_category(c_.base, scores.complaint, scores.sentiment.compound,
                                                    rules::asks_question(m.text, tokens));
     if (c_.auto_category) d.category = d.explain.base_category;
@@ -191,7 +227,7 @@ class CompiledRuleSet final : public RuleSet {
     d.priority = std::max(0, (set_priority ? *set_priority : start) - escalate);
     if (d.category == Category::ignore) d.queue.clear();  // ignored mentions are never routed
 
-    d.explain.complaint_words = std::move(complaint_words);
+    d.explain.complaint_words = std::move(scratch.words[i]);
     const auto& fields = scorer_.model_fields();
     d.explain.models.reserve(fields.size());
     for (size_t i = 0; i < fields.size() && i < scores.models.size(); ++i)
@@ -199,9 +235,6 @@ class CompiledRuleSet final : public RuleSet {
     return d;
   }
 
-  size_t size() const override { return c_.rules.size(); }
-
- private:
   static constexpr size_t kComplaintWords = 5;
   static constexpr size_t kReservedNames = 4;  // rule names and tags a decision usually holds
   const rules::CompiledRules c_;

@@ -147,7 +147,7 @@ const TextMatcher::Entry* TextMatcher::find(std::string_view key) const {
   }
 }
 
-void TextMatcher::match(std::string_view text, const TextTokens& tokens, SlotBits& hits) const {
+void TextMatcher::match_words(const TextTokens& tokens, SlotBits& hits) const {
   if (!entries_.empty()) {
     for (size_t i = 0; i < tokens.size(); ++i) {
       tokens.for_each_form(i, [&](std::string_view form) {
@@ -165,10 +165,10 @@ void TextMatcher::match(std::string_view text, const TextTokens& tokens, SlotBit
       });
     }
   }
-  if (regexes_) match_regexes(text, hits);
 }
 
 void TextMatcher::match_regexes(std::string_view text, SlotBits& hits) const {
+  if (!regexes_) return;
   thread_local std::vector<int> found;  // reused: no allocation per mention
   found.clear();
   RE2::Set::ErrorInfo info{};

@@ -62,7 +62,13 @@ class TextMatcher {
 
   bool needs_tokens() const { return !entries_.empty(); }
   // Sets the slot of every condition that holds for this text (tokens = TextTokens(text)).
-  void match(std::string_view text, const TextTokens& tokens, SlotBits& hits) const;
+  void match(std::string_view text, const TextTokens& tokens, SlotBits& hits) const {
+    match_words(tokens, hits);
+    match_regexes(text, hits);
+  }
+  // The two parts of match(): keyword and phrase conditions, and regex conditions.
+  void match_words(const TextTokens& tokens, SlotBits& hits) const;
+  void match_regexes(std::string_view text, SlotBits& hits) const;
 
  private:
   struct Phrase {
@@ -86,7 +92,6 @@ class TextMatcher {
 
   Entry& entry(std::string_view key);            // finds or adds
   const Entry* find(std::string_view key) const;  // nullptr if no keyword or phrase starts so
-  void match_regexes(std::string_view text, SlotBits& hits) const;
 
   uint32_t slots_ = 0;
   std::vector<Entry> entries_;

@@ -24,7 +24,7 @@ BenchClassifyOptions small() {
 TEST(BenchClassify, PrintsEveryPartAndWhatTheEnglishPassDecided) {
   const testing::CommandRun r = run(small());
   ASSERT_EQ(r.status, 0) << r.err;
-  for (const char* part : {"  decide ", "  sentiment ", "  complaint model ", "  model explain ", "  language ",
+  for (const char* part : {"  decide ", "  decide batch ", "  sentiment ", "  complaint model ", "  model explain ", "  language ",
                            "  language CLD2 ", "  all ", "decisions:", "languages:", "peak RSS:"})
     EXPECT_NE(r.out.find(part), std::string::npos) << part << "\n" << r.out;
   // The share the English pass took, and CLD2's verdict on exactly those texts.
@@ -45,6 +45,7 @@ TEST(BenchClassify, DecideOnlyTimesTheDecisionAlone) {
   const testing::CommandRun r = run(o);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("  decide "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  decide batch "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" mentions/s "), std::string::npos) << r.out;
   for (const char* part : {"  sentiment ", "  language ", "  all ", "peak RSS:", "plainly English"})
     EXPECT_EQ(r.out.find(part), std::string::npos) << part << "\n" << r.out;
