@@ -54,4 +54,71 @@ bool Condition::holds(const EvalContext& ctx) const {
   return false;
 }
 
+uint32_t ConditionProgram::add(const Condition& c) {
+  const auto at = static_cast<uint32_t>(nodes_.size());
+  nodes_.push_back(Node{c.kind, c.flag, static_cast<uint32_t>(c.field), 0, 0, 0});
+  Node n = nodes_.back();
+  switch (c.kind) {
+    case Condition::Kind::text: n.a = c.slot; break;
+    case Condition::Kind::category: n.a = c.categories; break;
+    case Condition::Kind::platform:
+    case Condition::Kind::source:
+    case Condition::Kind::language:
+      n.a = static_cast<uint32_t>(values_.size());
+      n.count = static_cast<uint32_t>(c.values.size());
+      values_.insert(values_.end(), c.values.begin(), c.values.end());
+      break;
+    case Condition::Kind::field:
+      n.a = static_cast<uint32_t>(comparisons_.size());
+      n.count = static_cast<uint32_t>(c.comparisons.size());
+      comparisons_.insert(comparisons_.end(), c.comparisons.begin(), c.comparisons.end());
+      break;
+    default: break;
+  }
+  for (const Condition& child : c.children) add(child);
+  n.end = static_cast<uint32_t>(nodes_.size());
+  nodes_[at] = n;
+  return at;
+}
+
+bool ConditionProgram::holds(uint32_t root, const EvalContext& ctx) const { return holds_node(root, ctx); }
+
+bool ConditionProgram::holds_node(uint32_t i, const EvalContext& ctx) const {
+  const Node& n = nodes_[i];
+  using Kind = Condition::Kind;
+  switch (n.kind) {
+    case Kind::always: return true;
+    case Kind::text: return ctx.text_hits.test(n.a);
+    case Kind::platform:
+    case Kind::source: {
+      const std::string_view actual = n.kind == Kind::platform ? ctx.platform : ctx.source;
+      for (uint32_t k = n.a; k < n.a + n.count; ++k)
+        if (values_[k] == actual) return true;
+      return false;
+    }
+    case Kind::language:
+      for (uint32_t k = n.a; k < n.a + n.count; ++k)
+        if (language_matches(ctx.language, values_[k])) return true;
+      return false;
+    case Kind::category: return (n.a >> static_cast<unsigned>(ctx.category)) & 1;
+    case Kind::category_by_rule: return ctx.category_by_rule == n.flag;
+    case Kind::field: {
+      const double actual = ctx.features[static_cast<Field>(n.field)];
+      for (uint32_t k = n.a; k < n.a + n.count; ++k)
+        if (!compare(actual, comparisons_[k])) return false;
+      return true;
+    }
+    case Kind::all:
+      for (uint32_t c = i + 1; c < n.end; c = nodes_[c].end)
+        if (!holds_node(c, ctx)) return false;
+      return true;
+    case Kind::any:
+      for (uint32_t c = i + 1; c < n.end; c = nodes_[c].end)
+        if (holds_node(c, ctx)) return true;
+      return false;
+    case Kind::negate: return i + 1 < n.end && !holds_node(i + 1, ctx);
+  }
+  return false;
+}
+
 }  // namespace carewatch::rules

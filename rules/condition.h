@@ -55,7 +55,35 @@ struct Condition {
   std::vector<Comparison> comparisons;
   std::vector<Condition> children;
 
+  // The definition; rule sets evaluate the same through a ConditionProgram.
   bool holds(const EvalContext& ctx) const;
+};
+
+// Condition trees laid out flat for evaluation: every node in one array, each node followed by
+// its subtree (pre-order), each value and comparison in one array too. A Condition's nodes and
+// vectors are scattered over the heap, and a decision evaluates a few dozen of them between
+// stages that evict them from the first-level cache; flat, a rule reads a few adjacent lines.
+class ConditionProgram {
+ public:
+  // Appends `c` and returns the index of its root.
+  uint32_t add(const Condition& c);
+  // The same as Condition::holds of the condition added at `root`.
+  bool holds(uint32_t root, const EvalContext& ctx) const;
+
+ private:
+  struct Node {
+    Condition::Kind kind;
+    bool flag;       // category_by_rule
+    uint32_t field;  // field: the Field
+    uint32_t a;      // text: slot; category: mask; else the first of its values or comparisons
+    uint32_t count;  // its values or comparisons
+    uint32_t end;    // index past this node's subtree
+  };
+  bool holds_node(uint32_t i, const EvalContext& ctx) const;
+
+  std::vector<Node> nodes_;
+  std::vector<std::string> values_;
+  std::vector<Comparison> comparisons_;
 };
 
 }  // namespace carewatch::rules

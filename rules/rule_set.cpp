@@ -111,6 +111,8 @@ class CompiledRuleSet final : public RuleSet {
       for (uint32_t slot : g) by_slot[slot].push_back(static_cast<uint32_t>(i));
       gate_decides_[i] = is_its_gate(c_.rules[i].when);
     }
+    root_.reserve(n);
+    for (size_t i = 0; i < n; ++i) root_.push_back(program_.add(c_.rules[i].when));
     gated_at_.reserve(by_slot.size() + 1);
     gated_at_.push_back(0);
     for (const auto& rules : by_slot) {
@@ -198,7 +200,7 @@ class CompiledRuleSet final : public RuleSet {
         const size_t r = w * 64 + static_cast<size_t>(__builtin_ctzll(bits));
         const rules::Rule& rule = c_.rules[r];
         ctx.category = d.category;
-        if (!gate_decides_[r] && !rule.when.holds(ctx)) continue;
+        if (!gate_decides_[r] && !program_.holds(root_[r], ctx)) continue;
         d.rules.push_back(rule.name);
         const rules::Actions& a = rule.then;
         if (a.category) {
@@ -242,6 +244,8 @@ class CompiledRuleSet final : public RuleSet {
   std::vector<uint64_t> always_;    // one bit per rule: no text gate, always evaluated
   std::vector<uint32_t> gated_;     // rules gated on each slot, slot by slot, in rule order
   std::vector<uint32_t> gated_at_;  // slot s's rules are gated_[gated_at_[s] .. gated_at_[s + 1])
+  rules::ConditionProgram program_;  // every rule's condition, flat
+  std::vector<uint32_t> root_;       // per rule: its condition's root in program_
   std::vector<uint8_t> gate_decides_;  // per rule: being a candidate means it holds (is_its_gate)
 };
 
