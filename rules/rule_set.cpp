@@ -98,7 +98,7 @@ class CompiledRuleSet final : public RuleSet {
   explicit CompiledRuleSet(rules::CompiledRules compiled) : c_(std::move(compiled)), scorer_(c_.models) {
     const size_t n = c_.rules.size();
     always_.assign((n + 63) / 64, 0);
-    gate_decides_.assign(n, 0);
+    std::vector<uint8_t> gate_decides(n, 0);
     std::vector<std::vector<uint32_t>> by_slot(c_.matcher.slots());
     for (size_t i = 0; i < n; ++i) {
       std::vector<uint32_t> g;
@@ -109,10 +109,11 @@ class CompiledRuleSet final : public RuleSet {
       std::sort(g.begin(), g.end());
       g.erase(std::unique(g.begin(), g.end()), g.end());
       for (uint32_t slot : g) by_slot[slot].push_back(static_cast<uint32_t>(i));
-      gate_decides_[i] = is_its_gate(c_.rules[i].when);
+      gate_decides[i] = is_its_gate(c_.rules[i].when);
     }
-    root_.reserve(n);
-    for (size_t i = 0; i < n; ++i) root_.push_back(program_.add(c_.rules[i].when));
+    // A rule whose gate decides needs no condition of its own in the program.
+    check_.reserve(n);
+    for (size_t i = 0; i < n; ++i) check_.push_back(gate_decides[i] ? kGateDecides : program_.add(c_.rules[i].when));
     gated_at_.reserve(by_slot.size() + 1);
     gated_at_.push_back(0);
     for (const auto& rules : by_slot) {
@@ -200,7 +201,7 @@ class CompiledRuleSet final : public RuleSet {
         const size_t r = w * 64 + static_cast<size_t>(__builtin_ctzll(bits));
         const rules::Rule& rule = c_.rules[r];
         ctx.category = d.category;
-        if (!gate_decides_[r] && !program_.holds(root_[r], ctx)) continue;
+        if (check_[r] != kGateDecides && !program_.holds(check_[r], ctx)) continue;
         d.rules.push_back(rule.name);
         const rules::Actions& a = rule.then;
         if (a.category) {
@@ -245,8 +246,10 @@ class CompiledRuleSet final : public RuleSet {
   std::vector<uint32_t> gated_;     // rules gated on each slot, slot by slot, in rule order
   std::vector<uint32_t> gated_at_;  // slot s's rules are gated_[gated_at_[s] .. gated_at_[s + 1])
   rules::ConditionProgram program_;  // every rule's condition, flat
-  std::vector<uint32_t> root_;       // per rule: its condition's root in program_
-  std::vector<uint8_t> gate_decides_;  // per rule: being a candidate means it holds (is_its_gate)
+  // Per rule: its condition's root in program_, or kGateDecides when being a candidate means it
+  // holds (is_its_gate). One array: the loop over candidates reads one number per rule.
+  std::vector<uint32_t> check_;
+  static constexpr uint32_t kGateDecides = UINT32_MAX;
 };
 
 }  // namespace
