@@ -53,15 +53,19 @@ double sigmoid(double z) {
 // What a word contributes under a model, whatever text it is in: the slot of its word feature,
 // and its character n-grams' vector c (text_features::text_vector) reduced to |c|^2 and, per
 // output, c . w.
+// A word's part of the character view under one model: its own slot (as a word feature), the
+// squared length of its n-grams' vector and that vector's dot product with each output's
+// coefficients.
 struct WordPart {
   const TextModel::Impl::Slot* word_slot = nullptr;
   double squares = 0;
   double dot0 = 0;
-  std::vector<double> more;  // outputs 1 .. K-1 of a model with K > 1 outputs
+  const double* more = nullptr;  // outputs 1 .. K-1 of a model with K > 1 outputs
   double dot(size_t k) const { return k == 0 ? dot0 : more[k - 1]; }
 };
 
-void fill(const TextModel::Impl& m, std::string_view w, WordPart& part) {
+// Computes the part of `w` into `part`, the dots of outputs past the first into `more`.
+void fill(const TextModel::Impl& m, std::string_view w, WordPart& part, std::vector<double>& more) {
   thread_local std::vector<uint32_t> grams;
   grams.clear();
   text_features::char_features(w, m.params, [&](uint32_t bucket) { grams.push_back(bucket); });
@@ -69,7 +73,7 @@ void fill(const TextModel::Impl& m, std::string_view w, WordPart& part) {
   part.word_slot = m.find(text_features::word_bucket(w));
   part.squares = 0;
   part.dot0 = 0;
-  part.more.assign(m.outputs - 1, 0.0);
+  more.assign(m.outputs - 1, 0.0);
   for (size_t g = 0; g < grams.size();) {
     size_t e = g + 1;
     while (e < grams.size() && grams[e] == grams[g]) ++e;
@@ -81,58 +85,69 @@ void fill(const TextModel::Impl& m, std::string_view w, WordPart& part) {
       } else {
         const float* w = m.weights(*slot);
         part.dot0 += v * w[0];
-        for (size_t k = 1; k < m.outputs; ++k) part.more[k - 1] += v * w[k];
+        for (size_t k = 1; k < m.outputs; ++k) more[k - 1] += v * w[k];
       }
     }
     g = e;
   }
+  part.more = more.data();
 }
 
 // Words recur, so each thread keeps the parts of the words it has seen: a two-way
-// set-associative cache of 8,192 words (up to 32 bytes long) across models, keyed by the word's
+// set-associative cache of 8,192 words (up to 30 bytes long) across models, keyed by the word's
 // hash and the model, the least recently used way of a set replaced. Two ways matter: a
 // direct-mapped table of a vocabulary's size refills most of its words over and over, as
-// words that share an index evict each other.
+// words that share an index evict each other. An entry is one cache line, and a set two
+// adjacent ones; the dots of a model's further outputs are kept apart.
 class WordCache {
  public:
   static constexpr size_t kSets = 4096;
-  static constexpr size_t kLongestWord = 32;  // longer words are not kept
+  static constexpr size_t kLongestWord = 30;  // longer words are not kept
 
-  // The part of `w` (word hash `hash`) under model `m`.
-  const WordPart& get(const TextModel::Impl& m, std::string_view w, uint32_t hash) {
+  // The part of `w` (word hash `hash`) under model `m`; valid until the next call.
+  WordPart get(const TextModel::Impl& m, std::string_view w, uint32_t hash) {
     if (w.size() > kLongestWord) {
-      fill(m, w, long_word_);
-      return long_word_;
+      WordPart part;
+      fill(m, w, part, long_word_more_);
+      return part;
     }
     const size_t set = (hash ^ static_cast<uint32_t>(m.id * 0x9E3779B97F4A7C15ull >> 32)) & (kSets - 1);
     Entry* ways = &entries_[set * 2];
     for (size_t k = 0; k < 2; ++k) {
       Entry& e = ways[k];
       if (e.model == m.id && e.size == w.size() && std::memcmp(e.word, w.data(), w.size()) == 0) {
-        recent_[set] = static_cast<uint8_t>(k);
-        return e.part;
+        ways[0].recent = static_cast<uint8_t>(k);
+        return {e.word_slot, e.squares, e.dot0, m.outputs > 1 ? more_[set * 2 + k].data() : nullptr};
       }
     }
-    const size_t victim = recent_[set] ^ 1u;
+    const size_t victim = ways[0].recent ^ 1u;
+    ways[0].recent = static_cast<uint8_t>(victim);
     Entry& e = ways[victim];
-    recent_[set] = static_cast<uint8_t>(victim);
     e.model = m.id;
     e.size = static_cast<uint8_t>(w.size());
     std::memcpy(e.word, w.data(), w.size());
-    fill(m, w, e.part);
-    return e.part;
+    WordPart part;
+    fill(m, w, part, more_[set * 2 + victim]);
+    e.word_slot = part.word_slot;
+    e.squares = part.squares;
+    e.dot0 = part.dot0;
+    return part;
   }
 
  private:
-  struct Entry {
+  struct alignas(64) Entry {
     uint64_t model = 0;  // TextModel::Impl::id; 0: empty
+    const TextModel::Impl::Slot* word_slot = nullptr;
+    double squares = 0;
+    double dot0 = 0;
     uint8_t size = 0;
+    uint8_t recent = 0;  // in a set's first way: the way used last
     char word[kLongestWord] = {};
-    WordPart part;
   };
+  static_assert(sizeof(Entry) == 64, "one cache line");
   std::vector<Entry> entries_ = std::vector<Entry>(kSets * 2);
-  std::vector<uint8_t> recent_ = std::vector<uint8_t>(kSets, 0);  // per set: the way used last
-  WordPart long_word_;
+  std::vector<std::vector<double>> more_ = std::vector<std::vector<double>>(kSets * 2);  // per entry
+  std::vector<double> long_word_more_;
 };
 
 // One text's distinct words and bigrams: where each first occurred, how often, and its
@@ -270,7 +285,7 @@ void score(const TextModel::Impl& m, std::string_view text, Scratch& s) {
       ++s.distinct[d].count;
       continue;
     }
-    const WordPart& part = s.words.get(m, w, h);
+    const WordPart part = s.words.get(m, w, h);
     s.distinct.push_back(Token{ti, 1, word, part.squares, 0});
     Feature& f = s.features[word];
     if (!f.looked_up) {
