@@ -13,6 +13,7 @@
 #include "rules/default_rules.h"
 #include "rules/rule_set.h"
 #include "rules/text_model.h"
+#include "tests/support/issue_examples.h"
 #include "tests/support/temp_dir.h"
 
 namespace carewatch {
@@ -70,11 +71,7 @@ TEST(DecideBatch, DefaultRulesDecideABatchAsEachAlone) {
 }
 
 TEST(DecideBatch, EveryKindOfConditionAndAnExtraModelDecideABatchAsEachAlone) {
-  std::vector<rules::Example> examples;
-  for (int i = 0; i < 20; ++i) {
-    examples.push_back({"I was billed twice on my invoice and the charge is wrong " + std::to_string(i), "billing"});
-    examples.push_back({"the seat was dirty and the crew was slow on board " + std::to_string(i), "onboard"});
-  }
+  const std::vector<rules::Example> examples = testing::issue_examples();
   std::string error;
   auto model = rules::TextModel::train(examples, rules::TrainOptions{}, error);
   ASSERT_TRUE(model) << error;

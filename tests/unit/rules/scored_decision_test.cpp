@@ -14,6 +14,7 @@
 #include "rules/priority.h"
 #include "rules/rule_set.h"
 #include "rules/text_model.h"
+#include "tests/support/issue_examples.h"
 
 namespace carewatch {
 namespace {
@@ -350,11 +351,7 @@ TEST(ScoredDecision, UntrustedTextAlwaysGetsADecision) {
 
 TEST(ScoredDecision, ExtraModelsBecomeFields) {
   // A tiny issue-type model trained here, saved next to a rules file that names it relatively.
-  std::vector<rules::Example> examples;
-  for (int i = 0; i < 20; ++i) {
-    examples.push_back({"I was billed twice on my invoice and the charge is wrong " + std::to_string(i), "billing"});
-    examples.push_back({"the seat was dirty and the crew was slow on board " + std::to_string(i), "onboard"});
-  }
+  const std::vector<rules::Example> examples = testing::issue_examples();
   std::string error;
   auto model = rules::TextModel::train(examples, rules::TrainOptions{}, error);
   ASSERT_TRUE(model) << error;
