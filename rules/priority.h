@@ -33,7 +33,12 @@ struct PriorityConfig {
   std::vector<std::string> urgent_tags;
 };
 
+// True if one of `tags` is one of the config's urgent_tags.
+bool has_urgent_tag(const PriorityConfig& config, const std::vector<std::string>& tags);
+
+// The formula; `urgent`: the mention has an urgent tag (has_urgent_tag of its tags, which a rule
+// set knows per rule from its tags when it loads).
 PriorityScore score_priority(const PriorityConfig& config, double complaint_score, double compound,
-                             std::int64_t followers, bool verified, const std::vector<std::string>& tags);
+                             std::int64_t followers, bool verified, bool urgent);
 
 }  // namespace carewatch::rules

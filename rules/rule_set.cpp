@@ -114,6 +114,14 @@ class CompiledRuleSet final : public RuleSet {
     // A rule whose gate decides needs no condition of its own in the program.
     check_.reserve(n);
     for (size_t i = 0; i < n; ++i) check_.push_back(gate_decides[i] ? kGateDecides : program_.add(c_.rules[i].when));
+    // Which tags are urgent is known per rule once, not looked up per mention.
+    if (c_.priority) {
+      defaults_urgent_ = rules::has_urgent_tag(*c_.priority, c_.defaults.tags);
+      urgent_rule_.reserve(n);
+      for (const rules::Rule& rule : c_.rules) urgent_rule_.push_back(rules::has_urgent_tag(*c_.priority, rule.then.tags));
+    } else {
+      urgent_rule_.assign(n, 0);
+    }
     gated_at_.reserve(by_slot.size() + 1);
     gated_at_.push_back(0);
     for (const auto& rules : by_slot) {
@@ -195,6 +203,7 @@ class CompiledRuleSet final : public RuleSet {
                            d.category,
                            false};
     bool stop = false;
+    bool urgent = defaults_urgent_;  // a tag so far is one of the priority formula's urgent tags
     d.rules.reserve(kReservedNames);  // one allocation for the usual few names, not one per growth
     for (size_t w = 0; w < candidates.size() && !stop; ++w) {
       for (uint64_t bits = candidates[w]; bits != 0 && !stop; bits &= bits - 1) {
@@ -214,6 +223,7 @@ class CompiledRuleSet final : public RuleSet {
         }
         if (a.queue) d.queue = *a.queue;
         if (!a.tags.empty() && d.tags.capacity() == 0) d.tags.reserve(kReservedNames);
+        urgent = urgent || urgent_rule_[r];
         for (const auto& t : a.tags)
           if (std::find(d.tags.begin(), d.tags.end(), t) == d.tags.end()) d.tags.push_back(t);
         escalate += a.escalate;
@@ -224,7 +234,7 @@ class CompiledRuleSet final : public RuleSet {
     int start = c_.defaults.priority;
     if (c_.priority) {
       d.explain.priority = rules::score_priority(*c_.priority, scores.complaint, scores.sentiment.compound,
-                                                 m.author.followers, m.author.verified, d.tags);
+                                                 m.author.followers, m.author.verified, urgent);
       start = d.explain.priority.priority;
     }
     d.priority = std::max(0, (set_priority ? *set_priority : start) - escalate);
@@ -250,6 +260,8 @@ class CompiledRuleSet final : public RuleSet {
   // holds (is_its_gate). One array: the loop over candidates reads one number per rule.
   std::vector<uint32_t> check_;
   static constexpr uint32_t kGateDecides = UINT32_MAX;
+  std::vector<uint8_t> urgent_rule_;  // per rule: one of its tags is an urgent tag
+  bool defaults_urgent_ = false;      // one of the default decision's tags is
 };
 
 }  // namespace
