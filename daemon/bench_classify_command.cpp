@@ -257,8 +257,9 @@ Timing time_part(const std::string& name, const std::vector<Mention>& pool, size
 }
 
 // How many mentions the daemon and `carewatch classify` decide at a time.
-constexpr size_t kDecideBatch = 32;
-constexpr const char* kDecideBatchNote = "(the same, 32 mentions at a time, as the daemon and classify decide)";
+constexpr size_t kDecideBatch = RuleSet::kBatch;
+const std::string kDecideBatchNote =
+    "(the same, " + std::to_string(kDecideBatch) + " mentions at a time, as the daemon and classify decide)";
 
 // Times RuleSet::decide of batches of `batch` mentions (as the daemon and `carewatch classify`
 // decide) over `n` mentions, cycling through `pool`.
@@ -527,7 +528,7 @@ int run_bench_classify(const BenchClassifyOptions& options, std::ostream& out, s
   out << "single-thread throughput:\n";
   for (const Timing& t : timings) {
     const char* note = t.name == "decide"          ? "(RuleSet::decide: rules and the scores it carries)"
-                       : t.name == "decide batch"  ? kDecideBatchNote
+                       : t.name == "decide batch"  ? kDecideBatchNote.c_str()
                        : t.name == "all"           ? "(language detection + RuleSet::decide)"
                        : t.name == "language"      ? "(plainly English text without CLD2, the rest CLD2)"
                        : t.name == "language CLD2" ? "(CLD2 on every text)"

@@ -85,7 +85,7 @@ int run_classify(std::istream& in, std::ostream& out, std::ostream& err, const R
   constexpr size_t kFlushAt = 1 << 16;
   // Lines are decided a batch at a time (the rules decide a batch stage by stage, faster than
   // one mention after another), one at a time when every line is flushed as it is answered.
-  constexpr size_t kBatch = 32;
+  constexpr size_t kBatch = RuleSet::kBatch;
   struct Pending {
     bool parsed = false;
     Mention mention;

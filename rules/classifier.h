@@ -49,19 +49,16 @@ class TextScorer {
   // TextScores::models.
   const std::vector<std::string>& model_fields() const { return model_fields_; }
 
-  // Sentiment, complaint score and model probabilities (non-finite values become 0), and in the
-  // same pass over the text the `top` features that pushed the complaint score up most
-  // (`complaint_words`; empty without a model).
-  void score(std::string_view text, size_t top, TextScores& out, std::vector<WordWeight>& complaint_words) const {
-    score_sentiment(text, out);
-    score_complaint(text, top, out, complaint_words);
-    score_models(text, out);
-  }
-  // The three parts of score(), for callers that run each part over many texts in turn (each
-  // part's tables then stay in the cache from one text to the next).
+  // A text's scores, one part at a time, so that a caller can run each part over many texts in
+  // turn (each part's tables then stay in the cache from one text to the next); non-finite
+  // values become 0.
+  // Sentiment.
   void score_sentiment(std::string_view text, TextScores& out) const;
+  // The complaint score and, from the same pass over the text, the `top` features that pushed
+  // it up most (`complaint_words`; empty without a model).
   void score_complaint(std::string_view text, size_t top, TextScores& out,
                        std::vector<WordWeight>& complaint_words) const;
+  // The probabilities of the named models.
   void score_models(std::string_view text, TextScores& out) const;
   // The language to use: the platform's when it gave one, unless the text is plainly English
   // (see plainly_english) and the tag says otherwise, or the text is written in a script the

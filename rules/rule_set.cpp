@@ -32,11 +32,11 @@ std::string_view ascii_lower(const std::string& s, std::string& out) {
 // so that one huge text does not pin memory for the thread's lifetime.
 constexpr size_t kReusedTextBytes = 64 * 1024;
 
+// Mentions decided stage by stage at a time (RuleSet::decide of a batch).
+constexpr size_t kChunk = RuleSet::kBatch;
+
 // Per-thread working memory of decide(): after the first few mentions, deciding allocates only
 // what the returned Decision holds.
-// Mentions decided stage by stage at a time (RuleSet::decide of a batch).
-constexpr size_t kChunk = 32;
-
 struct Scratch {
   rules::TextTokens tokens;
   std::array<rules::TextScores, kChunk> scores;
@@ -162,10 +162,10 @@ class CompiledRuleSet final : public RuleSet {
  private:
   // The rest of a decision, once the text's scores and regex hits are known: the words matched,
   // the features, the language, the rules in order, the priority and the explanation.
-  // `i`: the mention's place in the scratch's stage results.
-  Decision finish(const Mention& m, size_t i, Scratch& scratch) const {
-    const rules::TextScores& scores = scratch.scores[i];
-    rules::SlotBits& hits = scratch.hits[i];
+  // `at`: the mention's place in the scratch's stage results.
+  Decision finish(const Mention& m, size_t at, Scratch& scratch) const {
+    const rules::TextScores& scores = scratch.scores[at];
+    rules::SlotBits& hits = scratch.hits[at];
     // Everything about the text is computed once; rules then only test bits and numbers.
     std::optional<rules::TextTokens> own_tokens;
     if (m.text.size() > kReusedTextBytes) own_tokens.emplace(m.text);
@@ -178,7 +178,7 @@ class CompiledRuleSet final : public RuleSet {
     d.scored = true;
     d.sentiment = scores.sentiment;
     d.complaint_score = scores.complaint;
-    d.language = std::move(scratch.languages[i]);
+    d.language = std::move(scratch.languages[at]);
     d.explain.base_category = rules::base_category(c_.base, scores.complaint, scores.sentiment.compound,
                                                    rules::asks_question(m.text, tokens));
     if (c_.auto_category) d.category = d.explain.base_category;
@@ -240,7 +240,7 @@ class CompiledRuleSet final : public RuleSet {
     d.priority = std::max(0, (set_priority ? *set_priority : start) - escalate);
     if (d.category == Category::ignore) d.queue.clear();  // ignored mentions are never routed
 
-    d.explain.complaint_words = std::move(scratch.words[i]);
+    d.explain.complaint_words = std::move(scratch.words[at]);
     const auto& fields = scorer_.model_fields();
     d.explain.models.reserve(fields.size());
     for (size_t i = 0; i < fields.size() && i < scores.models.size(); ++i)

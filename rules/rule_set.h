@@ -25,11 +25,14 @@ class RuleSet {
   // priority actions after it; and the explanation (rules, scores, top complaint words).
   virtual Decision decide(const Mention& m) const = 0;
   // decide() of every mention `batch` points to, into `out` (as long as `batch`), with the
-  // same results. The work is done stage by stage across up to 32 mentions at a time (every text's
-  // sentiment, then every text's complaint model, then the regexes, then the rest), so that
-  // each stage's tables stay in the processor's cache rather than evicting one another at every
-  // mention: faster per mention than one decide() after another.
+  // same results. The work is done stage by stage across up to kBatch mentions at a time
+  // (every text's sentiment, then every text's complaint model, then the regexes, then the
+  // rest), so that each stage's tables stay in the processor's cache rather than evicting one
+  // another at every mention: faster per mention than one decide() after another.
   virtual void decide(std::span<const Mention* const> batch, std::span<Decision> out) const = 0;
+  // The mentions a batch decision works on stage by stage: callers that gather mentions to
+  // decide gain nothing from batches larger than this.
+  static constexpr size_t kBatch = 32;
   virtual size_t size() const = 0;  // number of rules
 };
 

@@ -53,9 +53,6 @@ double sigmoid(double z) {
 // What a word contributes under a model, whatever text it is in: the slot of its word feature,
 // and its character n-grams' vector c (text_features::text_vector) reduced to |c|^2 and, per
 // output, c . w.
-// A word's part of the character view under one model: its own slot (as a word feature), the
-// squared length of its n-grams' vector and that vector's dot product with each output's
-// coefficients.
 struct WordPart {
   const TextModel::Impl::Slot* word_slot = nullptr;
   double squares = 0;
