@@ -20,8 +20,10 @@ namespace carewatch {
 
 namespace {
 
-// `s` in ASCII lowercase, written to `out` (whose memory is reused).
+// `s` in ASCII lowercase: `s` itself when it has no capitals (platforms, sources and language
+// codes usually have none), else a copy in `out` (whose memory is reused).
 std::string_view ascii_lower(const std::string& s, std::string& out) {
+  if (std::none_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) return s;
   out.assign(s);
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');

@@ -9,15 +9,26 @@ namespace carewatch::rules::text_features {
 namespace {
 
 // Byte classes, so the scanner tests one table entry instead of a chain of comparisons.
-enum : uint8_t { kSpace = 1, kAlnum = 2, kDigit = 4, kWordByte = 8 /* alnum or '\'' */, kFace = 16 };
+enum : uint8_t {
+  kSpace = 1,
+  kAlnum = 2,
+  kDigit = 4,
+  kWordByte = 8,  // alnum or '\''
+  kFace = 16,     // may start an emoticon
+  kUpper = 32,    // 'A' .. 'Z'
+  kNumeric = 64,  // a digit, '.' or ',': a word of only these is a number
+};
 constexpr std::array<uint8_t, 256> kClasses = [] {
   std::array<uint8_t, 256> t{};
   for (const char c : std::string_view(" \t\n\r\f\v")) t[static_cast<unsigned char>(c)] |= kSpace;
   for (int c = 0; c < 256; ++c) {
     const bool digit = c >= '0' && c <= '9';
     if (digit || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) t[c] |= kAlnum | kWordByte;
-    if (digit) t[c] |= kDigit;
+    if (digit) t[c] |= kDigit | kNumeric;
+    if (c >= 'A' && c <= 'Z') t[c] |= kUpper;
   }
+  t[static_cast<unsigned char>('.')] |= kNumeric;
+  t[static_cast<unsigned char>(',')] |= kNumeric;
   t[static_cast<unsigned char>('\'')] |= kWordByte;
   for (const char c : std::string_view(":;=xXD><")) t[static_cast<unsigned char>(c)] |= kFace;  // emoticon starts
   return t;
@@ -52,6 +63,23 @@ std::string_view emoticon(std::string_view chunk) {
 void flush_word(Tokens& out, size_t at) {
   std::string& b = out.buf;
   size_t s = at, e = b.size();
+  // The common word (no apostrophe at its ends, no capital, no run of three, not a number)
+  // stays as it is: one pass that only reads.
+  if (b[s] != '\'' && b[e - 1] != '\'') {
+    uint8_t any = 0, all = kNumeric;
+    bool run = false;
+    for (size_t r = s; r < e; ++r) {
+      const auto c = static_cast<unsigned char>(b[r]);
+      any |= kClasses[c];
+      all &= kClasses[c];
+      run |= r >= s + 2 && c == static_cast<unsigned char>(b[r - 1]) && c == static_cast<unsigned char>(b[r - 2]) && c < 0x80;
+    }
+    if (!(any & kUpper) && !(all & kNumeric) && !run) {
+      out.spans.emplace_back(static_cast<uint32_t>(at), static_cast<uint32_t>(e - at));
+      out.special.push_back(0);
+      return;
+    }
+  }
   while (s < e && b[s] == '\'') ++s;
   while (e > s && b[e - 1] == '\'') --e;
   if (s == e) {
@@ -63,7 +91,7 @@ void flush_word(Tokens& out, size_t at) {
   for (size_t r = s; r < e; ++r) {
     char c = b[r];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (!has(static_cast<unsigned char>(c), kDigit) && c != '.' && c != ',') digits = false;
+    if (!has(static_cast<unsigned char>(c), kNumeric)) digits = false;
     if (w - at >= 2 && b[w - 1] == c && b[w - 2] == c && static_cast<unsigned char>(c) < 0x80) continue;
     b[w++] = c;
   }
