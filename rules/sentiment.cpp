@@ -144,6 +144,17 @@ class StringTable {
 };
 
 bool is_space(unsigned char c) { return c <= ' ' || c == 0x7f; }
+// Byte classes for the tokenizer's one pass over a token.
+enum : uint8_t { kSpaceByte = 1, kUpperByte = 2, kLowerByte = 4 };
+constexpr auto kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c <= ' ' || c == 0x7f) t[c] |= kSpaceByte;
+    if (c >= 'A' && c <= 'Z') t[c] |= kUpperByte;
+    if (c >= 'a' && c <= 'z') t[c] |= kLowerByte;
+  }
+  return t;
+}();
 // ASCII punctuation, as std::ispunct in the "C" locale: !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~
 constexpr auto kPunct = [] {
   std::array<bool, 256> t{};
@@ -420,7 +431,12 @@ void SentimentAnalyzer::Impl::tokenise(const std::string& text, const std::strin
   while (i < n) {
     while (i < n && is_space(static_cast<unsigned char>(text[i]))) ++i;
     size_t end = i;
-    while (end < n && !is_space(static_cast<unsigned char>(text[end]))) ++end;
+    uint8_t letters = 0;  // kUpperByte / kLowerByte: the token has capitals / small letters
+    for (; end < n; ++end) {
+      const uint8_t cls = kByteClass[static_cast<unsigned char>(text[end])];
+      if (cls & kSpaceByte) break;
+      letters |= cls;
+    }
     if (end == i) break;
     size_t b = i, e = end;
     const WordInfo* info = words.find(std::string_view(lower).substr(b, e - b));
@@ -445,12 +461,8 @@ void SentimentAnalyzer::Impl::tokenise(const std::string& text, const std::strin
     t.begin = static_cast<uint32_t>(b);
     t.size = static_cast<uint32_t>(e - b);
     t.info = info;
-    bool upper = false, lower_case = false;
-    for (size_t k = b; k < e; ++k) {  // no early exit: most words are short
-      upper |= text[k] >= 'A' && text[k] <= 'Z';
-      lower_case |= text[k] >= 'a' && text[k] <= 'z';
-    }
-    t.shouting = upper && !lower_case;
+    // [b, e) is the token less punctuation, which has no letters: the whole token's are its.
+    t.shouting = (letters & kUpperByte) && !(letters & kLowerByte);
     const std::string_view w(lower.data() + b, e - b);
     t.negates = (info && (info->flags & kNegator)) || w.find("n't") != std::string_view::npos ||
                 w.find("n\xe2\x80\x99t") != std::string_view::npos;

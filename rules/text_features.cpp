@@ -67,12 +67,18 @@ void flush_word(Tokens& out, size_t at) {
   // stays as it is: one pass that only reads.
   if (b[s] != '\'' && b[e - 1] != '\'') {
     uint8_t any = 0, all = kNumeric;
-    bool run = false;
+    bool run = false;  // three equal bytes in a row (the slow path cuts only ASCII ones)
+    bool same = false;  // the byte before equals the one before it
+    char before = '\0';  // a word has no NUL
     for (size_t r = s; r < e; ++r) {
-      const auto c = static_cast<unsigned char>(b[r]);
-      any |= kClasses[c];
-      all &= kClasses[c];
-      run |= r >= s + 2 && c == static_cast<unsigned char>(b[r - 1]) && c == static_cast<unsigned char>(b[r - 2]) && c < 0x80;
+      const char c = b[r];
+      const uint8_t cls = kClasses[static_cast<unsigned char>(c)];
+      any |= cls;
+      all &= cls;
+      const bool eq = c == before;
+      run |= eq & same;
+      same = eq;
+      before = c;
     }
     if (!(any & kUpper) && !(all & kNumeric) && !run) {
       out.spans.emplace_back(static_cast<uint32_t>(at), static_cast<uint32_t>(e - at));
@@ -240,7 +246,12 @@ void normalize(std::string_view text, Tokens& out) {
       continue;
     }
     size_t j = i;
-    while (j < n && !has(static_cast<unsigned char>(text[j]), kSpace)) ++j;
+    uint8_t all = kWordByte;  // stays set while every byte of the chunk is a word byte
+    for (; j < n; ++j) {
+      const uint8_t cls = kClasses[static_cast<unsigned char>(text[j])];
+      if (cls & kSpace) break;
+      all &= cls;
+    }
     const std::string_view chunk = text.substr(i, j - i);
     i = j;
     const char first = chunk[0];
@@ -254,6 +265,12 @@ void normalize(std::string_view text, Tokens& out) {
         out.push(face, true);
         continue;
       }
+    }
+    if (all) {  // the common chunk: one word and nothing else, as scan_chunk would read it
+      const size_t at = out.buf.size();
+      out.buf.append(chunk);
+      flush_word(out, at);
+      continue;
     }
     scan_chunk(chunk, out);
   }
