@@ -100,22 +100,22 @@ class CompiledRuleSet final : public RuleSet {
   explicit CompiledRuleSet(rules::CompiledRules compiled) : c_(std::move(compiled)), scorer_(c_.models) {
     const size_t n = c_.rules.size();
     always_.assign((n + 63) / 64, 0);
-    std::vector<uint8_t> gate_decides(n, 0);
+    check_.reserve(n);
     std::vector<std::vector<uint32_t>> by_slot(c_.matcher.slots());
     for (size_t i = 0; i < n; ++i) {
+      const rules::Condition& when = c_.rules[i].when;
       std::vector<uint32_t> g;
-      if (!text_gate(c_.rules[i].when, g) || g.empty()) {
+      if (!text_gate(when, g) || g.empty()) {
         always_[i / 64] |= uint64_t{1} << (i % 64);
+        check_.push_back(program_.add(when));
         continue;
       }
       std::sort(g.begin(), g.end());
       g.erase(std::unique(g.begin(), g.end()), g.end());
       for (uint32_t slot : g) by_slot[slot].push_back(static_cast<uint32_t>(i));
-      gate_decides[i] = is_its_gate(c_.rules[i].when);
+      // A rule whose gate decides needs no condition of its own in the program.
+      check_.push_back(is_its_gate(when) ? kGateDecides : program_.add(when));
     }
-    // A rule whose gate decides needs no condition of its own in the program.
-    check_.reserve(n);
-    for (size_t i = 0; i < n; ++i) check_.push_back(gate_decides[i] ? kGateDecides : program_.add(c_.rules[i].when));
     // Which tags are urgent is known per rule once, not looked up per mention.
     if (c_.priority) {
       defaults_urgent_ = rules::has_urgent_tag(*c_.priority, c_.defaults.tags);

@@ -143,8 +143,8 @@ class StringTable {
   size_t mask_ = 0;
 };
 
-bool is_space(unsigned char c) { return c <= ' ' || c == 0x7f; }
-// Byte classes for the tokenizer's one pass over a token.
+// Byte classes for the tokenizer: a token ends at a space (or control byte); its letters tell
+// whether it is ALL-CAPS.
 enum : uint8_t { kSpaceByte = 1, kUpperByte = 2, kLowerByte = 4 };
 constexpr auto kByteClass = [] {
   std::array<uint8_t, 256> t{};
@@ -155,6 +155,7 @@ constexpr auto kByteClass = [] {
   }
   return t;
 }();
+bool is_space(unsigned char c) { return kByteClass[c] & kSpaceByte; }
 // ASCII punctuation, as std::ispunct in the "C" locale: !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~
 constexpr auto kPunct = [] {
   std::array<bool, 256> t{};
