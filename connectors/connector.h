@@ -33,6 +33,8 @@ struct PollError {
   enum class Kind { retry, fatal } kind = Kind::retry;
   std::string message;                // names what was wrong (url, status, field)
   std::optional<std::chrono::milliseconds> retry_after;  // from Retry-After / rate-limit headers
+  // The stored cursor could not be read (fatal): the operator resets it (`carewatch reset-cursor`).
+  bool bad_cursor = false;
 };
 
 struct PollResult {
@@ -47,6 +49,9 @@ class Connector {
   virtual ~Connector() = default;
   // Fetches what is new since `cursor` (empty on the first poll). Must not throw.
   virtual PollResult poll(const std::string& cursor) = 0;
+  // True for a source that ends (a replay file): `carewatch run --exit-when-done` waits for every
+  // finite source to report Batch.exhausted, and for no other.
+  virtual bool finite() const { return false; }
   // Posts a reply on the platform. Returns an error message, or nullopt on success.
   virtual std::optional<std::string> reply(const Mention& /*mention*/, const std::string& /*text*/) {
     return std::string("this connector cannot reply");

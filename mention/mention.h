@@ -7,10 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace carewatch {
+#include "mention/common/time.h"
 
-// Milliseconds since the Unix epoch (UTC). All timestamps in carewatch use this unit.
-using TimeMs = std::int64_t;
+namespace carewatch {
 
 struct Author {
   std::string id;

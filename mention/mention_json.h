@@ -38,11 +38,4 @@ void append_decision_json(std::string_view id, bool has_id, const Decision& d, s
 // Parses one mention. On failure returns false and sets `error` to a message naming the field.
 bool parse_mention(std::string_view json, Mention& out, std::string& error);
 
-// Parses an RFC 3339 / ISO 8601 UTC timestamp ("2026-11-22T10:00:00Z", fractional seconds and
-// "+hh:mm" offsets allowed) into ms since the epoch. Returns false on malformed input.
-bool parse_iso8601(std::string_view s, TimeMs& out);
-std::string format_iso8601(TimeMs t);
-
-TimeMs now_ms();
-
 }  // namespace carewatch

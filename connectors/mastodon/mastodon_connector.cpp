@@ -669,7 +669,7 @@ class MastodonConnector final : public Connector {
     std::map<std::string, std::string> stored;
     std::string cursor_error;
     if (!parse_cursor(cursor, stored, cursor_error))
-      return PollResult::fail({PollError::Kind::fatal, cursor_error, std::nullopt});
+      return PollResult::fail({PollError::Kind::fatal, cursor_error, std::nullopt, true});
 
     const TimeMs now = now_ms();
     Batch batch;

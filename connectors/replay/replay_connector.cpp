@@ -122,17 +122,19 @@ class ReplayConnector final : public Connector {
   ReplayConnector(std::string source, ReplayOptions options, std::unique_ptr<LineReader> reader)
       : source_(std::move(source)), opt_(std::move(options)), reader_(std::move(reader)) {}
 
+  bool finite() const override { return true; }
+
   PollResult poll(const std::string& cursor) override {
     std::lock_guard lock(mutex_);
     std::uint64_t offset = 0;
     if (!cursor.empty()) {
       const auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), offset);
       if (ec != std::errc() || end != cursor.data() + cursor.size())
-        return fatal("cursor: expected a byte offset of " + opt_.path + ", got \"" + cursor + "\"");
+        return bad_cursor("cursor: expected a byte offset of " + opt_.path + ", got \"" + cursor + "\"");
     }
     std::string error;
     if (!reader_->seek(offset, error))
-      return fatal("cursor " + cursor + " of \"" + opt_.resolved_path + "\": " + error);
+      return bad_cursor("cursor " + cursor + " of \"" + opt_.resolved_path + "\": " + error);
 
     const TimeMs now = now_ms();
     Batch batch;
@@ -227,8 +229,8 @@ class ReplayConnector final : public Connector {
     return t;
   }
 
-  static PollResult fatal(std::string message) {
-    return PollResult::fail({PollError::Kind::fatal, std::move(message), {}});
+  static PollResult bad_cursor(std::string message) {
+    return PollResult::fail({PollError::Kind::fatal, std::move(message), {}, true});
   }
 
   static std::chrono::milliseconds wait_until(TimeMs at, TimeMs now) {

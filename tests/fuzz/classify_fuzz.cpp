@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/classify_command.h"
+#include "daemon/cli/classify_command.h"
 #include "mention/mention_json.h"
 #include "rules/default_rules.h"
 #include "rules/language_detector.h"

@@ -1,6 +1,6 @@
 // The agent HTTP API over real HTTP (a small Beast client below), against a real redis-server
 // started per test by TestRedis.
-#include "daemon/http_api.h"
+#include "daemon/api/http_api.h"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "daemon/api_key.h"
-#include "daemon/api_routes.h"
+#include "daemon/api/api_key.h"
+#include "daemon/api/api_routes.h"
 #include "mention/mention_json.h"
 #include "tests/support/redis_fixture.h"
 
@@ -561,17 +561,7 @@ TEST_F(HttpApiTest, StartFailsClearlyWhenThePortIsTaken) {
   }
 }
 
-TEST(PercentDecodeTest, DecodesEscapesAndRejectsMalformedOnes) {
-  std::string out;
-  EXPECT_TRUE(percent_decode("mastodon%3A123", out));
-  EXPECT_EQ(out, "mastodon:123");
-  EXPECT_TRUE(percent_decode("a+b%2Fc", out));
-  EXPECT_EQ(out, "a+b/c");
-  EXPECT_TRUE(percent_decode("a+b", out, true));
-  EXPECT_EQ(out, "a b");
-  EXPECT_FALSE(percent_decode("bad%2", out));
-  EXPECT_FALSE(percent_decode("bad%g0", out));
-  EXPECT_FALSE(percent_decode("%", out));
+TEST(JsonErrorTest, EscapesTheMessage) {
   EXPECT_EQ(json_error("say \"hi\""), R"({"error":"say \"hi\""})");
 }
 

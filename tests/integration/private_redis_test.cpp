@@ -1,5 +1,5 @@
 // PrivateRedis: a real redis-server child process in a directory of ours.
-#include "daemon/private_redis.h"
+#include "daemon/store/private_redis.h"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "daemon/redis_connection.h"
+#include "daemon/store/redis_connection.h"
 #include "tests/support/redis_fixture.h"
 
 namespace carewatch {

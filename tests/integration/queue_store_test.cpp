@@ -1,5 +1,5 @@
 // QueueStore against a real redis-server (started per test by TestRedis).
-#include "daemon/queue_store.h"
+#include "daemon/store/queue_store.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <set>
 #include <thread>
 
-#include "daemon/redis_connection.h"
+#include "daemon/store/redis_connection.h"
 #include "mention/mention_json.h"
 #include "tests/support/redis_fixture.h"
 

@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "daemon/redis_connection.h"
+#include "daemon/store/redis_connection.h"
 
 namespace carewatch::testing {
 

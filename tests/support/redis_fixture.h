@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "daemon/private_redis.h"
-#include "daemon/queue_store.h"
+#include "daemon/store/private_redis.h"
+#include "daemon/store/queue_store.h"
 
 namespace carewatch::testing {
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "daemon/sentiment_eval_command.h"
+#include "daemon/tools/sentiment_eval_command.h"
 
 namespace carewatch::rules {
 namespace {

@@ -1,0 +1,92 @@
+// The agent API as a function: request in, response out, over the QueueStore. No sockets here
+// (daemon/http_api.cpp serves it with Boost.Beast), so every route is testable without a server.
+//
+// Routes (JSON in and out; every error is {"error": "<message>"}):
+//   GET  /v1/queues                       200 {"queues": [{"queue", "waiting", "claimed",
+//                                          "oldest_age_s", "priorities": [{"priority", "waiting",
+//                                          "claimed", "oldest_age_s"}]}]}
+//   POST /v1/queues/{queue}/claim         200 {"uid", "queue", "priority", "lease_until",
+//                                          "mention": {...}} or 204 when the queue is empty
+//   POST /v1/mentions/{uid}/renew         200 {"uid", "status": "ok", "lease_until"}
+//   POST /v1/mentions/{uid}/release       200 {"uid", "status": "ok"}
+//   POST /v1/mentions/{uid}/resolve       200 {"uid", "status": "ok"}
+//   POST /v1/mentions/{uid}/reply         body {"text": "..."}; 200 {"uid", "status": "ok"}
+//        (these four: 404 unknown mention; 409 {"error", "code": "conflict"} when another agent
+//         holds the claim, the message names the holder; 409 {"error", "code": "not_claimed"}
+//         when nobody holds it: the mention's state, not the request, is what is wrong)
+//   GET  /v1/mentions/{uid}               200 {"uid", "mention": {...}, "state": {...},
+//                                          "events": [{"id", "type", "actor", "at", ...}],
+//                                          "sla": {"status", "target_s", "elapsed_s",
+//                                                  "remaining_s", "running"}}
+//        (state: the mention hash without its JSON; events oldest first; in both, *_at fields
+//         are ISO 8601, *_ms durations, priority and replies are numbers; sla: daemon/sla_clock.h,
+//         only "status": "none" when no target applies)
+//   GET  /v1/stats?window=1h&by=queue     200 latency_stats_json (daemon/latency_stats.h)
+//   GET  /healthz                         200 {"status": "ok"}
+//   GET  /readyz                          200 {"status": "ready"} or 503 {"status", "error"}
+//   GET  /metrics                         Prometheus text format 0.0.4
+// Times are ISO 8601 UTC strings. Path segments are percent-decoded (uids contain ':').
+// Every /v1 route needs "Authorization: Bearer <key>" (401 with WWW-Authenticate otherwise) and
+// is limited per agent (429 with Retry-After). Unknown path: 404; known path, other method: 405
+// with Allow. Redis away: 503 {"error": "redis unavailable"}; any other failure: 500.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "daemon/config/config.h"
+#include "daemon/telemetry/metrics.h"
+#include "daemon/store/queue_store.h"
+#include "daemon/api/rate_limiter.h"
+#include "mention/mention.h"
+
+namespace carewatch {
+
+struct ApiRequest {
+  std::string method;         // "GET", "POST", ...
+  std::string target;         // origin form: path and optional query ("/v1/stats?window=1h")
+  std::string authorization;  // the Authorization header value, "" when absent
+  std::string body;
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;           // empty for 204
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Retry-After, ...)
+  std::string route;          // the matched pattern ("/v1/mentions/{uid}"), "unmatched" if none
+};
+
+class ApiRoutes {
+ public:
+  using Clock = std::function<TimeMs()>;
+
+  // `ready` answers /readyz. `now` gives wall-clock ms (latency windows, queue ages);
+  // `limiter_clock` drives the per-agent token buckets.
+  ApiRoutes(const Config& config, QueueStore& store, Metrics& metrics, std::function<bool()> ready,
+            Clock now = {}, RateLimiter::Clock limiter_clock = &std::chrono::steady_clock::now);
+  ~ApiRoutes();
+  ApiRoutes(const ApiRoutes&) = delete;
+  ApiRoutes& operator=(const ApiRoutes&) = delete;
+
+  // Answers one request. Never throws. Counts it in carewatch_http_requests_total{route,status}.
+  ApiResponse handle(const ApiRequest& request);
+
+  // A JSON error for a request the server refused before it could be handled (body too large,
+  // malformed HTTP); counted like handled requests, under the route the target matches.
+  ApiResponse reject(std::string_view target, int status, const std::string& message);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Helpers, exposed for tests.
+// {"error": message}
+std::string json_error(std::string_view message);
+
+}  // namespace carewatch

@@ -1,0 +1,157 @@
+#include "daemon/cli/run_command.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <iostream>
+#include <random>
+
+#include "connectors/http/http_client.h"
+#include "connectors/registry.h"
+#include "daemon/config/config.h"
+#include "daemon/api/http_api.h"
+#include "daemon/telemetry/log.h"
+#include "daemon/telemetry/metrics.h"
+#include "daemon/store/private_redis.h"
+#include "daemon/store/queue_store.h"
+#include "daemon/pipeline/rules_holder.h"
+#include "daemon/pipeline/scheduler.h"
+#include "rules/default_rules.h"
+
+namespace carewatch {
+
+namespace {
+
+std::string make_instance_id() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  std::random_device rd;
+  return std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(rd());
+}
+
+std::shared_ptr<const RuleSet> load_rules(const Config& cfg, std::string& error) {
+  if (cfg.rules_path.empty()) return default_rules();
+  return RuleSet::load_file(cfg.rules_path, error);
+}
+
+}  // namespace
+
+int run_daemon(const RunOptions& options) {
+  std::vector<std::string> errors;
+  auto cfg = load_config(options.config_path, errors);
+  if (!cfg) {
+    for (const auto& e : errors) std::cerr << options.config_path << ": " << e << "\n";
+    return 2;
+  }
+  log::set_level(cfg->log_level);
+
+  std::string error;
+  auto rule_set = load_rules(*cfg, error);
+  if (!rule_set) {
+    std::cerr << options.config_path << ": rules: " << error << "\n";
+    return 2;
+  }
+  RulesHolder rules(rule_set);
+
+  // Block the signals we handle before any thread starts, so only sigwait sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&signals, s);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto http = make_cpprest_http_client();
+  std::vector<ScheduledSource> sources;
+  for (size_t i = 0; i < cfg->sources.size(); ++i) {
+    const auto& sc = cfg->sources[i];
+    const ConnectorType* type = find_connector_type(sc.type);
+    SourceSpec spec{sc.name, sc.type, sc.options_json, cfg->base_dir};
+    auto connector = type ? type->create(spec, http, error) : nullptr;
+    if (!connector) {
+      std::cerr << options.config_path << ": sources[" << i << "]: " << error << "\n";
+      return 2;
+    }
+    sources.push_back({sc, std::move(connector)});
+  }
+
+  std::unique_ptr<PrivateRedis> private_redis;
+  RedisEndpoint endpoint;
+  try {
+    if (cfg->redis) {
+      endpoint = *cfg->redis;
+    } else {
+      std::filesystem::create_directories(cfg->state_dir);
+      PrivateRedisOptions ro;
+      ro.dir = (std::filesystem::path(cfg->state_dir) / "redis").string();
+      ro.appendfsync = cfg->appendfsync;
+      private_redis = std::make_unique<PrivateRedis>(ro);
+      endpoint = private_redis->endpoint();
+      log::info("started private redis-server",
+                {{"dir", ro.dir}, {"socket", private_redis->socket_path()},
+                 {"pid", std::to_string(private_redis->pid())}});
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "carewatch: cannot start redis-server: " << e.what() << "\n";
+    return 1;
+  }
+
+  int exit_code = 0;
+  {
+    QueueStore store(endpoint, cfg->store);
+    if (!store.ping())
+      log::warn("redis not reachable yet; sources pause until it is",
+                {{"endpoint", describe(endpoint)}});
+    Metrics metrics;
+    std::atomic<bool> ready{false};
+    HttpApi api(*cfg, store, metrics, [&ready] { return ready.load(); });
+    try {
+      api.start();
+    } catch (const std::exception& e) {
+      std::cerr << "carewatch: cannot listen on " << cfg->api_host << ":" << cfg->api_port
+                << ": " << e.what() << "\n";
+      return 1;
+    }
+    SchedulerOptions so;
+    so.instance_id = make_instance_id();
+    so.brand_handles = cfg->brand_handles;
+    Scheduler scheduler(store, rules, metrics, std::move(sources), so);
+    scheduler.start();
+    ready = true;
+    std::cout << "carewatch: API listening on http://" << cfg->api_host << ":" << api.port()
+              << "  (sources: " << cfg->sources.size() << ", rules: " << rule_set->size()
+              << ", redis: "
+              << (private_redis ? "private " + private_redis->socket_path()
+                                : endpoint.host + ":" + std::to_string(endpoint.port))
+              << ")" << std::endl;
+    log::info("carewatch running", {{"api_port", std::to_string(api.port())}});
+
+    for (;;) {
+      timespec tick{1, 0};
+      const int sig = sigtimedwait(&signals, nullptr, &tick);
+      if (sig == SIGHUP) {
+        auto fresh = load_rules(*cfg, error);
+        if (fresh) {
+          rules.set(fresh);
+          log::info("rules reloaded", {{"rules", std::to_string(fresh->size())}});
+        } else {
+          log::error("rules reload rejected; the old rules stay", {{"error", error}});
+        }
+      } else if (sig == SIGINT || sig == SIGTERM) {
+        log::info("stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+        break;
+      } else if (options.exit_when_done && scheduler.all_exhausted()) {
+        log::info("all replay sources done; stopping");
+        break;
+      }
+    }
+    ready = false;
+    scheduler.stop();
+    api.stop();
+  }
+  if (private_redis) private_redis->stop();
+  return exit_code;
+}
+
+}  // namespace carewatch

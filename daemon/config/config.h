@@ -1,0 +1,75 @@
+// The daemon's configuration: one JSON file (comments allowed), validated against the embedded
+// schema (config/schema/config.schema.json) before anything starts. Unknown keys are errors;
+// "${ENV_VAR}" in any string expands from the environment ("$${" is a literal "${"); an unset
+// variable is an error. Secrets never appear in errors: values that came from the environment are
+// shown as written ("${REDIS_PASSWORD}"), values of keys such as *_token, *_key, password are
+// not shown, and passwords inside URLs are masked.
+//
+// redis.url forms: "redis://host[:port][/db]", "redis://:password@host[:port][/db]" (password
+// percent-encoded), "redis://[::1]:6379", "unix:///path/to/redis.sock[?db=N]". No url (or no
+// "redis" section): a private redis-server is started; redis.appendfsync applies only to it.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/config/agent_config.h"
+#include "daemon/store/queue_store_options.h"
+#include "daemon/store/redis_endpoint.h"
+
+namespace carewatch {
+
+struct SourceConfig {
+  std::string name;
+  std::string type;
+  std::chrono::milliseconds interval{std::chrono::seconds(60)};
+  bool enabled = true;
+  std::string options_json = "{}";   // validated against the connector type's options schema
+};
+
+struct Config {
+  std::string path;                  // the file it came from ("" for text)
+  std::string base_dir;              // relative paths resolve against this
+  std::string log_level = "info";    // trace|debug|info|warn|error
+  std::string state_dir;             // absolute; default "<base_dir>/.carewatch"
+
+  // Redis: nullopt = start a private redis-server under state_dir.
+  std::optional<RedisEndpoint> redis;
+  std::string appendfsync = "everysec";  // private redis only: always|everysec
+  QueueStoreOptions store;           // prefix, lease, dedup_ttl, pool size
+
+  std::string api_host = "127.0.0.1";
+  int api_port = 8640;
+  size_t api_max_body = 64 * 1024;
+  int api_rate_limit_per_minute = 1200;  // per agent key
+  std::vector<AgentConfig> agents;
+
+  // SLA first-response targets per priority (p0..p3) and the fraction at which a warning fires.
+  std::map<int, std::chrono::milliseconds> sla_first_response;
+  double sla_warn_at = 0.8;
+
+  // Handles of the brand's own accounts ("acme", "acme@mastodon.social"): a mention by one of
+  // them that replies to a queued mention counts as that mention's first response.
+  std::vector<std::string> brand_handles;
+
+  std::string rules_path;            // absolute; empty = built-in default rules
+  std::vector<SourceConfig> sources;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+std::optional<std::string> process_env(const std::string& name);
+
+// Each error is one line "path: what was expected, got what", e.g.
+//   sources[2].interval: expected a duration like "30s", got "fast"
+std::optional<Config> parse_config(std::string_view text, const std::string& origin,
+                                   const std::string& base_dir, std::vector<std::string>& errors,
+                                   const EnvLookup& env = process_env);
+std::optional<Config> load_config(const std::string& path, std::vector<std::string>& errors,
+                                  const EnvLookup& env = process_env);
+
+}  // namespace carewatch

@@ -1,0 +1,83 @@
+#include "daemon/pipeline/ingest.h"
+
+#include <algorithm>
+#include <cctype>
+#include <span>
+#include <vector>
+
+namespace carewatch {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
+}
+
+std::string_view strip_at(std::string_view h) {
+  if (!h.empty() && h.front() == '@') h.remove_prefix(1);
+  return h;
+}
+
+}  // namespace
+
+bool is_brand_author(const Mention& m, const std::vector<std::string>& brand_handles) {
+  if (m.author.handle.empty()) return false;
+  const std::string_view handle = strip_at(m.author.handle);
+  const std::string_view local = handle.substr(0, handle.find('@'));
+  for (const auto& b : brand_handles) {
+    const std::string_view brand = strip_at(b);
+    if (iequals(handle, brand)) return true;
+    if (brand.find('@') == std::string_view::npos && iequals(local, brand)) return true;
+  }
+  return false;
+}
+
+IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, QueueStore& store,
+                          const std::vector<std::string>& brand_handles) {
+  IngestCounts counts;
+  std::vector<size_t> brand_replies;
+  std::vector<bool> by_brand(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Mention& m = batch[i];
+    if (!is_brand_author(m, brand_handles)) continue;
+    // The brand's own posts are kept (deduplicated, visible in history) but never queued.
+    by_brand[i] = true;
+    m.decision = Decision{};
+    m.decision.category = Category::ignore;
+    m.decision.tags = {"brand"};
+    if (!m.parent_id.empty()) brand_replies.push_back(i);
+  }
+  // Every other mention is decided just before it is sent, a chunk at a time (the rules decide
+  // a chunk stage by stage), so Redis runs the scripts of the first chunk while the rules decide
+  // the next.
+  std::vector<const Mention*> chunk;
+  std::vector<Decision> decisions;
+  const auto outcomes = store.enqueue(batch, [&](size_t begin, size_t end) {
+    chunk.clear();
+    for (size_t i = begin; i < end; ++i)
+      if (!by_brand[i]) chunk.push_back(&batch[i]);
+    decisions.resize(chunk.size());
+    rules.decide(std::span<const Mention* const>(chunk), std::span<Decision>(decisions));
+    size_t k = 0;
+    for (size_t i = begin; i < end; ++i)
+      if (!by_brand[i]) batch[i].decision = std::move(decisions[k++]);
+  });
+  for (auto o : outcomes) {
+    if (o == EnqueueOutcome::queued) ++counts.queued;
+    else if (o == EnqueueOutcome::stored) ++counts.stored;
+    else ++counts.duplicates;
+  }
+  // After the enqueue, so that a reply in the same batch as the mention it answers finds it.
+  for (size_t i : brand_replies) {
+    const Mention& r = batch[i];
+    const auto result = store.record_native_reply(make_uid(r.platform, r.parent_id), r.posted_at,
+                                                  "brand:" + r.author.handle);
+    if (result.status == OpStatus::ok) ++counts.brand_replies;
+  }
+  return counts;
+}
+
+}  // namespace carewatch

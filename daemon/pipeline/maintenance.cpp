@@ -1,0 +1,139 @@
+#include "daemon/pipeline/maintenance.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <optional>
+
+#include "connectors/http/retry_policy.h"
+#include "daemon/telemetry/latency_metrics.h"
+#include "daemon/telemetry/log.h"
+
+namespace carewatch {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+
+struct Maintenance::Impl {
+  asio::io_context& io;
+  QueueStore& store;
+  Metrics& metrics;
+  MaintenanceOptions options;
+  std::atomic<bool> stopping{false};
+  asio::steady_timer reap_timer{io};
+  asio::steady_timer trim_timer{io};
+  asio::steady_timer follow_timer{io};
+  std::optional<std::string> last_event;  // events stream position of the latency follower
+  Backoff reap_backoff{std::chrono::seconds(1), std::chrono::seconds(30)};
+
+  Impl(asio::io_context& i, QueueStore& s, Metrics& m, MaintenanceOptions o)
+      : io(i), store(s), metrics(m), options(std::move(o)) {}
+
+  // Runs `round` now and then every `interval` (or what it returns) until stopped.
+  void loop(asio::steady_timer& timer, void (Impl::*round)(milliseconds&), milliseconds interval) {
+    milliseconds next = interval;
+    (this->*round)(next);
+    if (stopping) return;
+    timer.expires_after(next);
+    timer.async_wait([this, &timer, round, interval](const boost::system::error_code& ec) {
+      if (!ec && !stopping) loop(timer, round, interval);
+    });
+  }
+
+  size_t reap(milliseconds& next) {
+    try {
+      size_t n = 0;
+      if (store.acquire_lease("reaper", options.instance_id,
+                              std::max<milliseconds>(options.reap_interval * 3, std::chrono::seconds(15)))) {
+        n = store.reap_expired();
+        if (n) {
+          metrics.inc("carewatch_claims_expired_total", {}, static_cast<double>(n));
+          log::info("expired claims given back", {{"count", std::to_string(n)}});
+        }
+      }
+      reap_backoff.reset();
+      return n;
+    } catch (const RedisUnavailable&) {
+      next = reap_backoff.next();
+    } catch (const std::exception& e) {
+      log::error("reaper failed", {{"error", e.what()}});
+    }
+    return 0;
+  }
+  void reap_round(milliseconds& next) { reap(next); }
+
+  void trim_round(milliseconds&) {
+    try {
+      if (store.acquire_lease("trimmer", options.instance_id, std::chrono::minutes(5)))
+        store.trim(now_ms() - options.retention.count());
+    } catch (const std::exception& e) {
+      log::warn("trim failed", {{"error", e.what()}});
+    }
+  }
+
+  size_t follow() {
+    size_t observed = 0;
+    try {
+      if (!last_event) last_event = store.last_event_id();
+      for (int round = 0; round < 20; ++round) {
+        const auto events = store.events_after(*last_event, 2000);
+        for (const auto& e : events) observe_latency(e, metrics);
+        observed += events.size();
+        if (!events.empty()) last_event = events.back().id;
+        if (events.size() < 2000) break;
+      }
+    } catch (const RedisUnavailable&) {
+      // Paused with everything else; picks up where it stood once Redis is back.
+    } catch (const std::exception& e) {
+      log::warn("latency follower failed", {{"error", e.what()}});
+    }
+    return observed;
+  }
+  void follow_round(milliseconds&) { follow(); }
+};
+
+Maintenance::Maintenance(asio::io_context& io, QueueStore& store, Metrics& metrics, MaintenanceOptions options)
+    : impl_(std::make_unique<Impl>(io, store, metrics, std::move(options))) {
+  describe_latency_metrics(metrics);
+  metrics.describe("carewatch_claims_expired_total", "counter",
+                   "Claims whose lease expired and that the reaper gave back.");
+}
+
+Maintenance::~Maintenance() = default;
+
+void Maintenance::start() {
+  auto& d = *impl_;
+  d.stopping = false;
+  // The latency follower counts what happens from now on: take the stream's position before any
+  // source runs, so the first batches' events are not skipped.
+  try {
+    d.last_event = d.store.last_event_id();
+  } catch (const std::exception&) {
+    // Redis away: the follower takes the position once it is back.
+  }
+  asio::post(d.io, [&d] { d.loop(d.reap_timer, &Impl::reap_round, d.options.reap_interval); });
+  asio::post(d.io, [&d] { d.loop(d.trim_timer, &Impl::trim_round, d.options.trim_interval); });
+  asio::post(d.io, [&d] { d.loop(d.follow_timer, &Impl::follow_round, d.options.follow_interval); });
+}
+
+void Maintenance::stop() {
+  auto& d = *impl_;
+  d.stopping = true;
+  d.reap_timer.cancel();
+  d.trim_timer.cancel();
+  d.follow_timer.cancel();
+}
+
+size_t Maintenance::reap_once() {
+  milliseconds next = impl_->options.reap_interval;
+  return impl_->reap(next);
+}
+void Maintenance::trim_once() {
+  milliseconds next = impl_->options.trim_interval;
+  impl_->trim_round(next);
+}
+size_t Maintenance::follow_once() { return impl_->follow(); }
+
+}  // namespace carewatch

@@ -1,0 +1,46 @@
+// A private redis-server child process: started from PATH with AOF on, data in a directory of
+// ours, listening on a unix socket (and no TCP port), stopped (SHUTDOWN, then SIGTERM/SIGKILL)
+// by the destructor. Used by `carewatch run` when no Redis is configured, by `carewatch bench`,
+// and by the tests.
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+
+#include "daemon/store/redis_endpoint.h"
+
+namespace carewatch {
+
+struct PrivateRedisOptions {
+  std::string dir;                     // data + socket live here (created if missing)
+  std::string appendfsync = "everysec";
+  bool tcp = false;                    // also listen on a free loopback TCP port
+  std::string executable = "redis-server";
+};
+
+class PrivateRedis {
+ public:
+  // Starts and waits until it answers PING; throws std::runtime_error with a clear message
+  // (redis-server not on PATH, could not start, log tail) otherwise.
+  explicit PrivateRedis(PrivateRedisOptions options);
+  ~PrivateRedis();
+  PrivateRedis(const PrivateRedis&) = delete;
+  PrivateRedis& operator=(const PrivateRedis&) = delete;
+
+  RedisEndpoint endpoint() const;      // unix socket (or tcp when options.tcp)
+  int port() const { return port_; }   // 0 unless tcp
+  const std::string& socket_path() const { return socket_; }
+  pid_t pid() const { return pid_; }
+
+  void stop();                         // graceful: SHUTDOWN (AOF flushed), wait for exit
+  void kill_hard();                    // SIGKILL, for tests
+  void start();                        // (re)start with the same dir / socket / port
+
+ private:
+  PrivateRedisOptions options_;
+  std::string socket_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace carewatch

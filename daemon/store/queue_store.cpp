@@ -1,0 +1,551 @@
+// QueueStore: a small pool of blocking hiredis connections and one Lua script per operation
+// (daemon/lua/*.lua, embedded at build time). Every state change is one script, so it is
+// atomic and one round trip; enqueue pipelines one script call per mention.
+//
+// Per-mention history: every event is written to {P}:events and, with the same id and fields,
+// to a small stream {P}:me:<uid>, so get(uid) reads a mention's history without scanning the
+// events stream. Mentions that are stored but not queued, and mentions once resolved, expire
+// (hash and history) after dedup_ttl; live work never expires.
+#include "daemon/store/queue_store.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+
+#include "daemon/store/redis_connection.h"
+#include "mention/mention_json.h"
+
+namespace carewatch {
+
+extern const char* const kLuaCommon;
+extern const char* const kLuaEnqueue;
+extern const char* const kLuaClaim;
+extern const char* const kLuaRenew;
+extern const char* const kLuaRelease;
+extern const char* const kLuaReply;
+extern const char* const kLuaResolve;
+extern const char* const kLuaNativeReply;
+extern const char* const kLuaReap;
+extern const char* const kLuaDepths;
+extern const char* const kLuaTrim;
+extern const char* const kLuaLeaseAcquire;
+extern const char* const kLuaLeaseRelease;
+
+namespace {
+
+bool starts_with(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
+
+// Error replies that mean "Redis cannot serve right now" rather than "this call is wrong".
+bool is_unavailable_error(const std::string& e) {
+  for (const char* p : {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY", "NOAUTH",
+                        "CLUSTERDOWN"})
+    if (starts_with(e, p)) return true;
+  return false;
+}
+
+std::string fmt(std::int64_t n) { return std::to_string(n); }
+
+std::int64_t to_int(const RedisReply& r) {
+  if (r.type == RedisReply::Type::integer) return r.integer;
+  if (r.type == RedisReply::Type::string || r.type == RedisReply::Type::status) {
+    try {
+      return std::stoll(r.str);
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+Event parse_event(const RedisReply& entry) {
+  Event ev;
+  if (!entry.is_array() || entry.elements.size() < 2) return ev;
+  ev.id = entry.elements[0].str;
+  const auto& f = entry.elements[1].elements;
+  for (size_t i = 0; i + 1 < f.size(); i += 2) {
+    const std::string& k = f[i].str;
+    const std::string& v = f[i + 1].str;
+    if (k == "type") ev.type = v;
+    else if (k == "uid") ev.uid = v;
+    else if (k == "actor") ev.actor = v;
+    else if (k == "at") ev.at = to_int(f[i + 1]);
+    else ev.fields[k] = v;
+  }
+  return ev;
+}
+
+std::vector<Event> parse_events(const RedisReply& r) {
+  std::vector<Event> out;
+  out.reserve(r.elements.size());
+  for (const auto& e : r.elements) out.push_back(parse_event(e));
+  return out;
+}
+
+// The "ingested" and "queued" events of a mention, from its hash (see daemon/lua/enqueue.lua:
+// the same fields, in the same order, as the script wrote to {P}:events).
+std::vector<Event> enqueue_events(const std::string& uid, const std::map<std::string, std::string>& h) {
+  auto get = [&](const char* k) {
+    auto it = h.find(k);
+    return it == h.end() ? std::string() : it->second;
+  };
+  auto num = [&](const char* k) -> std::int64_t {
+    try {
+      return std::stoll(get(k));
+    } catch (const std::exception&) {
+      return 0;
+    }
+  };
+  std::vector<Event> out;
+  const bool routed = !get("queued_event").empty();
+  for (const char* type : {"ingested", "queued"}) {
+    const bool queued = type[0] == 'q';
+    const std::string id = get(queued ? "queued_event" : "ingested_event");
+    if (id.empty()) continue;
+    Event e;
+    e.id = id;
+    e.type = type;
+    e.uid = uid;
+    e.actor = get("source");
+    e.at = num(queued ? "queued_at" : "ingested_at");
+    e.fields["queue"] = routed ? get("queue") : "";
+    e.fields["platform"] = get("platform");
+    e.fields["priority"] = get("priority");
+    const std::int64_t posted = num("posted_at"), seen = num("seen_at");
+    if (queued && posted > 0 && seen > 0) e.fields["detect_ms"] = std::to_string(seen - posted);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+OpResult parse_op(const RedisReply& r) {
+  OpResult out;
+  const std::string status = r.elements.empty() ? "" : r.elements[0].str;
+  const std::string detail = r.elements.size() > 1 ? r.elements[1].str : "";
+  if (status == "ok") {
+    out.status = OpStatus::ok;
+  } else if (status == "not_found") {
+    out.status = OpStatus::not_found;
+    out.message = "unknown mention";
+  } else if (status == "not_claimed") {
+    out.status = OpStatus::not_claimed;
+    out.message = "not claimed (state " + (detail.empty() ? std::string("unknown") : detail) + ")";
+  } else {
+    out.status = OpStatus::conflict;
+    out.message = "claimed by " + detail;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct QueueStore::Impl {
+  struct Script {
+    const char* name;
+    std::string body;
+    std::string sha;  // guarded by script_mutex; empty until loaded
+  };
+
+  RedisEndpoint endpoint;
+  QueueStoreOptions options;
+  std::string kp;          // "{prefix}"
+  std::string events_key;  // "{prefix}:events"
+
+  std::mutex pool_mutex;
+  std::condition_variable pool_cv;
+  std::vector<std::unique_ptr<RedisConnection>> idle;
+  size_t open = 0;  // connections handed out or idle
+
+  std::mutex script_mutex;
+  Script enqueue{"enqueue", {}, {}}, claim{"claim", {}, {}}, renew{"renew", {}, {}},
+      release{"release", {}, {}}, reply{"reply", {}, {}}, resolve{"resolve", {}, {}},
+      native_reply{"native_reply", {}, {}}, reap{"reap", {}, {}}, depths{"depths", {}, {}},
+      trim{"trim", {}, {}}, lease_acquire{"lease_acquire", {}, {}},
+      lease_release{"lease_release", {}, {}};
+
+  Impl(RedisEndpoint ep, const QueueStoreOptions& o)
+      : endpoint(std::move(ep)), options(o), kp("{" + o.prefix + "}"), events_key(kp + ":events") {
+    const std::string common = kLuaCommon;
+    const std::pair<Script*, const char*> bodies[] = {
+        {&enqueue, kLuaEnqueue}, {&claim, kLuaClaim}, {&renew, kLuaRenew},
+        {&release, kLuaRelease}, {&reply, kLuaReply}, {&resolve, kLuaResolve},
+        {&native_reply, kLuaNativeReply}, {&reap, kLuaReap}, {&depths, kLuaDepths},
+        {&trim, kLuaTrim}, {&lease_acquire, kLuaLeaseAcquire}, {&lease_release, kLuaLeaseRelease}};
+    for (const auto& [s, body] : bodies) s->body = common + "\n" + body;
+  }
+
+  // --- connection pool -------------------------------------------------------------------
+
+  std::unique_ptr<RedisConnection> acquire() {
+    std::unique_ptr<RedisConnection> c;
+    {
+      std::unique_lock lock(pool_mutex);
+      pool_cv.wait(lock, [&] { return !idle.empty() || open < options.connections; });
+      if (!idle.empty()) {
+        c = std::move(idle.back());
+        idle.pop_back();
+      } else {
+        ++open;
+      }
+    }
+    if (c && c->idle_and_alive()) return c;
+    c.reset();  // closed by the server (restart) or broken: make a new one in its slot
+    try {
+      return std::make_unique<RedisConnection>(endpoint, options.connect_timeout,
+                                               options.command_timeout);
+    } catch (...) {
+      give_back(nullptr);
+      throw;
+    }
+  }
+
+  void give_back(std::unique_ptr<RedisConnection> c) {
+    {
+      std::lock_guard lock(pool_mutex);
+      if (c && !c->broken()) idle.push_back(std::move(c));
+      else --open;
+    }
+    pool_cv.notify_one();
+  }
+
+  template <class F>
+  auto with_connection(F&& f) {
+    auto c = acquire();
+    try {
+      if constexpr (std::is_void_v<decltype(f(*c))>) {
+        f(*c);
+        give_back(std::move(c));
+      } else {
+        auto result = f(*c);
+        give_back(std::move(c));
+        return result;
+      }
+    } catch (...) {
+      give_back(std::move(c));
+      throw;
+    }
+  }
+
+  // --- scripts ---------------------------------------------------------------------------
+
+  std::string load(RedisConnection& c, Script& s) {
+    const RedisReply r = c.command({"SCRIPT", "LOAD", s.body});
+    check(c, r, s.name);
+    std::lock_guard lock(script_mutex);
+    s.sha = r.str;
+    return s.sha;
+  }
+
+  std::string sha_of(RedisConnection& c, Script& s) {
+    {
+      std::lock_guard lock(script_mutex);
+      if (!s.sha.empty()) return s.sha;
+    }
+    return load(c, s);
+  }
+
+  std::vector<std::string> evalsha_argv(const std::string& sha, std::vector<std::string> args) {
+    std::vector<std::string> argv{"EVALSHA", sha, "1", events_key, kp};
+    argv.reserve(argv.size() + args.size());
+    for (auto& a : args) argv.push_back(std::move(a));
+    return argv;
+  }
+
+  void check(const RedisConnection& c, const RedisReply& r, const char* what) {
+    if (!r.is_error()) return;
+    if (is_unavailable_error(r.str)) throw RedisUnavailable("redis " + c.name() + ": " + r.str);
+    throw std::runtime_error("redis " + c.name() + ": " + what + ": " + r.str);
+  }
+
+  std::vector<EnqueueOutcome> enqueue_batch(const std::vector<Mention>& batch,
+                                            const std::function<void(size_t, size_t)>& prepare);
+
+  static bool is_noscript(const RedisReply& r) { return r.is_error() && starts_with(r.str, "NOSCRIPT"); }
+
+  // Runs a script; after a Redis restart (or SCRIPT FLUSH) the script is loaded again.
+  RedisReply run(Script& s, std::vector<std::string> args) {
+    return with_connection([&](RedisConnection& c) {
+      auto argv = evalsha_argv(sha_of(c, s), std::move(args));
+      RedisReply r = c.command(argv);
+      if (is_noscript(r)) {
+        argv[1] = load(c, s);
+        r = c.command(argv);
+      }
+      check(c, r, s.name);
+      return r;
+    });
+  }
+
+  RedisReply command(const std::vector<std::string>& argv) {
+    return with_connection([&](RedisConnection& c) {
+      RedisReply r = c.command(argv);
+      check(c, r, argv[0].c_str());
+      return r;
+    });
+  }
+
+  std::vector<std::string> queue_names() {
+    const RedisReply r = command({"SMEMBERS", kp + ":queues"});
+    std::vector<std::string> out;
+    for (const auto& e : r.elements) out.push_back(e.str);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+// Enqueue a batch (see QueueStore::enqueue): one script call per chunk of mentions (9 arguments
+// each), pipelined. prepare(begin, end), when given, runs on a chunk just before it is written,
+// so Redis works on the previous chunk meanwhile.
+std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Mention>& batch,
+                                                            const std::function<void(size_t, size_t)>& prepare) {
+  for (size_t i = 0; i < batch.size(); ++i)
+    if (batch[i].uid.empty())
+      throw std::invalid_argument("enqueue: mention " + std::to_string(i) + " of the batch has an empty uid");
+  if (batch.empty()) return {};
+  constexpr size_t kChunk = kEnqueueChunk;  // mentions prepared between two writes to Redis
+
+  auto append_args = [&](std::vector<std::string>& argv, const Mention& m) {
+    const int priority = std::clamp(m.decision.priority, 0, 3);
+    argv.push_back(m.uid);
+    argv.push_back(to_json(m));
+    argv.push_back(m.platform);
+    argv.push_back(m.source);
+    argv.push_back(m.decision.queue);
+    argv.push_back(fmt(priority));
+    argv.push_back(to_string(m.decision.category));
+    argv.push_back(fmt(m.posted_at));
+    argv.push_back(fmt(m.seen_at));
+  };
+  auto outcome_of = [](const RedisReply& r) {
+    if (r.str == "queued") return EnqueueOutcome::queued;
+    if (r.str == "stored") return EnqueueOutcome::stored;
+    return EnqueueOutcome::duplicate;
+  };
+  const size_t chunks = (batch.size() + kChunk - 1) / kChunk;
+
+  auto& s = enqueue;
+  return with_connection([&](RedisConnection& c) {
+    std::vector<EnqueueOutcome> out(batch.size(), EnqueueOutcome::duplicate);
+    std::vector<size_t> todo(chunks);
+    for (size_t i = 0; i < chunks; ++i) todo[i] = i;
+    // A NOSCRIPT reply means that call did not run: load the script and send those chunks again.
+    for (int attempt = 0; attempt < 2 && !todo.empty(); ++attempt) {
+      const std::string sha = attempt == 0 ? sha_of(c, s) : load(c, s);
+      for (size_t k : todo) {
+        const size_t begin = k * kChunk, end = std::min(batch.size(), begin + kChunk);
+        std::vector<std::string> argv{"EVALSHA", sha, "1", events_key, kp,
+                                      fmt(options.dedup_ttl.count())};
+        argv.reserve(argv.size() + (end - begin) * 9);
+        if (attempt == 0 && prepare) prepare(begin, end);
+        for (size_t i = begin; i < end; ++i) append_args(argv, batch[i]);
+        c.append(argv);
+        if (attempt == 0 && prepare) c.flush();
+      }
+      std::vector<size_t> again;
+      std::optional<RedisReply> failure;
+      for (size_t k : todo) {
+        RedisReply r = c.read_reply();  // read every reply, even after an error
+        if (is_noscript(r)) {
+          again.push_back(k);
+          continue;
+        }
+        if (r.is_error()) {
+          if (!failure) failure = std::move(r);
+          continue;
+        }
+        const size_t begin = k * kChunk;
+        for (size_t j = 0; j < r.elements.size() && begin + j < batch.size(); ++j) {
+          if (r.elements[j].is_error()) {
+            if (!failure) failure = r.elements[j];
+          } else {
+            out[begin + j] = outcome_of(r.elements[j]);
+          }
+        }
+      }
+      if (failure) check(c, *failure, s.name);
+      todo = std::move(again);
+    }
+    if (!todo.empty()) throw std::runtime_error("redis " + c.name() + ": enqueue: script not loaded");
+    return out;
+  });
+}
+
+QueueStore::QueueStore(RedisEndpoint endpoint, QueueStoreOptions options)
+    : options_(std::move(options)) {
+  if (options_.prefix.empty() || options_.prefix.find_first_of("{}") != std::string::npos)
+    throw std::invalid_argument("queue store: prefix must be non-empty and contain no braces, got \"" +
+                                options_.prefix + "\"");
+  if (options_.lease.count() <= 0)
+    throw std::invalid_argument("queue store: lease must be positive");
+  if (options_.dedup_ttl.count() <= 0)
+    throw std::invalid_argument("queue store: dedup_ttl must be positive");
+  if (options_.connections == 0) options_.connections = 1;
+  impl_ = std::make_unique<Impl>(std::move(endpoint), options_);
+}
+
+QueueStore::~QueueStore() = default;
+
+bool QueueStore::ping() {
+  try {
+    return impl_->command({"PING"}).str == "PONG";
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::vector<EnqueueOutcome> QueueStore::enqueue(const std::vector<Mention>& batch) {
+  return impl_->enqueue_batch(batch, nullptr);
+}
+
+std::vector<EnqueueOutcome> QueueStore::enqueue(std::vector<Mention>& batch,
+                                                const std::function<void(size_t, size_t)>& prepare) {
+  return impl_->enqueue_batch(batch, prepare);
+}
+
+std::string QueueStore::cursor_key(const std::string& source) const { return impl_->kp + ":cursor:" + source; }
+
+std::optional<std::string> QueueStore::get_cursor(const std::string& source) {
+  const RedisReply r = impl_->command({"GET", cursor_key(source)});
+  if (r.is_nil()) return std::nullopt;
+  return r.str;
+}
+
+void QueueStore::set_cursor(const std::string& source, const std::string& cursor) {
+  impl_->command({"SET", cursor_key(source), cursor});
+}
+
+bool QueueStore::reset_cursor(const std::string& source) {
+  return impl_->command({"DEL", cursor_key(source)}).integer == 1;
+}
+
+bool QueueStore::acquire_lease(const std::string& name, const std::string& token,
+                               std::chrono::milliseconds ttl) {
+  if (ttl.count() <= 0) throw std::invalid_argument("acquire_lease: ttl must be positive for lease " + name);
+  return impl_->run(impl_->lease_acquire, {name, token, fmt(ttl.count())}).integer == 1;
+}
+
+void QueueStore::release_lease(const std::string& name, const std::string& token) {
+  impl_->run(impl_->lease_release, {name, token});
+}
+
+std::optional<Claimed> QueueStore::claim(const std::string& queue, const std::string& agent) {
+  const RedisReply r = impl_->run(impl_->claim, {queue, agent, fmt(options_.lease.count())});
+  if (!r.is_array() || r.elements.size() < 5) return std::nullopt;
+  Claimed c;
+  c.uid = r.elements[0].str;
+  c.queue = r.elements[1].str;
+  c.priority = static_cast<int>(to_int(r.elements[2]));
+  c.mention_json = r.elements[3].str;
+  c.lease_until = to_int(r.elements[4]);
+  return c;
+}
+
+OpResult QueueStore::renew(const std::string& uid, const std::string& agent, TimeMs* lease_until) {
+  const RedisReply r = impl_->run(impl_->renew, {uid, agent, fmt(options_.lease.count())});
+  OpResult out = parse_op(r);
+  if (out.status == OpStatus::ok && lease_until && r.elements.size() > 1)
+    *lease_until = to_int(r.elements[1]);
+  return out;
+}
+
+OpResult QueueStore::release(const std::string& uid, const std::string& agent) {
+  return parse_op(impl_->run(impl_->release, {uid, agent}));
+}
+
+OpResult QueueStore::reply(const std::string& uid, const std::string& agent, const std::string& text) {
+  return parse_op(impl_->run(impl_->reply, {uid, agent, text}));
+}
+
+OpResult QueueStore::resolve(const std::string& uid, const std::string& agent) {
+  return parse_op(impl_->run(impl_->resolve, {uid, agent, fmt(options_.dedup_ttl.count())}));
+}
+
+OpResult QueueStore::record_native_reply(const std::string& uid, TimeMs at, const std::string& actor) {
+  return parse_op(impl_->run(impl_->native_reply, {uid, fmt(at), actor}));
+}
+
+std::optional<MentionRecord> QueueStore::get(const std::string& uid, bool with_events) {
+  const std::string hk = impl_->kp + ":m:" + uid;
+  const std::string mk = impl_->kp + ":me:" + uid;
+  auto [hash, history] = impl_->with_connection([&](RedisConnection& c) {
+    c.append({"HGETALL", hk});
+    if (with_events) c.append({"XRANGE", mk, "-", "+"});
+    RedisReply h = c.read_reply();
+    RedisReply e = with_events ? c.read_reply() : RedisReply{};
+    impl_->check(c, h, "HGETALL");
+    impl_->check(c, e, "XRANGE");
+    return std::make_pair(std::move(h), std::move(e));
+  });
+  if (hash.elements.empty()) return std::nullopt;
+  MentionRecord rec;
+  for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
+    const std::string& k = hash.elements[i].str;
+    if (k == "json") rec.mention_json = hash.elements[i + 1].str;
+    else rec.state[k] = hash.elements[i + 1].str;
+  }
+  if (with_events) {
+    // Enqueue's two events are in the shared stream only (which is trimmed); the hash holds
+    // their ids and every field they carried, so they are rebuilt here exactly as written.
+    for (auto& e : enqueue_events(uid, rec.state)) rec.events.push_back(std::move(e));
+    for (auto& e : parse_events(history)) rec.events.push_back(std::move(e));
+  }
+  rec.state.erase("ingested_event");
+  rec.state.erase("queued_event");
+  return rec;
+}
+
+std::vector<std::string> QueueStore::queues() { return impl_->queue_names(); }
+
+std::vector<QueueDepth> QueueStore::depths() {
+  const auto names = impl_->queue_names();
+  std::vector<QueueDepth> out;
+  if (names.empty()) return out;
+  const RedisReply r = impl_->run(impl_->depths, names);
+  for (const auto& row : r.elements) {
+    if (row.elements.size() < 5) continue;
+    QueueDepth d;
+    d.queue = row.elements[0].str;
+    d.priority = static_cast<int>(to_int(row.elements[1]));
+    d.waiting = to_int(row.elements[2]);
+    d.claimed = to_int(row.elements[3]);
+    d.oldest_queued_at = to_int(row.elements[4]);
+    out.push_back(d);
+  }
+  return out;
+}
+
+std::vector<Event> QueueStore::events(TimeMs since, TimeMs until, size_t limit) {
+  since = std::max<TimeMs>(since, 0);
+  if (until < since || limit == 0) return {};
+  return parse_events(impl_->command(
+      {"XRANGE", impl_->events_key, fmt(since), fmt(until), "COUNT", std::to_string(limit)}));
+}
+
+std::vector<Event> QueueStore::events_after(const std::string& after, size_t limit) {
+  if (limit == 0) return {};
+  return parse_events(impl_->command({"XRANGE", impl_->events_key, after.empty() ? "-" : "(" + after, "+",
+                                      "COUNT", std::to_string(limit)}));
+}
+
+std::string QueueStore::last_event_id() {
+  const RedisReply r = impl_->command({"XREVRANGE", impl_->events_key, "+", "-", "COUNT", "1"});
+  if (r.is_array() && !r.elements.empty() && r.elements[0].is_array() && !r.elements[0].elements.empty())
+    return r.elements[0].elements[0].str;
+  return "0-0";
+}
+
+size_t QueueStore::reap_expired() {
+  const auto names = impl_->queue_names();
+  if (names.empty()) return 0;
+  std::vector<std::string> args{fmt(options_.lease.count())};
+  args.insert(args.end(), names.begin(), names.end());
+  return static_cast<size_t>(std::max<std::int64_t>(0, to_int(impl_->run(impl_->reap, args))));
+}
+
+void QueueStore::trim(TimeMs before) {
+  std::vector<std::string> args{fmt(std::max<TimeMs>(before, 0))};
+  const auto names = impl_->queue_names();
+  args.insert(args.end(), names.begin(), names.end());
+  impl_->run(impl_->trim, args);
+}
+
+}  // namespace carewatch

@@ -1,0 +1,134 @@
+// Everything that is Redis. Nothing else in carewatch builds Redis commands.
+//
+// Layout (prefix P, default "cw", always inside a hash tag "{P}"):
+//   {P}:seen:<uid>           string SET NX EX          dedup
+//   {P}:m:<uid>              hash                      mention JSON + state + timestamps
+//   {P}:q:<queue>:p<0-3>     stream, group "agents"    work queue per priority
+//   {P}:queues               set                       names of queues that exist
+//   {P}:events               stream                    every state change (audit + latency)
+//   {P}:cursor:<source>      string                    connector checkpoint
+//   {P}:lease:<name>         string SET NX PX token    poller / reaper leases
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "daemon/store/queue_store_options.h"
+#include "daemon/store/redis_endpoint.h"
+#include "mention/mention.h"
+
+namespace carewatch {
+
+enum class EnqueueOutcome { queued, stored, duplicate };  // stored: kept but routed to no queue
+
+enum class OpStatus { ok, not_found, not_claimed, conflict };
+
+struct OpResult {
+  OpStatus status = OpStatus::ok;
+  std::string message;       // for conflict: who holds it
+};
+
+struct Event {
+  std::string id;            // stream id
+  std::string type;          // ingested|queued|claimed|renewed|released|expired|replied|resolved
+  std::string uid;
+  std::string actor;         // agent id, source name or "reaper"
+  TimeMs at = 0;
+  std::map<std::string, std::string> fields;  // queue, platform, priority, durations (*_ms)
+};
+
+struct MentionRecord {
+  std::string mention_json;  // the Mention as written by to_json
+  std::map<std::string, std::string> state;  // state, owner, queue, priority, *_at timestamps
+  std::vector<Event> events; // filled by get(uid, true)
+};
+
+struct Claimed {
+  std::string uid;
+  std::string queue;
+  int priority = 3;
+  std::string mention_json;
+  TimeMs lease_until = 0;
+};
+
+struct QueueDepth {
+  std::string queue;
+  int priority = 0;
+  std::int64_t waiting = 0;  // not yet claimed
+  std::int64_t claimed = 0;  // claimed, not resolved
+  TimeMs oldest_queued_at = 0;  // 0 when nothing waits
+};
+
+class QueueStore {
+ public:
+  QueueStore(RedisEndpoint endpoint, QueueStoreOptions options);
+  ~QueueStore();
+  QueueStore(const QueueStore&) = delete;
+  QueueStore& operator=(const QueueStore&) = delete;
+
+  const QueueStoreOptions& options() const { return options_; }
+  bool ping();  // true when Redis answers; never throws
+
+  // Enqueue a batch: per mention one atomic script (dedup + hash + XADD + events), pipelined
+  // in one round trip. A mention whose decision has an empty queue or category ignore is
+  // stored and deduplicated but not queued. Returns one outcome per mention, in order.
+  std::vector<EnqueueOutcome> enqueue(const std::vector<Mention>& batch);
+  // The same, calling prepare(begin, end) (e.g. to decide batch[begin .. end) by the rules)
+  // just before those mentions are sent, a chunk of up to kEnqueueChunk at a time: Redis works
+  // on the mentions already sent while the next ones are prepared.
+  static constexpr size_t kEnqueueChunk = 32;
+  std::vector<EnqueueOutcome> enqueue(std::vector<Mention>& batch,
+                                      const std::function<void(size_t begin, size_t end)>& prepare);
+
+  std::optional<std::string> get_cursor(const std::string& source);
+  void set_cursor(const std::string& source, const std::string& cursor);
+  // Forgets a source's position (its next poll starts as the first one did); true when there was
+  // one. For a cursor the connector cannot read (`carewatch reset-cursor`).
+  bool reset_cursor(const std::string& source);
+  // The Redis key of a source's cursor, for messages ("{cw}:cursor:<source>").
+  std::string cursor_key(const std::string& source) const;
+
+  // Leases shared between daemon instances (one poller per source, one reaper).
+  bool acquire_lease(const std::string& name, const std::string& token, std::chrono::milliseconds ttl);
+  void release_lease(const std::string& name, const std::string& token);
+
+  // Agents. claim takes the most urgent entry of the queue (p0 first; within a priority, the
+  // oldest; expired claims first), or nullopt when the queue is empty.
+  std::optional<Claimed> claim(const std::string& queue, const std::string& agent);
+  OpResult renew(const std::string& uid, const std::string& agent, TimeMs* lease_until = nullptr);
+  OpResult release(const std::string& uid, const std::string& agent);
+  OpResult reply(const std::string& uid, const std::string& agent, const std::string& text);
+  OpResult resolve(const std::string& uid, const std::string& agent);
+  // Records a reply made natively on the platform by the brand's own account.
+  OpResult record_native_reply(const std::string& uid, TimeMs at, const std::string& actor);
+
+  std::optional<MentionRecord> get(const std::string& uid, bool with_events = true);
+  std::vector<std::string> queues();
+  std::vector<QueueDepth> depths();
+  // Events with at in [since, until], oldest first, at most `limit`.
+  std::vector<Event> events(TimeMs since, TimeMs until, size_t limit = 1000000);
+  // Events newer than the one with stream id `after` ("" for the oldest), oldest first, at
+  // most `limit`; for following the stream.
+  std::vector<Event> events_after(const std::string& after, size_t limit);
+  // The stream id of the newest event, "0-0" when there is none.
+  std::string last_event_id();
+
+  // Gives expired claims back to their queue (event "expired"); returns how many.
+  size_t reap_expired();
+  // Trims the events stream and acknowledged queue entries older than `before` (MINID).
+  void trim(TimeMs before);
+
+ private:
+  struct Impl;
+  QueueStoreOptions options_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace carewatch

@@ -1,0 +1,198 @@
+#include "daemon/telemetry/latency_stats.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <map>
+
+#include "mention/mention_json.h"
+
+namespace carewatch {
+namespace {
+
+constexpr std::array<Measure, 4> kMeasures = {Measure::detection, Measure::queue_wait,
+                                              Measure::first_response, Measure::resolution};
+
+// The sample at nearest rank ceil(percent/100 * n) of sorted `v` (n > 0), in seconds.
+double nearest_rank(const std::vector<long long>& v, unsigned percent) {
+  const size_t n = v.size();
+  size_t rank = (percent * n + 99) / 100;  // ceil without floating point
+  if (rank < 1) rank = 1;
+  if (rank > n) rank = n;
+  return static_cast<double>(v[rank - 1]) / 1000.0;
+}
+
+std::optional<long long> parse_ms(const std::string& s) {
+  long long v = 0;
+  const char* end = s.data() + s.size();
+  auto r = std::from_chars(s.data(), end, v);
+  if (r.ec != std::errc() || r.ptr != end) return std::nullopt;
+  return v;
+}
+
+const std::string* find(const Event& e, const char* key) {
+  auto it = e.fields.find(key);
+  return it == e.fields.end() ? nullptr : &it->second;
+}
+
+std::string or_unknown(const std::string* s) { return s && !s->empty() ? *s : "unknown"; }
+
+std::string group_of(const Event& e, GroupBy by) {
+  switch (by) {
+    case GroupBy::none: return "all";
+    case GroupBy::queue: return or_unknown(find(e, "queue"));
+    case GroupBy::platform: return or_unknown(find(e, "platform"));
+    case GroupBy::priority: {
+      const std::string* p = find(e, "priority");
+      return p && !p->empty() ? "p" + *p : "unknown";
+    }
+    case GroupBy::agent: return e.actor.empty() ? "unknown" : e.actor;
+  }
+  return "all";
+}
+
+void write_summary(rapidjson::Writer<rapidjson::StringBuffer>& w, const Summary& s) {
+  w.StartObject();
+  w.Key("count");
+  w.Uint64(s.count);
+  w.Key("p50_s");
+  w.Double(s.p50);
+  w.Key("p90_s");
+  w.Double(s.p90);
+  w.Key("p99_s");
+  w.Double(s.p99);
+  w.Key("max_s");
+  w.Double(s.max);
+  w.EndObject();
+}
+
+}  // namespace
+
+const char* to_string(Measure m) {
+  switch (m) {
+    case Measure::detection: return "detection_delay";
+    case Measure::queue_wait: return "queue_wait";
+    case Measure::first_response: return "first_response";
+    case Measure::resolution: return "resolution";
+  }
+  return "unknown";
+}
+
+const char* event_field(Measure m) {
+  switch (m) {
+    case Measure::detection: return "detect_ms";
+    case Measure::queue_wait: return "wait_ms";
+    case Measure::first_response: return "frt_ms";
+    case Measure::resolution: return "resolve_ms";
+  }
+  return "";
+}
+
+std::optional<GroupBy> group_by_from_string(std::string_view s) {
+  if (s.empty() || s == "none") return GroupBy::none;
+  if (s == "queue") return GroupBy::queue;
+  if (s == "platform") return GroupBy::platform;
+  if (s == "priority") return GroupBy::priority;
+  if (s == "agent") return GroupBy::agent;
+  return std::nullopt;
+}
+
+const char* to_string(GroupBy g) {
+  switch (g) {
+    case GroupBy::none: return "none";
+    case GroupBy::queue: return "queue";
+    case GroupBy::platform: return "platform";
+    case GroupBy::priority: return "priority";
+    case GroupBy::agent: return "agent";
+  }
+  return "none";
+}
+
+Summary summarize(std::vector<long long>& samples_ms) {
+  Summary s;
+  s.count = samples_ms.size();
+  if (samples_ms.empty()) return s;
+  std::sort(samples_ms.begin(), samples_ms.end());
+  s.p50 = nearest_rank(samples_ms, 50);
+  s.p90 = nearest_rank(samples_ms, 90);
+  s.p99 = nearest_rank(samples_ms, 99);
+  s.max = static_cast<double>(samples_ms.back()) / 1000.0;
+  return s;
+}
+
+const Summary& GroupStats::get(Measure m) const {
+  switch (m) {
+    case Measure::detection: return detection;
+    case Measure::queue_wait: return queue_wait;
+    case Measure::first_response: return first_response;
+    case Measure::resolution: return resolution;
+  }
+  return detection;
+}
+
+std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy by, TimeMs since,
+                                      TimeMs until) {
+  std::map<std::string, std::array<std::vector<long long>, kMeasures.size()>> samples;
+  if (by == GroupBy::none) samples["all"];  // the overall figures exist even with no samples
+  for (const Event& e : events) {
+    if (e.at < since || e.at > until) continue;
+    for (size_t i = 0; i < kMeasures.size(); ++i) {
+      const std::string* raw = find(e, event_field(kMeasures[i]));
+      if (!raw) continue;
+      const auto ms = parse_ms(*raw);
+      if (!ms) continue;
+      samples[group_of(e, by)][i].push_back(*ms);
+    }
+  }
+  std::vector<GroupStats> out;
+  out.reserve(samples.size());
+  for (auto& [name, per_measure] : samples) {
+    GroupStats g;
+    g.group = name;
+    g.detection = summarize(per_measure[0]);
+    g.queue_wait = summarize(per_measure[1]);
+    g.first_response = summarize(per_measure[2]);
+    g.resolution = summarize(per_measure[3]);
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+std::string latency_stats_json(const std::vector<GroupStats>& groups, GroupBy by, TimeMs since,
+                               TimeMs until) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  w.StartObject();
+  w.Key("window_s");
+  const TimeMs window = until - since;
+  if (window % 1000 == 0)
+    w.Int64(window / 1000);
+  else
+    w.Double(static_cast<double>(window) / 1000.0);
+  w.Key("since");
+  w.String(format_iso8601(since).c_str());
+  w.Key("until");
+  w.String(format_iso8601(until).c_str());
+  w.Key("by");
+  w.String(to_string(by));
+  w.Key("groups");
+  w.StartArray();
+  for (const GroupStats& g : groups) {
+    w.StartObject();
+    w.Key("group");
+    w.String(g.group.c_str(), static_cast<rapidjson::SizeType>(g.group.size()));
+    for (Measure m : kMeasures) {
+      w.Key(to_string(m));
+      write_summary(w, g.get(m));
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return sb.GetString();
+}
+
+}  // namespace carewatch

@@ -1,0 +1,61 @@
+// The latency clock, as figures: pure functions over the events stream (no I/O).
+//
+// Each event of {P}:events carries the duration it closes, in ms (see daemon/lua/*.lua):
+//   queued   detect_ms   = seen_at - posted_at          (detection delay: what polling costs)
+//   claimed  wait_ms     = first claimed_at - queued_at (queue wait; only the first claim)
+//   replied  frt_ms      = first_reply_at - posted_at   (first response time; only the first reply,
+//                                                        by an agent or natively by the brand)
+//   resolved resolve_ms  = resolved_at - posted_at      (resolution time)
+// and the fields queue, platform, priority and actor (the agent for claimed/replied/resolved).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/store/queue_store.h"
+
+namespace carewatch {
+
+enum class Measure { detection, queue_wait, first_response, resolution };
+const char* to_string(Measure m);                 // "detection_delay", "queue_wait", "first_response", "resolution"
+const char* event_field(Measure m);               // "detect_ms", "wait_ms", "frt_ms", "resolve_ms"
+
+enum class GroupBy { none, queue, platform, priority, agent };
+std::optional<GroupBy> group_by_from_string(std::string_view s);  // "" or "none", "queue", "platform", "priority", "agent"
+const char* to_string(GroupBy g);                 // "none", "queue", "platform", "priority", "agent"
+
+// Count and percentiles of one measure, in seconds (nearest-rank percentiles on the exact
+// samples, ms resolution). count == 0 leaves the rest at 0.
+struct Summary {
+  size_t count = 0;
+  double p50 = 0, p90 = 0, p99 = 0, max = 0;
+};
+
+// Nearest-rank percentile (q in (0, 1]) of `samples_ms`, in seconds; sorts `samples_ms`.
+Summary summarize(std::vector<long long>& samples_ms);
+
+struct GroupStats {
+  std::string group;                               // the queue / platform / "p1" / agent; "all" for none
+  Summary detection, queue_wait, first_response, resolution;
+  const Summary& get(Measure m) const;
+};
+
+// One sample per event that carries the measure's field, grouped; events outside [since, until]
+// (by `at`) are ignored. Detection delay has no agent: with GroupBy::agent it is grouped under
+// the source that queued it (the event's actor). Groups sorted by name; an event without the
+// grouping value (e.g. an unrouted mention's queue) counts under "unknown". GroupBy::none always
+// gives the one group "all", even with no samples; other groupings give no group without samples.
+std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy by, TimeMs since,
+                                      TimeMs until);
+
+// The same as JSON for GET /v1/stats:
+//   {"window_s": 3600, "since": "...Z", "until": "...Z", "by": "queue",
+//    "groups": [{"group": "care", "detection_delay": {"count", "p50_s", "p90_s", "p99_s", "max_s"},
+//                "queue_wait": {...}, "first_response": {...}, "resolution": {...}}, ...]}
+std::string latency_stats_json(const std::vector<GroupStats>& groups, GroupBy by, TimeMs since,
+                               TimeMs until);
+
+}  // namespace carewatch

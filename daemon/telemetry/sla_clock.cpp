@@ -1,0 +1,83 @@
+#include "daemon/telemetry/sla_clock.h"
+
+#include <charconv>
+#include <cmath>
+#include <optional>
+
+namespace carewatch {
+namespace {
+
+// A positive integer field of the hash, or nullopt when missing, malformed or not positive.
+std::optional<long long> positive(const std::map<std::string, std::string>& state, const char* key) {
+  auto it = state.find(key);
+  if (it == state.end()) return std::nullopt;
+  const std::string& s = it->second;
+  long long v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+std::optional<int> priority_of(const std::map<std::string, std::string>& state) {
+  auto it = state.find("priority");
+  if (it == state.end()) return std::nullopt;
+  const std::string& s = it->second;
+  int v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+const char* to_string(SlaStatus s) {
+  switch (s) {
+    case SlaStatus::none: return "none";
+    case SlaStatus::ok: return "ok";
+    case SlaStatus::warning: return "warning";
+    case SlaStatus::breached: return "breached";
+    case SlaStatus::met: return "met";
+  }
+  return "none";
+}
+
+SlaClock sla_clock(const std::map<std::string, std::string>& state, TimeMs now,
+                   const std::map<int, std::chrono::milliseconds>& targets, double warn_at) {
+  SlaClock c;
+  auto queue = state.find("queue");
+  if (queue == state.end() || queue->second.empty()) return c;  // not routed: no SLA
+  const auto posted = positive(state, "posted_at");
+  if (!posted) return c;
+  const auto priority = priority_of(state);
+  if (!priority) return c;
+  auto target = targets.find(*priority);
+  if (target == targets.end() || target->second.count() <= 0) return c;
+
+  c.target_ms = target->second.count();
+  std::optional<long long> stop = positive(state, "first_reply_at");
+  if (!stop) {
+    auto st = state.find("state");
+    if (st != state.end() && st->second == "resolved") {
+      stop = positive(state, "resolved_at");
+      if (!stop) stop = now;  // resolved, time unknown: stop the clock rather than run forever
+    }
+  }
+  c.running = !stop;
+  const long long end = stop ? *stop : static_cast<long long>(now);
+  c.elapsed_ms = end > *posted ? end - *posted : 0;
+  c.remaining_ms = c.target_ms - c.elapsed_ms;
+
+  if (c.elapsed_ms > c.target_ms) {
+    c.status = SlaStatus::breached;
+  } else if (!c.running) {
+    c.status = SlaStatus::met;
+  } else {
+    double fraction = std::isnan(warn_at) ? 1.0 : warn_at;
+    fraction = fraction < 0 ? 0 : (fraction > 1 ? 1 : fraction);
+    const double warn_ms = fraction * static_cast<double>(c.target_ms);
+    c.status = static_cast<double>(c.elapsed_ms) >= warn_ms ? SlaStatus::warning : SlaStatus::ok;
+  }
+  return c;
+}
+
+}  // namespace carewatch

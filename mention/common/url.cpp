@@ -1,0 +1,51 @@
+#include "mention/common/url.h"
+
+#include <cpprest/base_uri.h>
+
+namespace carewatch {
+
+std::string percent_encode(std::string_view s) {
+  return web::uri::encode_data_string(utility::conversions::to_string_t(std::string(s)));
+}
+
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {
+  std::string text(s);
+  if (plus_is_space)
+    for (char& c : text)
+      if (c == '+') c = ' ';
+  try {
+    return utility::conversions::to_utf8string(web::uri::decode(text));
+  } catch (const std::exception&) {
+    return std::nullopt;  // web::uri_exception: a malformed escape
+  }
+}
+
+std::optional<QueryPairs> parse_query(std::string_view query) {
+  QueryPairs out;
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    auto key = percent_decode(pair.substr(0, eq), true);
+    auto value = eq == std::string_view::npos ? std::optional<std::string>("") : percent_decode(pair.substr(eq + 1), true);
+    if (!key || !value) return std::nullopt;
+    out.emplace_back(std::move(*key), std::move(*value));
+  }
+  return out;
+}
+
+std::optional<std::string> query_value(std::string_view url, std::string_view key) {
+  const size_t q = url.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view query = url.substr(q + 1);
+  query = query.substr(0, query.find('#'));
+  auto pairs = parse_query(query);
+  if (!pairs) return std::nullopt;
+  for (auto& [k, v] : *pairs)
+    if (k == key) return std::move(v);
+  return std::nullopt;
+}
+
+}  // namespace carewatch

@@ -1,0 +1,30 @@
+// Percent-encoding and query strings (RFC 3986), on cpprestsdk's web::uri, which carewatch already
+// links for outbound HTTP. Its headers stay in url.cpp.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace carewatch {
+
+// Percent-encodes every byte but the RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~).
+std::string percent_encode(std::string_view s);
+
+// Decodes %XX escapes (and '+' as a space when `plus_is_space`, as in form queries); nullopt when
+// an escape is malformed ("%", "%4", "%zz").
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space = false);
+
+using QueryPairs = std::vector<std::pair<std::string, std::string>>;
+
+// "a=1&b=x%20y&c" into {{"a","1"},{"b","x y"},{"c",""}}, in order ('+' is a space; empty pairs
+// skipped); nullopt when an escape is malformed.
+std::optional<QueryPairs> parse_query(std::string_view query);
+
+// The value of `key` in the query part of `url` (after '?', before '#'), decoded; nullopt when
+// absent or malformed.
+std::optional<std::string> query_value(std::string_view url, std::string_view key);
+
+}  // namespace carewatch
