@@ -1,6 +1,7 @@
 #include "connectors/registry.h"
 
 #include "connectors/mastodon/mastodon_connector.h"
+#include "connectors/options/option_reader.h"
 #include "connectors/replay/replay_connector.h"
 
 namespace carewatch {
@@ -8,12 +9,37 @@ namespace carewatch {
 extern const char* const kReplayOptionsSchema;
 extern const char* const kMastodonOptionsSchema;
 
+namespace {
+
+// A connector's typed factory: receives its options read, never JSON.
+template <class Options>
+using TypedFactory = std::unique_ptr<Connector> (*)(const std::string& source, Options options,
+                                                    std::shared_ptr<HttpClient> http, std::string& error);
+
+// The one place options become a typed struct: read through OptionReader (defaults from the
+// schema), then handed to the typed factory, which checks what the schema cannot express.
+template <class Options>
+ConnectorType connector_type(std::string type, std::string description, const char* schema,
+                             TypedFactory<Options> make) {
+  auto create = [schema, make](const SourceSpec& spec, std::shared_ptr<HttpClient> http,
+                               std::string& error) -> std::unique_ptr<Connector> {
+    OptionReader reader(spec.options_json, schema, spec.base_dir);
+    Options options{};
+    options.read(reader);
+    if (!reader.finish(error)) return nullptr;
+    return make(spec.name, std::move(options), std::move(http), error);
+  };
+  return {std::move(type), std::move(description), schema, std::move(create)};
+}
+
+}  // namespace
+
 const std::vector<ConnectorType>& connector_types() {
   static const std::vector<ConnectorType> types = {
-      {"replay", "mentions from a JSONL file in carewatch's mention format, at full speed or paced",
-       kReplayOptionsSchema, make_replay_connector},
-      {"mastodon", "a Mastodon instance: hashtag timelines, the account's mentions, search",
-       kMastodonOptionsSchema, make_mastodon_connector},
+      connector_type("replay", "mentions from a JSONL file in carewatch's mention format, at full speed or paced",
+                     kReplayOptionsSchema, make_replay_connector),
+      connector_type("mastodon", "a Mastodon instance: hashtag timelines, the account's mentions, search",
+                     kMastodonOptionsSchema, make_mastodon_connector),
   };
   return types;
 }

@@ -19,4 +19,9 @@ std::shared_ptr<const RuleSet> default_rules() {
   return rules;
 }
 
+std::shared_ptr<const RuleSet> load_rules_or_default(const std::string& path, std::string& error) {
+  if (path.empty()) return default_rules();
+  return RuleSet::load_file(path, error);
+}
+
 }  // namespace carewatch

@@ -8,8 +8,8 @@
 #include <cstring>
 #include <cmath>
 #include <fstream>
-#include <sstream>
 
+#include "mention/common/file.h"
 #include "rules/text_model_impl.h"
 
 namespace carewatch {
@@ -618,14 +618,9 @@ std::shared_ptr<const TextModel> TextModel::load(std::string_view bytes, std::st
 }
 
 std::shared_ptr<const TextModel> TextModel::load_file(const std::string& path, std::string& error) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    error = "cannot read model file " + path;
-    return nullptr;
-  }
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  auto model = load(ss.str(), error);
+  std::string text;
+  if (!read_file(path, text, error)) return nullptr;  // "cannot read <path>: <reason>"
+  auto model = load(text, error);
   if (!model) error = path + ": " + error;
   return model;
 }

@@ -19,6 +19,7 @@
 
 #include "connectors/http/retry_policy.h"
 #include "connectors/mastodon/html_text.h"
+#include "mention/common/url.h"
 #include "mention/mention_json.h"
 
 namespace carewatch {
@@ -33,28 +34,6 @@ constexpr size_t kMaxWarningsPerBatch = 20;
 
 // ---------------------------------------------------------------------------------------------
 // Text, ids and JSON values
-
-bool is_unreserved(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-// Percent-encodes everything but RFC 3986 unreserved characters (UTF-8 bytes included).
-std::string url_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if (is_unreserved(c)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 0xF]);
-    }
-  }
-  return out;
-}
 
 std::string lower(std::string s) {
   for (char& c : s)
@@ -104,195 +83,18 @@ bool id_less(std::string_view a, std::string_view b) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Options
+// Options (read by OptionReader; here what schema.json cannot express)
 
-struct MastodonOptions {
-  std::string instance;   // scheme://host[:port][/prefix], no trailing '/'
-  std::string host;       // host name without port: qualifies local handles
-  std::string access_token;
-  std::vector<std::string> hashtags;
-  bool notifications = false;
-  std::vector<std::string> search;
-  int limit = 40;
-  int max_pages = 5;
-  milliseconds timeout{10000};
-};
-
-// "10s", "500ms", "2m" (a whole number and one unit), or an integer number of milliseconds.
-std::optional<milliseconds> parse_timeout(const Value& v) {
-  if (v.IsInt64()) return milliseconds(v.GetInt64());
-  if (!v.IsString()) return std::nullopt;
-  const std::string_view s(v.GetString(), v.GetStringLength());
-  size_t i = 0;
-  long long n = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9' && n < 100000000) n = n * 10 + (s[i++] - '0');
-  if (i == 0) return std::nullopt;
-  const std::string_view unit = s.substr(i);
-  if (unit == "ms") return milliseconds(n);
-  if (unit == "s") return milliseconds(n * 1000);
-  if (unit == "m") return milliseconds(n * 60000);
-  return std::nullopt;
-}
-
-bool valid_tag(std::string_view tag) {
-  if (tag.empty() || tag.size() > 100 || tag.front() == '#') return false;
-  for (unsigned char c : tag)
-    if (c < 0x21 || c == '#' || c == '/' || c == '?' || c == '&' || c == '%' || c == '@' || c == 0x7F)
-      return false;
-  return true;
-}
-
-// Checks and normalizes the instance URL; sets `host`. Empty string = invalid.
-std::string normalize_instance(std::string url, std::string& host) {
-  const size_t scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return {};
-  const std::string scheme = lower(url.substr(0, scheme_end));
-  if (scheme != "http" && scheme != "https") return {};
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  const size_t authority_start = scheme_end + 3;
-  const size_t path_start = std::min(url.size(), url.find('/', authority_start));
-  const std::string authority = url.substr(authority_start, path_start - authority_start);
-  if (authority.empty()) return {};
-  for (char c : url)
-    if (static_cast<unsigned char>(c) <= 0x20 || c == '?' || c == '#' || c == 0x7F) return {};
-  if (authority.find('@') != std::string::npos) return {};  // no credentials in the URL
-  if (authority.front() == '[') {                            // [::1]:8080
-    const size_t close = authority.find(']');
-    if (close == std::string::npos) return {};
-    host = authority.substr(0, close + 1);
-  } else {
-    host = authority.substr(0, authority.find(':'));
-  }
-  if (host.empty()) return {};
-  host = lower(host);
-  return scheme + url.substr(scheme_end);
-}
-
-bool parse_string_list(const Value& v, const std::string& where, bool tags,
-                       std::vector<std::string>& out, std::string& error) {
-  if (!v.IsArray()) {
-    error = where + ": expected an array of " + (tags ? "hashtags" : "search queries") + ", got " + type_name(v);
-    return false;
-  }
+// A tag or query listed twice in other letter case (the schema's uniqueItems is case-sensitive;
+// Mastodon's tags and search are not).
+bool listed_twice(const std::vector<std::string>& list, const std::string& name, std::string& error) {
   std::set<std::string> seen;
-  for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
-    const std::string at = where + "[" + std::to_string(i) + "]";
-    const Value& e = v[i];
-    if (!e.IsString() || e.GetStringLength() == 0) {
-      error = at + ": expected a non-empty string" + (e.IsString() ? "" : std::string(", got ") + type_name(e));
-      return false;
+  for (size_t i = 0; i < list.size(); ++i)
+    if (!seen.insert(lower(list[i])).second) {
+      error = "options." + name + "[" + std::to_string(i) + "]: " + quoted(list[i]) + " is listed twice";
+      return true;
     }
-    std::string s = str(e);
-    if (tags && !valid_tag(s)) {
-      error = at + ": expected a hashtag without '#' (letters, digits, '_'), got " + quoted(s);
-      return false;
-    }
-    if (!tags && s.size() > 500) {
-      error = at + ": a search query is at most 500 characters";
-      return false;
-    }
-    if (!seen.insert(lower(s)).second) {
-      error = at + ": " + quoted(s) + " is listed twice";
-      return false;
-    }
-    out.push_back(std::move(s));
-  }
-  return true;
-}
-
-bool parse_options(const SourceSpec& spec, MastodonOptions& o, std::string& error) {
-  rapidjson::Document doc;
-  const std::string text = spec.options_json.empty() ? std::string("{}") : spec.options_json;
-  doc.Parse<rapidjson::kParseCommentsFlag>(text.c_str(), text.size());
-  if (doc.HasParseError()) {
-    error = std::string("options: invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) +
-            ": " + rapidjson::GetParseError_En(doc.GetParseError());
-    return false;
-  }
-  if (!doc.IsObject()) {
-    error = "options: expected an object";
-    return false;
-  }
-  bool has_instance = false;
-  for (const auto& m : doc.GetObject()) {
-    const std::string key(m.name.GetString(), m.name.GetStringLength());
-    const Value& v = m.value;
-    const std::string where = "options." + key;
-    if (key == "instance") {
-      if (!v.IsString()) {
-        error = where + ": expected a base URL like \"https://mastodon.social\", got " + type_name(v);
-        return false;
-      }
-      o.instance = normalize_instance(str(v), o.host);
-      if (o.instance.empty()) {
-        error = where + ": expected a base URL like \"https://mastodon.social\", got " + quoted(str(v));
-        return false;
-      }
-      has_instance = true;
-    } else if (key == "access_token") {
-      // The value is a secret: never quoted in an error.
-      if (!v.IsString() || v.GetStringLength() == 0) {
-        error = where + ": expected a non-empty string (e.g. \"${MASTODON_TOKEN}\")";
-        return false;
-      }
-      o.access_token = str(v);
-      for (char c : o.access_token)
-        if (static_cast<unsigned char>(c) < 0x21 || c == 0x7F) {
-          error = where + ": contains whitespace or control characters (is the variable set correctly?)";
-          return false;
-        }
-    } else if (key == "hashtags") {
-      if (!parse_string_list(v, where, true, o.hashtags, error)) return false;
-    } else if (key == "search") {
-      if (!parse_string_list(v, where, false, o.search, error)) return false;
-    } else if (key == "notifications") {
-      if (!v.IsBool()) {
-        error = where + ": expected true or false, got " + type_name(v);
-        return false;
-      }
-      o.notifications = v.GetBool();
-    } else if (key == "limit") {
-      if (!v.IsInt64() || v.GetInt64() < 1 || v.GetInt64() > 40) {
-        error = where + ": expected an integer from 1 to 40 (Mastodon's largest page)";
-        return false;
-      }
-      o.limit = static_cast<int>(v.GetInt64());
-    } else if (key == "max_pages") {
-      if (!v.IsInt64() || v.GetInt64() < 1 || v.GetInt64() > 100) {
-        error = where + ": expected an integer from 1 to 100";
-        return false;
-      }
-      o.max_pages = static_cast<int>(v.GetInt64());
-    } else if (key == "timeout") {
-      const auto t = parse_timeout(v);
-      if (!t || *t < milliseconds(1) || *t > milliseconds(600000)) {
-        error = where + ": expected a duration from 1ms to 10m like \"10s\", \"500ms\", \"2m\" or an integer of milliseconds" +
-                (v.IsString() ? ", got " + quoted(str(v)) : std::string());
-        return false;
-      }
-      o.timeout = *t;
-    } else {
-      error = where + ": unknown option (known: instance, access_token, hashtags, notifications, search, limit, max_pages, timeout)";
-      return false;
-    }
-  }
-  if (!has_instance) {
-    error = "options.instance: required (a base URL like \"https://mastodon.social\")";
-    return false;
-  }
-  if (o.hashtags.empty() && !o.notifications && o.search.empty()) {
-    error = "options: nothing to watch: set options.hashtags, options.notifications or options.search";
-    return false;
-  }
-  if (o.notifications && o.access_token.empty()) {
-    error = "options.notifications: needs options.access_token (the account's mentions are private)";
-    return false;
-  }
-  if (!o.search.empty() && o.access_token.empty()) {
-    error = "options.search: needs options.access_token (Mastodon only searches statuses for a signed-in account)";
-    return false;
-  }
-  return true;
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,8 +164,16 @@ struct FetchError {
 
 class MastodonConnector final : public Connector {
  public:
-  MastodonConnector(std::string source, MastodonOptions options, std::shared_ptr<HttpClient> http)
-      : source_(std::move(source)), opt_(std::move(options)), http_(std::move(http)) {
+  // `instance`, `host`: the options' instance as parse_base_url reads it (no trailing '/'); the
+  // host name qualifies local handles.
+  MastodonConnector(std::string source, MastodonOptions options, std::string instance, std::string host,
+                    std::shared_ptr<HttpClient> http)
+      : source_(std::move(source)),
+        opt_(std::move(options)),
+        instance_(std::move(instance)),
+        host_(std::move(host)),
+        token_(opt_.access_token.value_or("")),
+        http_(std::move(http)) {
     for (const auto& t : opt_.hashtags) streams_.push_back({StreamKind::hashtag, "tag:" + t, "#" + t, t});
     if (opt_.notifications) streams_.push_back({StreamKind::notifications, "notifications", "notifications", ""});
     for (const auto& q : opt_.search)
@@ -427,21 +237,24 @@ class MastodonConnector final : public Connector {
   // -- requests ------------------------------------------------------------------------------
 
   std::string stream_url(const Stream& s, const std::optional<std::string>& min_id) const {
-    std::string url;
-    const std::string limit = "limit=" + std::to_string(opt_.limit);
+    std::string path;
+    QueryPairs query;
     switch (s.kind) {
       case StreamKind::hashtag:
-        url = opt_.instance + "/api/v1/timelines/tag/" + url_encode(s.value) + "?" + limit;
+        path = "/api/v1/timelines/tag/" + percent_encode(s.value);
         break;
       case StreamKind::notifications:
-        url = opt_.instance + "/api/v1/notifications?types%5B%5D=mention&" + limit;
+        path = "/api/v1/notifications";
+        query = {{"types[]", "mention"}};
         break;
       case StreamKind::search:
-        url = opt_.instance + "/api/v2/search?q=" + url_encode(s.value) + "&type=statuses&resolve=false&" + limit;
+        path = "/api/v2/search";
+        query = {{"q", s.value}, {"type", "statuses"}, {"resolve", "false"}};
         break;
     }
-    if (min_id) url += "&min_id=" + url_encode(*min_id);
-    return url;
+    query.emplace_back("limit", std::to_string(opt_.limit));
+    if (min_id) query.emplace_back("min_id", *min_id);
+    return instance_ + path + "?" + encode_query(query);
   }
 
   HttpRequest make_request(std::string method, std::string url) const {
@@ -450,7 +263,7 @@ class MastodonConnector final : public Connector {
     r.url = std::move(url);
     r.timeout = opt_.timeout;
     r.headers.emplace_back("Accept", "application/json");
-    if (!opt_.access_token.empty()) r.headers.emplace_back("Authorization", "Bearer " + opt_.access_token);
+    if (!token_.empty()) r.headers.emplace_back("Authorization", "Bearer " + token_);
     return r;
   }
 
@@ -644,7 +457,7 @@ class MastodonConnector final : public Connector {
     };
     std::string acct = account_string("acct");
     if (acct.empty()) acct = account_string("username");
-    if (!acct.empty() && acct.find('@') == std::string::npos) acct += "@" + opt_.host;
+    if (!acct.empty() && acct.find('@') == std::string::npos) acct += "@" + host_;
     m.author.handle = std::move(acct);
     m.author.display_name = account_string("display_name");
     if (const auto f = account->FindMember("followers_count"); f != account->MemberEnd() && f->value.IsInt64())
@@ -743,7 +556,7 @@ class MastodonConnector final : public Connector {
         // Newer items: the Link rel="prev" URL when it stays on the instance, else min_id ourselves
         // (search has no Link header; its min_id works the same way).
         const std::string prev = link_prev(link);
-        url = !prev.empty() && prev.rfind(opt_.instance + "/", 0) == 0 ? prev : stream_url(s, since);
+        url = !prev.empty() && prev.rfind(instance_ + "/", 0) == 0 ? prev : stream_url(s, since);
       }
     }
 
@@ -765,7 +578,7 @@ class MastodonConnector final : public Connector {
   }
 
   std::optional<std::string> reply_impl(const Mention& mention, const std::string& text) {
-    if (opt_.access_token.empty()) return std::string("options.access_token: required to reply on Mastodon");
+    if (token_.empty()) return std::string("options.access_token: required to reply on Mastodon");
     if (mention.platform != kPlatform || !valid_id(mention.native_id))
       return "mastodon reply: " + quoted(mention.uid) + " is not a Mastodon status of this instance";
     if (text.empty()) return std::string("mastodon reply: the text is empty");
@@ -774,7 +587,7 @@ class MastodonConnector final : public Connector {
     // has "@<username>", it starts with "@<handle> ".
     const std::string& handle = mention.author.handle;
     if (!handle.empty() && !mentions(text, handle.substr(0, handle.find('@')))) status = "@" + handle + " " + text;
-    std::string body = "status=" + url_encode(status) + "&in_reply_to_id=" + url_encode(mention.native_id);
+    QueryPairs form = {{"status", status}, {"in_reply_to_id", mention.native_id}};
     // A reply to a private or direct status stays as private as the status it answers.
     if (!mention.raw.empty()) {
       rapidjson::Document raw;
@@ -783,14 +596,14 @@ class MastodonConnector final : public Connector {
         const auto v = raw.FindMember("visibility");
         if (v != raw.MemberEnd() && v->value.IsString()) {
           const std::string vis = str(v->value);
-          if (vis == "direct" || vis == "private" || vis == "unlisted") body += "&visibility=" + vis;
+          if (vis == "direct" || vis == "private" || vis == "unlisted") form.emplace_back("visibility", vis);
         }
       }
     }
-    HttpRequest req = make_request("POST", opt_.instance + "/api/v1/statuses");
+    HttpRequest req = make_request("POST", instance_ + "/api/v1/statuses");
     req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
     req.headers.emplace_back("Idempotency-Key", idempotency_key(mention.uid, status));
-    req.body = std::move(body);
+    req.body = encode_query(form);
     const HttpResponse resp = http_->send(req);
     const Verdict v = classify_response(req, resp, now_ms());
     if (v.outcome == Outcome::ok) return std::nullopt;
@@ -830,6 +643,9 @@ class MastodonConnector final : public Connector {
   std::mutex mutex_;
   const std::string source_;
   const MastodonOptions opt_;
+  const std::string instance_;
+  const std::string host_;
+  const std::string token_;  // empty: none (public timelines only)
   std::shared_ptr<HttpClient> http_;
   std::vector<Stream> streams_;
   std::atomic<std::uint64_t> reblogs_skipped_{0};
@@ -837,16 +653,48 @@ class MastodonConnector final : public Connector {
 
 }  // namespace
 
-std::unique_ptr<Connector> make_mastodon_connector(const SourceSpec& spec,
-                                                   std::shared_ptr<HttpClient> http,
-                                                   std::string& error) {
-  MastodonOptions options;
-  if (!parse_options(spec, options, error)) return nullptr;
+void MastodonOptions::read(OptionReader& r) {
+  r.read("instance", instance);
+  r.read("access_token", access_token);
+  r.read("hashtags", hashtags);
+  r.read("notifications", notifications);
+  r.read("search", search);
+  r.read("limit", limit);
+  r.read("max_pages", max_pages);
+  r.read("timeout", timeout);
+}
+
+std::unique_ptr<Connector> make_mastodon_connector(const std::string& source, MastodonOptions options,
+                                                   std::shared_ptr<HttpClient> http, std::string& error) {
+  auto instance = parse_base_url(options.instance);
+  if (!instance) {
+    error = "options.instance: expected a base URL like \"https://mastodon.social\", got " + quoted(options.instance);
+    return nullptr;
+  }
+  // The token is a secret: never quoted in an error.
+  if (options.access_token) {
+    for (char c : *options.access_token)
+      if (static_cast<unsigned char>(c) < 0x21 || c == 0x7F) {
+        error = "options.access_token: contains whitespace or control characters (is the variable set correctly?)";
+        return nullptr;
+      }
+  }
+  if (listed_twice(options.hashtags, "hashtags", error) || listed_twice(options.search, "search", error))
+    return nullptr;
+  if (options.notifications && !options.access_token) {
+    error = "options.notifications: needs options.access_token (the account's mentions are private)";
+    return nullptr;
+  }
+  if (!options.search.empty() && !options.access_token) {
+    error = "options.search: needs options.access_token (Mastodon only searches statuses for a signed-in account)";
+    return nullptr;
+  }
   if (!http) {
     error = "mastodon: no HTTP client";
     return nullptr;
   }
-  return std::make_unique<MastodonConnector>(spec.name, std::move(options), std::move(http));
+  return std::make_unique<MastodonConnector>(source, std::move(options), std::move(instance->url),
+                                             std::move(instance->host), std::move(http));
 }
 
 std::uint64_t mastodon_reblogs_skipped(const Connector& connector) {

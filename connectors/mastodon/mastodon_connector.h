@@ -1,19 +1,12 @@
 // Mastodon: hashtag timelines (/api/v1/timelines/tag/{tag}, public), the brand account's
 // mentions (/api/v1/notifications?types[]=mention, token) and search (/api/v2/search?type=statuses,
-// token). Options: connectors/mastodon/schema.json.
+// token).
 //
-// Options:
-//   instance       base URL of the instance, "https://mastodon.social" (http allowed). Required.
-//   access_token   a bearer token (read scope; write:statuses to reply). Sent only in the
-//                  Authorization header, never in a URL, a log or an error message.
-//   hashtags       tags without '#': each one's public timeline.
-//   notifications  true: the account's mentions (needs access_token).
-//   search         queries: statuses matching each (needs access_token; Mastodon searches
-//                  statuses only for a signed-in account).
-//   limit          page size, 1..40, default 40.
-//   max_pages      pages followed per stream per poll, 1..100, default 5.
-//   timeout        per request: "10s", "500ms", "2m" or an integer of milliseconds; default 10s.
-// At least one of hashtags / notifications / search.
+// Options: schema.json (names, types, ranges, defaults and descriptions; the README's table is
+// generated from it), read into MastodonOptions. What the schema cannot express is checked when
+// the connector is built, naming the option: notifications and search need access_token; a tag
+// or query listed twice in other letter case; a token with whitespace (never quoted).
+// access_token is sent only in the Authorization header, never in a URL, a log or a message.
 //
 // Streams and the cursor. Every tag, the notifications and every search query is a stream. The
 // cursor is a JSON object {"<stream>": "<newest id seen>"} with stream keys "tag:<tag>",
@@ -50,19 +43,37 @@
 // posts once. The text is prefixed "@<handle> " unless it already mentions the author.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "connectors/connector.h"
 #include "connectors/http/http_client.h"
-#include "connectors/registry.h"
+#include "connectors/options/option_reader.h"
 
 namespace carewatch {
 
-std::unique_ptr<Connector> make_mastodon_connector(const SourceSpec& spec,
-                                                   std::shared_ptr<HttpClient> http,
-                                                   std::string& error);
+// The options of schema.json, read once (defaults: the schema's).
+struct MastodonOptions {
+  std::string instance;                 // as configured; the connector normalizes it
+  std::optional<std::string> access_token;
+  std::vector<std::string> hashtags;
+  bool notifications = false;
+  std::vector<std::string> search;
+  int limit = 0;
+  int max_pages = 0;
+  std::chrono::milliseconds timeout{};
+
+  void read(OptionReader& r);
+};
+
+// Builds a Mastodon connector for source `source`. On a configuration problem returns nullptr and
+// sets `error` ("options.search: needs options.access_token ...").
+std::unique_ptr<Connector> make_mastodon_connector(const std::string& source, MastodonOptions options,
+                                                   std::shared_ptr<HttpClient> http, std::string& error);
 
 // Reblogs skipped by a connector made by make_mastodon_connector since it was made (0 for any
 // other connector).

@@ -1,13 +1,9 @@
 #include "connectors/replay/replay_connector.h"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
 #include <mutex>
 #include <optional>
 
@@ -20,97 +16,6 @@ namespace {
 
 constexpr size_t kMaxWarningsPerBatch = 20;
 
-struct ReplayOptions {
-  std::string path;          // as configured
-  std::string resolved_path;  // relative to the configuration's directory
-  bool timestamps = false;
-  double speed = 1.0;
-  size_t batch_size = 500;
-  bool rebase = false;
-  std::string platform;
-};
-
-bool valid_platform(const std::string& p) {
-  if (p.empty()) return false;
-  for (char c : p)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
-      return false;
-  return true;
-}
-
-bool parse_options(const SourceSpec& spec, ReplayOptions& o, std::string& error) {
-  rapidjson::Document doc;
-  const std::string& text = spec.options_json.empty() ? std::string("{}") : spec.options_json;
-  doc.Parse<rapidjson::kParseCommentsFlag>(text.c_str(), text.size());
-  if (doc.HasParseError()) {
-    error = std::string("options: invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) +
-            ": " + rapidjson::GetParseError_En(doc.GetParseError());
-    return false;
-  }
-  if (!doc.IsObject()) {
-    error = "options: expected an object";
-    return false;
-  }
-  std::optional<bool> rebase;
-  for (const auto& m : doc.GetObject()) {
-    const std::string key(m.name.GetString(), m.name.GetStringLength());
-    const auto& v = m.value;
-    const std::string where = "options." + key;
-    if (key == "path") {
-      if (!v.IsString() || v.GetStringLength() == 0) {
-        error = where + ": expected a file name";
-        return false;
-      }
-      o.path.assign(v.GetString(), v.GetStringLength());
-    } else if (key == "pace") {
-      const std::string pace = v.IsString() ? v.GetString() : "";
-      if (pace != "full" && pace != "timestamps") {
-        error = where + ": expected \"full\" or \"timestamps\"" +
-                (v.IsString() ? ", got \"" + pace + "\"" : std::string());
-        return false;
-      }
-      o.timestamps = pace == "timestamps";
-    } else if (key == "speed") {
-      if (!v.IsNumber() || !(v.GetDouble() > 0) || !std::isfinite(v.GetDouble())) {
-        error = where + ": expected a number greater than 0";
-        return false;
-      }
-      o.speed = v.GetDouble();
-    } else if (key == "batch_size") {
-      if (!v.IsInt64() || v.GetInt64() < 1 || v.GetInt64() > 10000) {
-        error = where + ": expected an integer from 1 to 10000";
-        return false;
-      }
-      o.batch_size = static_cast<size_t>(v.GetInt64());
-    } else if (key == "rebase_time") {
-      if (!v.IsBool()) {
-        error = where + ": expected true or false";
-        return false;
-      }
-      rebase = v.GetBool();
-    } else if (key == "platform") {
-      if (!v.IsString() || !valid_platform(v.GetString())) {
-        error = where + ": expected a platform name of lower-case letters, digits, '_', '-' or '.'";
-        return false;
-      }
-      o.platform = v.GetString();
-    } else {
-      error = where + ": unknown option (known: path, pace, speed, batch_size, rebase_time, platform)";
-      return false;
-    }
-  }
-  if (o.path.empty()) {
-    error = "options.path: required";
-    return false;
-  }
-  o.rebase = rebase.value_or(o.timestamps);
-  const std::filesystem::path p(o.path);
-  o.resolved_path = (p.is_absolute() || spec.base_dir.empty())
-                        ? o.path
-                        : (std::filesystem::path(spec.base_dir) / p).string();
-  return true;
-}
-
 bool blank(std::string_view s) {
   for (char c : s)
     if (c != ' ' && c != '\t' && c != '\r') return false;
@@ -120,7 +25,13 @@ bool blank(std::string_view s) {
 class ReplayConnector final : public Connector {
  public:
   ReplayConnector(std::string source, ReplayOptions options, std::unique_ptr<LineReader> reader)
-      : source_(std::move(source)), opt_(std::move(options)), reader_(std::move(reader)) {}
+      : source_(std::move(source)),
+        opt_(std::move(options)),
+        timestamps_(opt_.pace == "timestamps"),
+        rebase_(opt_.rebase_time.value_or(timestamps_)),
+        batch_size_(static_cast<size_t>(opt_.batch_size)),
+        platform_(opt_.platform.value_or("")),
+        reader_(std::move(reader)) {}
 
   bool finite() const override { return true; }
 
@@ -130,11 +41,11 @@ class ReplayConnector final : public Connector {
     if (!cursor.empty()) {
       const auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), offset);
       if (ec != std::errc() || end != cursor.data() + cursor.size())
-        return bad_cursor("cursor: expected a byte offset of " + opt_.path + ", got \"" + cursor + "\"");
+        return bad_cursor("cursor: expected a byte offset of " + opt_.path.configured + ", got \"" + cursor + "\"");
     }
     std::string error;
     if (!reader_->seek(offset, error))
-      return bad_cursor("cursor " + cursor + " of \"" + opt_.resolved_path + "\": " + error);
+      return bad_cursor("cursor " + cursor + " of \"" + opt_.path.resolved + "\": " + error);
 
     const TimeMs now = now_ms();
     Batch batch;
@@ -152,11 +63,11 @@ class ReplayConnector final : public Connector {
       }
       if (status == LineReader::Status::error) {
         if (lines == 0)
-          return PollResult::fail({PollError::Kind::retry, "\"" + opt_.resolved_path + "\": read failed: " + error, {}});
+          return PollResult::fail({PollError::Kind::retry, "\"" + opt_.path.resolved + "\": read failed: " + error, {}});
         break;  // return what was read; the next poll retries the read
       }
-      if (lines == opt_.batch_size) {  // full: say whether the next line can be had at once
-        if (opt_.timestamps && (status == LineReader::Status::line || status == LineReader::Status::partial)) {
+      if (lines == batch_size_) {  // full: say whether the next line can be had at once
+        if (timestamps_ && (status == LineReader::Status::line || status == LineReader::Status::partial)) {
           const Parsed& next = parse(line);
           if (next.ok && due(next.mention, now) > now) batch.retry_after = wait_until(due(next.mention, now), now);
           else batch.more = true;
@@ -194,7 +105,7 @@ class ReplayConnector final : public Connector {
         ++lines;
         continue;
       }
-      if (opt_.timestamps) {
+      if (timestamps_) {
         const TimeMs at = due(parsed.mention, now);
         if (at > now) {
           batch.retry_after = wait_until(at, now);
@@ -209,7 +120,7 @@ class ReplayConnector final : public Connector {
       ++lines;
     }
     if (unreported)
-      batch.warnings.push_back("\"" + opt_.resolved_path + "\": " + std::to_string(unreported) +
+      batch.warnings.push_back("\"" + opt_.path.resolved + "\": " + std::to_string(unreported) +
                                " more malformed lines skipped in this batch");
     batch.next_cursor = std::to_string(reader_->position());
     return PollResult::ok(std::move(batch));
@@ -238,7 +149,7 @@ class ReplayConnector final : public Connector {
   }
 
   std::string where() {
-    return opt_.resolved_path + ":" + std::to_string(reader_->line_number());
+    return opt_.path.resolved + ":" + std::to_string(reader_->line_number());
   }
 
   // Parses the line once: a line held back (not yet due) is not parsed again on the next poll.
@@ -266,16 +177,20 @@ class ReplayConnector final : public Connector {
   void finish(Mention& m, TimeMs now) {
     m.source = source_;
     m.seen_at = now;
-    if (!opt_.platform.empty() && m.platform != opt_.platform) {
-      m.platform = opt_.platform;
+    if (!platform_.empty() && m.platform != platform_) {
+      m.platform = platform_;
       m.uid = make_uid(m.platform, m.native_id);
     }
-    if (opt_.rebase && m.posted_at > 0) m.posted_at = due(m, now);
+    if (rebase_ && m.posted_at > 0) m.posted_at = due(m, now);
   }
 
   std::mutex mutex_;
   const std::string source_;
   const ReplayOptions opt_;
+  const bool timestamps_;  // pace "timestamps"
+  const bool rebase_;
+  const size_t batch_size_;
+  const std::string platform_;  // empty: each line's own
   std::unique_ptr<LineReader> reader_;
   std::optional<Parsed> cached_;
   std::uint64_t warned_partial_at_ = UINT64_MAX;
@@ -285,18 +200,24 @@ class ReplayConnector final : public Connector {
 
 }  // namespace
 
-std::unique_ptr<Connector> make_replay_connector(const SourceSpec& spec,
-                                                 std::shared_ptr<HttpClient> /*http*/,
-                                                 std::string& error) {
-  ReplayOptions options;
-  if (!parse_options(spec, options, error)) return nullptr;
+void ReplayOptions::read(OptionReader& r) {
+  r.read("path", path);
+  r.read("pace", pace);
+  r.read("speed", speed);
+  r.read("batch_size", batch_size);
+  r.read("rebase_time", rebase_time);
+  r.read("platform", platform);
+}
+
+std::unique_ptr<Connector> make_replay_connector(const std::string& source, ReplayOptions options,
+                                                 std::shared_ptr<HttpClient> /*http*/, std::string& error) {
   std::string why;
-  auto reader = LineReader::open(options.resolved_path, why);
+  auto reader = LineReader::open(options.path.resolved, why);
   if (!reader) {
-    error = "options.path: cannot open \"" + options.resolved_path + "\": " + why;
+    error = "options.path: cannot open \"" + options.path.resolved + "\": " + why;
     return nullptr;
   }
-  return std::make_unique<ReplayConnector>(spec.name, std::move(options), std::move(reader));
+  return std::make_unique<ReplayConnector>(source, std::move(options), std::move(reader));
 }
 
 }  // namespace carewatch

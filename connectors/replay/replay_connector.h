@@ -1,18 +1,9 @@
 // The replay connector: mentions from a JSONL file in carewatch's own mention format (see
 // mention/mention_json.h), one object a line — for demos, load tests and reproducing incidents.
 //
-// Options (schema.json):
-//   path         the file, relative to the configuration file's directory. Required.
-//   pace         "full": as fast as the pipeline takes batches (default);
-//                "timestamps": each mention is released when its posted_at comes due, the gaps
-//                between mentions divided by `speed`.
-//   speed        > 0, default 1 (60: an hour of traffic replays in a minute).
-//   batch_size   lines per poll, 1..10000, default 500.
-//   rebase_time  default true with pace "timestamps", false with "full": posted_at is rewritten
-//                so the first mention this connector reads is "now" and the gaps between
-//                mentions are divided by `speed`; latency figures of a demo are then meaningful.
-//                Mentions without a posted_at keep none.
-//   platform     sets the platform of every mention (and so its uid, "<platform>:<id>").
+// Options: schema.json (names, types, ranges, defaults and descriptions; the README's table is
+// generated from it), read into ReplayOptions. rebase_time left out follows pace: true with
+// "timestamps", false with "full".
 //
 // Every mention gets source = the source's name and seen_at = the time of the poll.
 //
@@ -27,18 +18,31 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "connectors/connector.h"
-#include "connectors/registry.h"
+#include "connectors/http/http_client.h"
+#include "connectors/options/option_reader.h"
 
 namespace carewatch {
 
-// Builds a replay connector from spec.options_json. On a configuration problem returns nullptr
-// and sets `error` ("options.path: cannot open \"mentions.jsonl\": No such file or directory").
+// The options of schema.json, read once (defaults: the schema's).
+struct ReplayOptions {
+  OptionPath path;
+  std::string pace;                  // "full" | "timestamps"
+  double speed = 0;
+  int batch_size = 0;
+  std::optional<bool> rebase_time;   // unset: pace == "timestamps"
+  std::optional<std::string> platform;
+
+  void read(OptionReader& r);
+};
+
+// Builds a replay connector for source `source`. On a configuration problem returns nullptr and
+// sets `error` ("options.path: cannot open \"mentions.jsonl\": No such file or directory").
 // `http` is not used.
-std::unique_ptr<Connector> make_replay_connector(const SourceSpec& spec,
-                                                 std::shared_ptr<HttpClient> http,
-                                                 std::string& error);
+std::unique_ptr<Connector> make_replay_connector(const std::string& source, ReplayOptions options,
+                                                 std::shared_ptr<HttpClient> http, std::string& error);
 
 }  // namespace carewatch

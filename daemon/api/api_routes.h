@@ -1,5 +1,6 @@
 // The agent API as a function: request in, response out, over the QueueStore. No sockets here
-// (daemon/http_api.cpp serves it with Boost.Beast), so every route is testable without a server.
+// (daemon/api/http_api.cpp serves it with Boost.Beast), so every route is testable without a
+// server. Beside it: api_match.h (which route a path names), api_json.h (the JSON bodies).
 //
 // Routes (JSON in and out; every error is {"error": "<message>"}):
 //   GET  /v1/queues                       200 {"queues": [{"queue", "waiting", "claimed",
@@ -18,10 +19,11 @@
 //                                          "events": [{"id", "type", "actor", "at", ...}],
 //                                          "sla": {"status", "target_s", "elapsed_s",
 //                                                  "remaining_s", "running"}}
-//        (state: the mention hash without its JSON; events oldest first; in both, *_at fields
-//         are ISO 8601, *_ms durations, priority and replies are numbers; sla: daemon/sla_clock.h,
-//         only "status": "none" when no target applies)
-//   GET  /v1/stats?window=1h&by=queue     200 latency_stats_json (daemon/latency_stats.h)
+//        (state: the mention hash without its JSON; events oldest first; in both, each field
+//         as its type in daemon/store/redis_fields.def says: timestamps ISO 8601, durations
+//         and integers numbers; sla: daemon/telemetry/sla_clock.h, only "status": "none" when no
+//         target applies)
+//   GET  /v1/stats?window=1h&by=queue     200 latency_stats_json (daemon/telemetry/latency_stats.h)
 //   GET  /healthz                         200 {"status": "ok"}
 //   GET  /readyz                          200 {"status": "ready"} or 503 {"status", "error"}
 //   GET  /metrics                         Prometheus text format 0.0.4
@@ -84,9 +86,5 @@ class ApiRoutes {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Helpers, exposed for tests.
-// {"error": message}
-std::string json_error(std::string_view message);
 
 }  // namespace carewatch

@@ -1,4 +1,4 @@
-// Serving the agent API (daemon/api_routes.h) over HTTP/1.1 with Boost.Beast.
+// Serving the agent API (daemon/api/api_routes.h) over HTTP/1.1 with Boost.Beast.
 //
 // Threading: one io_context run by a small pool of threads (kThreads). The acceptor and every
 // session live on their own strand, so a session's reads, writes and close never run at the
@@ -251,7 +251,7 @@ void HttpApi::start() {
   if (s.started) throw std::runtime_error("the HTTP API is already started");
   beast::error_code ec;
   const auto address = net::ip::make_address(s.config.api_host, ec);
-  if (ec) throw std::runtime_error("api.host: expected an IP address, got \"" + s.config.api_host + "\"");
+  if (ec) throw std::runtime_error("api.listen: expected an IP address, got \"" + s.config.api_host + "\"");
   if (s.config.api_port < 0 || s.config.api_port > 65535)
     throw std::runtime_error("api.port: expected 0..65535, got " + std::to_string(s.config.api_port));
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(s.config.api_port));

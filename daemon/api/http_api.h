@@ -1,11 +1,11 @@
 // The agent HTTP API served with Boost.Beast (the Beast headers stay in http_api.cpp; what each
-// route answers is in daemon/api_routes.h):
+// route answers is in daemon/api/api_routes.h):
 //   GET  /v1/queues                       depth per queue and priority, oldest waiting age
 //   POST /v1/queues/{queue}/claim         the next most urgent mention (200) or 204
 //   POST /v1/mentions/{uid}/renew|release|resolve
 //   POST /v1/mentions/{uid}/reply         {"text": "..."}: recorded as the first response
 //   GET  /v1/mentions/{uid}               the mention, its decision, state, events and SLA clock
-//   GET  /v1/stats?window=1h&by=queue     latency figures (daemon/latency_stats.h)
+//   GET  /v1/stats?window=1h&by=queue     latency figures (daemon/telemetry/latency_stats.h)
 //   GET  /healthz  /readyz  /metrics
 // Every /v1 route needs "Authorization: Bearer <key>" (401 without); errors are JSON
 // {"error": "..."}; 409 when another agent holds the claim (or nobody does); 413 over

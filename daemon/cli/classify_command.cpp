@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "daemon/config/config.h"
 #include "mention/mention_json.h"
+#include "rules/default_rules.h"
 
 namespace carewatch {
 
@@ -156,6 +158,27 @@ int run_classify(std::istream& in, std::ostream& out, std::ostream& err, const R
   ClassifyOptions options;
   options.flush_each_line = &out == &std::cout && isatty(STDOUT_FILENO) == 1;
   return run_classify(in, out, err, rules, options);
+}
+
+int run_classify_command(const std::string& config_path, const std::string& rules_path, std::istream& in,
+                         std::ostream& out, std::ostream& err) {
+  std::string path = rules_path;
+  if (path.empty() && !config_path.empty()) {
+    std::vector<std::string> errors;
+    auto cfg = load_config(config_path, errors);
+    if (!cfg) {
+      for (const auto& e : errors) err << config_path << ": " << e << "\n";
+      return 2;
+    }
+    path = cfg->rules_path;
+  }
+  std::string error;
+  const auto rules = load_rules_or_default(path, error);
+  if (!rules) {
+    err << "carewatch classify: " << error << "\n";
+    return 2;
+  }
+  return run_classify(in, out, err, *rules);
 }
 
 }  // namespace carewatch

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <string>
 
 #include "rules/rule_set.h"
 
@@ -28,5 +29,11 @@ int run_classify(std::istream& in, std::ostream& out, std::ostream& err, const R
                  const ClassifyOptions& options);
 // As above; flushes every line only when `out` is std::cout and standard output is a terminal.
 int run_classify(std::istream& in, std::ostream& out, std::ostream& err, const RuleSet& rules);
+
+// `carewatch classify [--config F | --rules R]`: the rules of `rules_path`, else those of the
+// configuration at `config_path`, else the built-in rules. Exit 2 (with the error on `err`) when
+// they cannot be loaded.
+int run_classify_command(const std::string& config_path, const std::string& rules_path, std::istream& in,
+                         std::ostream& out, std::ostream& err);
 
 }  // namespace carewatch

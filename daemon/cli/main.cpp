@@ -1,4 +1,6 @@
-// carewatch: one binary, subcommands run | check-config | classify | bench | version.
+// carewatch: one binary; this file wires the subcommands (each in its own file) to the command line:
+// run | check-config | reset-cursor | classify | bench [classify] | train | eval | eval-sentiment |
+// eval-language | version.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -7,12 +9,11 @@
 #include "daemon/tools/bench_command.h"
 #include "daemon/cli/check_config_command.h"
 #include "daemon/cli/classify_command.h"
-#include "daemon/config/config.h"
 #include "daemon/tools/model_commands.h"
+#include "daemon/cli/reset_cursor_command.h"
 #include "daemon/cli/run_command.h"
 #include "daemon/tools/language_eval_command.h"
 #include "daemon/tools/sentiment_eval_command.h"
-#include "rules/default_rules.h"
 
 #ifndef CAREWATCH_VERSION
 #define CAREWATCH_VERSION "0.0.0"
@@ -65,6 +66,13 @@ int main(int argc, char** argv) {
   auto* check_cmd = app.add_subcommand(
       "check-config", "Validate a configuration file (and its rules and source options); exit 2 on error");
   check_cmd->add_option("file", check_path, "Configuration file")->required();
+
+  std::string reset_config, reset_source;
+  auto* reset_cmd = app.add_subcommand(
+      "reset-cursor", "Forget a source's stored position (when the daemon logs that it cannot read it); "
+                      "its next poll starts afresh, and dedup keeps mentions from being queued twice");
+  reset_cmd->add_option("-c,--config", reset_config, "Configuration file")->required();
+  reset_cmd->add_option("source", reset_source, "Name of the source (sources[].name)")->required();
 
   std::string classify_config;
   auto* classify_cmd = app.add_subcommand(
@@ -146,28 +154,10 @@ int main(int argc, char** argv) {
 
   if (*run_cmd) return run_daemon(run);
   if (*check_cmd) return run_check_config(check_path, std::cout, std::cerr);
+  if (*reset_cmd) return run_reset_cursor(reset_config, reset_source, std::cout, std::cerr);
   if (*classify_cmd) {
     std::ios::sync_with_stdio(false);
-    std::shared_ptr<const RuleSet> rules;
-    std::string error;
-    if (!classify_rules.empty()) {
-      rules = RuleSet::load_file(classify_rules, error);
-    } else if (!classify_config.empty()) {
-      std::vector<std::string> errors;
-      auto cfg = load_config(classify_config, errors);
-      if (!cfg) {
-        for (const auto& e : errors) std::cerr << classify_config << ": " << e << "\n";
-        return 2;
-      }
-      rules = cfg->rules_path.empty() ? default_rules() : RuleSet::load_file(cfg->rules_path, error);
-    } else {
-      rules = default_rules();
-    }
-    if (!rules) {
-      std::cerr << "carewatch classify: " << error << "\n";
-      return 2;
-    }
-    return run_classify(std::cin, std::cout, std::cerr, *rules);
+    return run_classify_command(classify_config, classify_rules, std::cin, std::cout, std::cerr);
   }
   if (*bench_classify_cmd) return run_bench_classify(bench_classify, std::cout, std::cerr);
   if (*bench_cmd) return run_bench(bench, std::cout, std::cerr);

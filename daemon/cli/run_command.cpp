@@ -9,7 +9,7 @@
 #include <random>
 
 #include "connectors/http/http_client.h"
-#include "connectors/registry.h"
+#include "daemon/cli/check_config_command.h"
 #include "daemon/config/config.h"
 #include "daemon/api/http_api.h"
 #include "daemon/telemetry/log.h"
@@ -31,61 +31,37 @@ std::string make_instance_id() {
   return std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(rd());
 }
 
-std::shared_ptr<const RuleSet> load_rules(const Config& cfg, std::string& error) {
-  if (cfg.rules_path.empty()) return default_rules();
-  return RuleSet::load_file(cfg.rules_path, error);
-}
-
 }  // namespace
 
 int run_daemon(const RunOptions& options) {
-  std::vector<std::string> errors;
-  auto cfg = load_config(options.config_path, errors);
-  if (!cfg) {
-    for (const auto& e : errors) std::cerr << options.config_path << ": " << e << "\n";
-    return 2;
-  }
-  log::set_level(cfg->log_level);
-
-  std::string error;
-  auto rule_set = load_rules(*cfg, error);
-  if (!rule_set) {
-    std::cerr << options.config_path << ": rules: " << error << "\n";
-    return 2;
-  }
-  RulesHolder rules(rule_set);
-
-  // Block the signals we handle before any thread starts, so only sigwait sees them.
+  // Block the signals we handle before any thread starts (the HTTP client's too), so only sigwait
+  // sees them.
   sigset_t signals;
   sigemptyset(&signals);
   for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&signals, s);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  auto http = make_cpprest_http_client();
-  std::vector<ScheduledSource> sources;
-  for (size_t i = 0; i < cfg->sources.size(); ++i) {
-    const auto& sc = cfg->sources[i];
-    const ConnectorType* type = find_connector_type(sc.type);
-    SourceSpec spec{sc.name, sc.type, sc.options_json, cfg->base_dir};
-    auto connector = type ? type->create(spec, http, error) : nullptr;
-    if (!connector) {
-      std::cerr << options.config_path << ": sources[" << i << "]: " << error << "\n";
-      return 2;
-    }
-    sources.push_back({sc, std::move(connector)});
-  }
+  // The same check as check-config: whatever it refuses, run refuses with the same lines, exit 2.
+  auto checked = check_config(options.config_path, make_cpprest_http_client(), std::cerr);
+  if (!checked) return 2;
+  const Config& cfg = checked->config;
+  log::set_level(cfg.log_level);
+  const auto rule_set = checked->rules;
+  RulesHolder rules(rule_set);
+  std::vector<ScheduledSource> sources = std::move(checked->sources);
+  std::string error;
 
   std::unique_ptr<PrivateRedis> private_redis;
   RedisEndpoint endpoint;
   try {
-    if (cfg->redis) {
-      endpoint = *cfg->redis;
+    if (cfg.redis) {
+      endpoint = *cfg.redis;
     } else {
-      std::filesystem::create_directories(cfg->state_dir);
+      std::filesystem::create_directories(cfg.state_dir);
       PrivateRedisOptions ro;
-      ro.dir = (std::filesystem::path(cfg->state_dir) / "redis").string();
-      ro.appendfsync = cfg->appendfsync;
+      ro.dir = (std::filesystem::path(cfg.state_dir) / "redis").string();
+      ro.appendfsync = cfg.appendfsync;
       private_redis = std::make_unique<PrivateRedis>(ro);
       endpoint = private_redis->endpoint();
       log::info("started private redis-server",
@@ -99,28 +75,28 @@ int run_daemon(const RunOptions& options) {
 
   int exit_code = 0;
   {
-    QueueStore store(endpoint, cfg->store);
+    QueueStore store(endpoint, cfg.store);
     if (!store.ping())
       log::warn("redis not reachable yet; sources pause until it is",
                 {{"endpoint", describe(endpoint)}});
     Metrics metrics;
     std::atomic<bool> ready{false};
-    HttpApi api(*cfg, store, metrics, [&ready] { return ready.load(); });
+    HttpApi api(cfg, store, metrics, [&ready] { return ready.load(); });
     try {
       api.start();
     } catch (const std::exception& e) {
-      std::cerr << "carewatch: cannot listen on " << cfg->api_host << ":" << cfg->api_port
+      std::cerr << "carewatch: cannot listen on " << cfg.api_host << ":" << cfg.api_port
                 << ": " << e.what() << "\n";
       return 1;
     }
     SchedulerOptions so;
     so.instance_id = make_instance_id();
-    so.brand_handles = cfg->brand_handles;
+    so.brand_handles = cfg.brand_handles;
     Scheduler scheduler(store, rules, metrics, std::move(sources), so);
     scheduler.start();
     ready = true;
-    std::cout << "carewatch: API listening on http://" << cfg->api_host << ":" << api.port()
-              << "  (sources: " << cfg->sources.size() << ", rules: " << rule_set->size()
+    std::cout << "carewatch: API listening on http://" << cfg.api_host << ":" << api.port()
+              << "  (sources: " << cfg.sources.size() << ", rules: " << rule_set->size()
               << ", redis: "
               << (private_redis ? "private " + private_redis->socket_path()
                                 : endpoint.host + ":" + std::to_string(endpoint.port))
@@ -131,7 +107,7 @@ int run_daemon(const RunOptions& options) {
       timespec tick{1, 0};
       const int sig = sigtimedwait(&signals, nullptr, &tick);
       if (sig == SIGHUP) {
-        auto fresh = load_rules(*cfg, error);
+        auto fresh = load_rules_or_default(cfg.rules_path, error);
         if (fresh) {
           rules.set(fresh);
           log::info("rules reloaded", {{"rules", std::to_string(fresh->size())}});

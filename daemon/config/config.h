@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "daemon/config/agent_config.h"
+#include "daemon/config/env_expansion.h"
 #include "daemon/store/queue_store_options.h"
 #include "daemon/store/redis_endpoint.h"
 
@@ -43,8 +44,9 @@ struct Config {
   std::string appendfsync = "everysec";  // private redis only: always|everysec
   QueueStoreOptions store;           // prefix, lease, dedup_ttl, pool size
 
-  std::string api_host = "127.0.0.1";
+  std::string api_host = "127.0.0.1";  // as written; an address once resolve_api_listen ran
   int api_port = 8640;
+  std::string api_listen_shown = "\"127.0.0.1:8640\"";  // api.listen as an error shows it
   size_t api_max_body = 64 * 1024;
   int api_rate_limit_per_minute = 1200;  // per agent key
   std::vector<AgentConfig> agents;
@@ -61,7 +63,6 @@ struct Config {
   std::vector<SourceConfig> sources;
 };
 
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 std::optional<std::string> process_env(const std::string& name);
 
 // Each error is one line "path: what was expected, got what", e.g.
@@ -71,5 +72,11 @@ std::optional<Config> parse_config(std::string_view text, const std::string& ori
                                    const EnvLookup& env = process_env);
 std::optional<Config> load_config(const std::string& path, std::vector<std::string>& errors,
                                   const EnvLookup& env = process_env);
+
+// Replaces api_host, a host name or an address, by the address it resolves to (its first IPv4
+// address, else its first IPv6 one), as `carewatch run` and `check-config` both do before
+// anything starts. Returns the error line otherwise:
+//   api.listen: expected a host name that resolves, or an IP address, got "nohost:8640" (...)
+std::optional<std::string> resolve_api_listen(Config& cfg);
 
 }  // namespace carewatch

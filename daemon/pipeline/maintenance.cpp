@@ -10,6 +10,7 @@
 #include "connectors/http/retry_policy.h"
 #include "daemon/telemetry/latency_metrics.h"
 #include "daemon/telemetry/log.h"
+#include "daemon/telemetry/metric_catalogue.h"
 
 namespace carewatch {
 
@@ -19,8 +20,9 @@ using std::chrono::milliseconds;
 struct Maintenance::Impl {
   asio::io_context& io;
   QueueStore& store;
-  Metrics& metrics;
   MaintenanceOptions options;
+  Counter<0> claims_expired;
+  LatencyMetrics latency;
   std::atomic<bool> stopping{false};
   asio::steady_timer reap_timer{io};
   asio::steady_timer trim_timer{io};
@@ -29,7 +31,7 @@ struct Maintenance::Impl {
   Backoff reap_backoff{std::chrono::seconds(1), std::chrono::seconds(30)};
 
   Impl(asio::io_context& i, QueueStore& s, Metrics& m, MaintenanceOptions o)
-      : io(i), store(s), metrics(m), options(std::move(o)) {}
+      : io(i), store(s), options(std::move(o)), claims_expired(m.add(metric::claims_expired_total)), latency(m) {}
 
   // Runs `round` now and then every `interval` (or what it returns) until stopped.
   void loop(asio::steady_timer& timer, void (Impl::*round)(milliseconds&), milliseconds interval) {
@@ -49,7 +51,7 @@ struct Maintenance::Impl {
                               std::max<milliseconds>(options.reap_interval * 3, std::chrono::seconds(15)))) {
         n = store.reap_expired();
         if (n) {
-          metrics.inc("carewatch_claims_expired_total", {}, static_cast<double>(n));
+          claims_expired.inc({}, static_cast<double>(n));
           log::info("expired claims given back", {{"count", std::to_string(n)}});
         }
       }
@@ -79,7 +81,7 @@ struct Maintenance::Impl {
       if (!last_event) last_event = store.last_event_id();
       for (int round = 0; round < 20; ++round) {
         const auto events = store.events_after(*last_event, 2000);
-        for (const auto& e : events) observe_latency(e, metrics);
+        for (const auto& e : events) latency.observe(e);
         observed += events.size();
         if (!events.empty()) last_event = events.back().id;
         if (events.size() < 2000) break;
@@ -95,11 +97,7 @@ struct Maintenance::Impl {
 };
 
 Maintenance::Maintenance(asio::io_context& io, QueueStore& store, Metrics& metrics, MaintenanceOptions options)
-    : impl_(std::make_unique<Impl>(io, store, metrics, std::move(options))) {
-  describe_latency_metrics(metrics);
-  metrics.describe("carewatch_claims_expired_total", "counter",
-                   "Claims whose lease expired and that the reaper gave back.");
-}
+    : impl_(std::make_unique<Impl>(io, store, metrics, std::move(options))) {}
 
 Maintenance::~Maintenance() = default;
 

@@ -12,7 +12,9 @@
 
 #include "connectors/http/retry_policy.h"
 #include "daemon/pipeline/ingest.h"
+#include "daemon/store/redis_fields.h"
 #include "daemon/telemetry/log.h"
+#include "daemon/telemetry/metric_catalogue.h"
 #include "mention/mention_json.h"
 
 namespace carewatch {
@@ -30,6 +32,25 @@ MaintenanceOptions maintenance_options(const SchedulerOptions& o) {
   return m;
 }
 
+// The scheduler's metric families (daemon/telemetry/metric_catalogue.h), by handle.
+struct PollMetrics {
+  explicit PollMetrics(Metrics& m)
+      : mentions(m.add(metric::mentions_total)),
+        brand_replies(m.add(metric::brand_replies_total)),
+        polls(m.add(metric::polls_total)),
+        poll_errors(m.add(metric::poll_errors_total)),
+        source_up(m.add(metric::source_up)),
+        detection_delay(m.add(metric::detection_delay_seconds)),
+        source_warnings(m.add(metric::source_warnings_total)) {}
+  Counter<2> mentions;
+  Counter<1> brand_replies;
+  Counter<2> polls;
+  Counter<2> poll_errors;
+  Gauge<1> source_up;
+  Histogram<1> detection_delay;
+  Counter<1> source_warnings;
+};
+
 }  // namespace
 
 struct Scheduler::Impl {
@@ -45,7 +66,7 @@ struct Scheduler::Impl {
 
   QueueStore& store;
   RulesHolder& rules;
-  Metrics& metrics;
+  PollMetrics metrics;
   SchedulerOptions options;
   asio::io_context io;
   std::vector<std::unique_ptr<Poller>> pollers;
@@ -61,19 +82,6 @@ struct Scheduler::Impl {
       pollers.push_back(std::make_unique<Poller>(std::move(src), io, options.max_backoff));
       pollers.back()->finite = finite;
     }
-    metrics.describe("carewatch_mentions_total", "counter",
-                     "Mentions fetched by a source, by outcome (queued, stored, duplicate).");
-    metrics.describe("carewatch_brand_replies_total", "counter",
-                     "Replies by the brand's own accounts recorded as first responses.");
-    metrics.describe("carewatch_polls_total", "counter", "Polls of a source, by result.");
-    metrics.describe("carewatch_poll_errors_total", "counter",
-                     "Failed polls of a source, by kind (retry, fatal, redis).");
-    metrics.describe("carewatch_source_up", "gauge",
-                     "1 when the source's last poll succeeded, 0 when it failed.");
-    metrics.describe("carewatch_detection_delay_seconds", "histogram",
-                     "Time from a mention's posting to carewatch fetching it.");
-    metrics.describe("carewatch_source_warnings_total", "counter",
-                     "Input a source skipped but kept going (a malformed line or status), by source.");
   }
 
   void schedule(Poller& p, milliseconds delay) {
@@ -86,7 +94,6 @@ struct Scheduler::Impl {
 
   void poll_once(Poller& p) {
     const auto& cfg = p.source.config;
-    const Labels src{{"source", cfg.name}};
     const milliseconds lease_ttl = std::max<milliseconds>(std::chrono::seconds(30), cfg.interval * 3);
     try {
       if (!store.acquire_lease("poll:" + cfg.name, options.instance_id, lease_ttl)) {
@@ -99,9 +106,9 @@ struct Scheduler::Impl {
       if (result.error) {
         const auto& e = *result.error;
         const bool fatal = e.kind == PollError::Kind::fatal;
-        metrics.inc("carewatch_poll_errors_total", {{"source", cfg.name}, {"kind", fatal ? "fatal" : "retry"}});
-        metrics.inc("carewatch_polls_total", {{"source", cfg.name}, {"result", "error"}});
-        metrics.set("carewatch_source_up", src, 0);
+        metrics.poll_errors.inc({cfg.name, fatal ? "fatal" : "retry"});
+        metrics.polls.inc({cfg.name, "error"});
+        metrics.source_up.set({cfg.name}, 0);
         // A fatal error (a rejected token, a missing resource, a cursor the connector cannot
         // read) needs the operator: the source stays down and is tried again only on the slow
         // schedule (max_backoff), so a fixed token or a reset cursor is picked up without a restart.
@@ -126,7 +133,7 @@ struct Scheduler::Impl {
       for (const auto& w : batch.warnings)
         log::warn("source skipped input", {{"source", cfg.name}, {"warning", w}});
       if (!batch.warnings.empty())
-        metrics.inc("carewatch_source_warnings_total", src, static_cast<double>(batch.warnings.size()));
+        metrics.source_warnings.inc({cfg.name}, static_cast<double>(batch.warnings.size()));
       const auto rule_set = rules.get();
       IngestCounts counts;
       if (!batch.mentions.empty())
@@ -134,16 +141,15 @@ struct Scheduler::Impl {
       if (!batch.next_cursor.empty() && batch.next_cursor != cursor)
         store.set_cursor(cfg.name, batch.next_cursor);  // only now: the batch is enqueued
       p.backoff.reset();
-      metrics.inc("carewatch_polls_total", {{"source", cfg.name}, {"result", "ok"}});
-      metrics.set("carewatch_source_up", src, 1);
-      if (counts.queued) metrics.inc("carewatch_mentions_total", {{"source", cfg.name}, {"outcome", "queued"}}, static_cast<double>(counts.queued));
-      if (counts.stored) metrics.inc("carewatch_mentions_total", {{"source", cfg.name}, {"outcome", "stored"}}, static_cast<double>(counts.stored));
-      if (counts.duplicates) metrics.inc("carewatch_mentions_total", {{"source", cfg.name}, {"outcome", "duplicate"}}, static_cast<double>(counts.duplicates));
-      if (counts.brand_replies) metrics.inc("carewatch_brand_replies_total", src, static_cast<double>(counts.brand_replies));
+      metrics.polls.inc({cfg.name, "ok"});
+      metrics.source_up.set({cfg.name}, 1);
+      if (counts.queued) metrics.mentions.inc({cfg.name, "queued"}, static_cast<double>(counts.queued));
+      if (counts.stored) metrics.mentions.inc({cfg.name, "stored"}, static_cast<double>(counts.stored));
+      if (counts.duplicates) metrics.mentions.inc({cfg.name, "duplicate"}, static_cast<double>(counts.duplicates));
+      if (counts.brand_replies) metrics.brand_replies.inc({cfg.name}, static_cast<double>(counts.brand_replies));
       for (const auto& m : batch.mentions)
-        if (m.posted_at > 0 && m.seen_at >= m.posted_at)
-          metrics.observe("carewatch_detection_delay_seconds", {{"platform", m.platform}},
-                          static_cast<double>(m.seen_at - m.posted_at) / 1000.0);
+        if (const auto delay = detection_delay_ms(m.posted_at, m.seen_at); delay && *delay >= 0)
+          metrics.detection_delay.observe({m.platform}, static_cast<double>(*delay) / 1000.0);
       if (!batch.mentions.empty())
         log::debug("batch ingested", {{"source", cfg.name},
                                       {"mentions", std::to_string(batch.mentions.size())},
@@ -155,13 +161,13 @@ struct Scheduler::Impl {
       else schedule(p, cfg.interval);
     } catch (const RedisUnavailable& e) {
       // Pause: the cursor was not stored, so the same page is polled again once Redis is back.
-      metrics.inc("carewatch_poll_errors_total", {{"source", cfg.name}, {"kind", "redis"}});
+      metrics.poll_errors.inc({cfg.name, "redis"});
       const milliseconds delay = p.backoff.next();
       log::warn("redis unavailable; source paused",
                 {{"source", cfg.name}, {"error", e.what()}, {"retry_in_s", std::to_string(seconds(delay))}});
       schedule(p, delay);
     } catch (const std::exception& e) {
-      metrics.inc("carewatch_poll_errors_total", {{"source", cfg.name}, {"kind", "internal"}});
+      metrics.poll_errors.inc({cfg.name, "internal"});
       const milliseconds delay = p.backoff.next();
       log::error("poll failed unexpectedly", {{"source", cfg.name}, {"error", e.what()}});
       schedule(p, delay);

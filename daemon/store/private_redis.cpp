@@ -98,6 +98,8 @@ bool wait_exit(pid_t pid, Clock::duration timeout) {
 
 }  // namespace
 
+std::string PrivateRedis::socket_in(const std::string& dir) { return dir + "/redis.sock"; }
+
 PrivateRedis::PrivateRedis(PrivateRedisOptions options) : options_(std::move(options)) {
   if (options_.dir.empty()) throw std::runtime_error("redis-server: no data directory given");
   if (options_.appendfsync != "always" && options_.appendfsync != "everysec" && options_.appendfsync != "no")
@@ -107,7 +109,7 @@ PrivateRedis::PrivateRedis(PrivateRedisOptions options) : options_(std::move(opt
   fs::create_directories(options_.dir, ec);
   if (ec) throw std::runtime_error("redis-server: cannot create " + options_.dir + ": " + ec.message());
   options_.dir = fs::absolute(options_.dir).lexically_normal().string();
-  socket_ = options_.dir + "/redis.sock";
+  socket_ = socket_in(options_.dir);
   if (socket_.size() >= sizeof(sockaddr_un{}.sun_path))
     throw std::runtime_error("redis-server: socket path too long for a unix socket (" +
                              std::to_string(socket_.size()) + " bytes): " + socket_);

@@ -27,6 +27,9 @@ class PrivateRedis {
   PrivateRedis(const PrivateRedis&) = delete;
   PrivateRedis& operator=(const PrivateRedis&) = delete;
 
+  // The unix socket a private redis-server with data directory `dir` listens on.
+  static std::string socket_in(const std::string& dir);
+
   RedisEndpoint endpoint() const;      // unix socket (or tcp when options.tcp)
   int port() const { return port_; }   // 0 unless tcp
   const std::string& socket_path() const { return socket_; }

@@ -1,5 +1,6 @@
 // QueueStore: a small pool of blocking hiredis connections and one Lua script per operation
-// (daemon/lua/*.lua, embedded at build time). Every state change is one script, so it is
+// (daemon/store/lua/*.lua, embedded at build time, each after the field prelude generated from
+// redis_fields.def and lua/common.lua). Every state change is one script, so it is
 // atomic and one round trip; enqueue pipelines one script call per mention.
 //
 // Per-mention history: every event is written to {P}:events and, with the same id and fields,
@@ -13,10 +14,12 @@
 #include <mutex>
 
 #include "daemon/store/redis_connection.h"
+#include "daemon/store/redis_fields.h"
 #include "mention/mention_json.h"
 
 namespace carewatch {
 
+extern const char* const kLuaFields;
 extern const char* const kLuaCommon;
 extern const char* const kLuaEnqueue;
 extern const char* const kLuaClaim;
@@ -65,10 +68,10 @@ Event parse_event(const RedisReply& entry) {
   for (size_t i = 0; i + 1 < f.size(); i += 2) {
     const std::string& k = f[i].str;
     const std::string& v = f[i + 1].str;
-    if (k == "type") ev.type = v;
-    else if (k == "uid") ev.uid = v;
-    else if (k == "actor") ev.actor = v;
-    else if (k == "at") ev.at = to_int(f[i + 1]);
+    if (k == redis_field::type) ev.type = v;
+    else if (k == redis_field::uid) ev.uid = v;
+    else if (k == redis_field::actor) ev.actor = v;
+    else if (k == redis_field::at) ev.at = to_int(f[i + 1]);
     else ev.fields[k] = v;
   }
   return ev;
@@ -81,8 +84,8 @@ std::vector<Event> parse_events(const RedisReply& r) {
   return out;
 }
 
-// The "ingested" and "queued" events of a mention, from its hash (see daemon/lua/enqueue.lua:
-// the same fields, in the same order, as the script wrote to {P}:events).
+// The "ingested" and "queued" events of a mention, from its hash (see lua/enqueue.lua: the same
+// fields, in the same order, as the script wrote to {P}:events).
 std::vector<Event> enqueue_events(const std::string& uid, const std::map<std::string, std::string>& h) {
   auto get = [&](const char* k) {
     auto it = h.find(k);
@@ -95,23 +98,25 @@ std::vector<Event> enqueue_events(const std::string& uid, const std::map<std::st
       return 0;
     }
   };
+  namespace f = redis_field;
   std::vector<Event> out;
-  const bool routed = !get("queued_event").empty();
+  const bool routed = !get(f::queued_event).empty();
   for (const char* type : {"ingested", "queued"}) {
     const bool queued = type[0] == 'q';
-    const std::string id = get(queued ? "queued_event" : "ingested_event");
+    const std::string id = get(queued ? f::queued_event : f::ingested_event);
     if (id.empty()) continue;
     Event e;
     e.id = id;
     e.type = type;
     e.uid = uid;
-    e.actor = get("source");
-    e.at = num(queued ? "queued_at" : "ingested_at");
-    e.fields["queue"] = routed ? get("queue") : "";
-    e.fields["platform"] = get("platform");
-    e.fields["priority"] = get("priority");
-    const std::int64_t posted = num("posted_at"), seen = num("seen_at");
-    if (queued && posted > 0 && seen > 0) e.fields["detect_ms"] = std::to_string(seen - posted);
+    e.actor = get(f::source);
+    e.at = num(queued ? f::queued_at : f::ingested_at);
+    e.fields[f::queue] = routed ? get(f::queue) : "";
+    e.fields[f::platform] = get(f::platform);
+    e.fields[f::priority] = get(f::priority);
+    if (queued)
+      if (const auto detect = detection_delay_ms(num(f::posted_at), num(f::seen_at)))
+        e.fields[f::detect_ms] = std::to_string(*detect);
     out.push_back(std::move(e));
   }
   return out;
@@ -164,7 +169,7 @@ struct QueueStore::Impl {
 
   Impl(RedisEndpoint ep, const QueueStoreOptions& o)
       : endpoint(std::move(ep)), options(o), kp("{" + o.prefix + "}"), events_key(kp + ":events") {
-    const std::string common = kLuaCommon;
+    const std::string common = std::string(kLuaFields) + "\n" + kLuaCommon;
     const std::pair<Script*, const char*> bodies[] = {
         {&enqueue, kLuaEnqueue}, {&claim, kLuaClaim}, {&renew, kLuaRenew},
         {&release, kLuaRelease}, {&reply, kLuaReply}, {&resolve, kLuaResolve},
@@ -292,7 +297,7 @@ struct QueueStore::Impl {
   }
 };
 
-// Enqueue a batch (see QueueStore::enqueue): one script call per chunk of mentions (9 arguments
+// Enqueue a batch (see QueueStore::enqueue): one script call per chunk of mentions (10 arguments
 // each), pipelined. prepare(begin, end), when given, runs on a chunk just before it is written,
 // so Redis works on the previous chunk meanwhile.
 std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Mention>& batch,
@@ -314,7 +319,10 @@ std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Me
     argv.push_back(to_string(m.decision.category));
     argv.push_back(fmt(m.posted_at));
     argv.push_back(fmt(m.seen_at));
+    const auto detect = detection_delay_ms(m.posted_at, m.seen_at);
+    argv.push_back(detect ? fmt(*detect) : std::string());
   };
+  constexpr size_t kArgsPerMention = 10;
   auto outcome_of = [](const RedisReply& r) {
     if (r.str == "queued") return EnqueueOutcome::queued;
     if (r.str == "stored") return EnqueueOutcome::stored;
@@ -334,7 +342,7 @@ std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Me
         const size_t begin = k * kChunk, end = std::min(batch.size(), begin + kChunk);
         std::vector<std::string> argv{"EVALSHA", sha, "1", events_key, kp,
                                       fmt(options.dedup_ttl.count())};
-        argv.reserve(argv.size() + (end - begin) * 9);
+        argv.reserve(argv.size() + (end - begin) * kArgsPerMention);
         if (attempt == 0 && prepare) prepare(begin, end);
         for (size_t i = begin; i < end; ++i) append_args(argv, batch[i]);
         c.append(argv);
@@ -479,7 +487,7 @@ std::optional<MentionRecord> QueueStore::get(const std::string& uid, bool with_e
   MentionRecord rec;
   for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
     const std::string& k = hash.elements[i].str;
-    if (k == "json") rec.mention_json = hash.elements[i + 1].str;
+    if (k == redis_field::json) rec.mention_json = hash.elements[i + 1].str;
     else rec.state[k] = hash.elements[i + 1].str;
   }
   if (with_events) {
@@ -488,8 +496,8 @@ std::optional<MentionRecord> QueueStore::get(const std::string& uid, bool with_e
     for (auto& e : enqueue_events(uid, rec.state)) rec.events.push_back(std::move(e));
     for (auto& e : parse_events(history)) rec.events.push_back(std::move(e));
   }
-  rec.state.erase("ingested_event");
-  rec.state.erase("queued_event");
+  rec.state.erase(redis_field::ingested_event);
+  rec.state.erase(redis_field::queued_event);
   return rec;
 }
 

@@ -41,7 +41,7 @@ struct Event {
   std::string uid;
   std::string actor;         // agent id, source name or "reaper"
   TimeMs at = 0;
-  std::map<std::string, std::string> fields;  // queue, platform, priority, durations (*_ms)
+  std::map<std::string, std::string> fields;  // queue, platform, priority, durations (redis_fields.def)
 };
 
 struct MentionRecord {

@@ -1,59 +1,73 @@
 #include "daemon/telemetry/latency_metrics.h"
 
 #include <charconv>
+#include <optional>
 #include <string>
+
+#include "daemon/store/redis_fields.h"
+#include "daemon/telemetry/metric_catalogue.h"
 
 namespace carewatch {
 
 namespace {
-
-struct Family {
-  const char* event_type;
-  const char* field;
-  const char* name;
-  const char* help;
-  bool by_agent;
-};
-
-constexpr Family kFamilies[] = {
-    {"queued", "detect_ms", "carewatch_queued_detection_delay_seconds",
-     "Time from posting to fetching, for mentions routed to a queue.", false},
-    {"claimed", "wait_ms", "carewatch_queue_wait_seconds",
-     "Time a mention waited in its queue before its first claim.", true},
-    {"replied", "frt_ms", "carewatch_first_response_seconds",
-     "First response time: from posting to the first reply (by an agent or natively by the brand).", true},
-    {"resolved", "resolve_ms", "carewatch_resolution_seconds", "Time from posting to resolution.", true},
-};
 
 std::string field_or(const Event& e, const char* name, const char* fallback) {
   auto it = e.fields.find(name);
   return it == e.fields.end() || it->second.empty() ? fallback : it->second;
 }
 
-}  // namespace
-
-void describe_latency_metrics(Metrics& metrics) {
-  for (const auto& f : kFamilies) metrics.describe(f.name, "histogram", f.help);
+// The event's duration field in seconds; nullopt when missing, malformed or negative.
+std::optional<double> seconds_of(const Event& e, const char* field) {
+  auto it = e.fields.find(field);
+  if (it == e.fields.end()) return std::nullopt;
+  long long ms = 0;
+  const std::string& v = it->second;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
+  if (ec != std::errc() || end != v.data() + v.size() || ms < 0) return std::nullopt;
+  return static_cast<double>(ms) / 1000.0;
 }
 
-bool observe_latency(const Event& event, Metrics& metrics) {
-  for (const auto& f : kFamilies) {
-    if (event.type != f.event_type) continue;
-    auto it = event.fields.find(f.field);
-    if (it == event.fields.end()) return false;
-    long long ms = 0;
-    const std::string& v = it->second;
-    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
-    if (ec != std::errc() || end != v.data() + v.size() || ms < 0) return false;
-    const std::string priority = field_or(event, "priority", "");
-    Labels labels{{"queue", field_or(event, "queue", "unknown")},
-                  {"platform", field_or(event, "platform", "unknown")},
-                  {"priority", priority.empty() ? "unknown" : "p" + priority}};
-    if (f.by_agent) labels.emplace_back("agent", event.actor.empty() ? "unknown" : event.actor);
-    metrics.observe(f.name, labels, static_cast<double>(ms) / 1000.0);
-    return true;
+}  // namespace
+
+LatencyMetrics::LatencyMetrics(Metrics& metrics)
+    : detection_(metrics.add(metric::queued_detection_delay_seconds)),
+      queue_wait_(metrics.add(metric::queue_wait_seconds)),
+      first_response_(metrics.add(metric::first_response_seconds)),
+      resolution_(metrics.add(metric::resolution_seconds)) {}
+
+bool LatencyMetrics::observe(const Event& event) const {
+  namespace f = redis_field;
+  // The event types that close a span, the field carrying it, and its histogram by agent
+  // (none for detection, which no agent closes).
+  const struct {
+    const char* type;
+    const char* field;
+    const Histogram<4>* by_agent;
+  } kinds[] = {{"queued", f::detect_ms, nullptr},
+               {"claimed", f::wait_ms, &queue_wait_},
+               {"replied", f::frt_ms, &first_response_},
+               {"resolved", f::resolve_ms, &resolution_}};
+  const char* field = nullptr;
+  const Histogram<4>* by_agent = nullptr;
+  for (const auto& k : kinds)
+    if (event.type == k.type) {
+      field = k.field;
+      by_agent = k.by_agent;
+    }
+  if (!field) return false;
+  const auto s = seconds_of(event, field);
+  if (!s) return false;
+  const std::string priority = field_or(event, f::priority, "");
+  std::string queue = field_or(event, f::queue, "unknown");
+  std::string platform = field_or(event, f::platform, "unknown");
+  std::string p = priority.empty() ? "unknown" : "p" + priority;
+  if (by_agent) {
+    std::string agent = event.actor.empty() ? "unknown" : event.actor;
+    by_agent->observe({std::move(queue), std::move(platform), std::move(p), std::move(agent)}, *s);
+  } else {
+    detection_.observe({std::move(queue), std::move(platform), std::move(p)}, *s);
   }
-  return false;
+  return true;
 }
 
 }  // namespace carewatch

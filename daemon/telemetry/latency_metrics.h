@@ -3,20 +3,27 @@
 // moment it starts, so each instance's histograms describe the whole team's work since then.
 #pragma once
 
-#include "daemon/telemetry/metrics.h"
 #include "daemon/store/queue_store.h"
+#include "daemon/telemetry/metrics.h"
 
 namespace carewatch {
 
-// Declares the histogram families (HELP/TYPE); call once.
-void describe_latency_metrics(Metrics& metrics);
+class LatencyMetrics {
+ public:
+  // Registers the histogram families (daemon/telemetry/metric_catalogue.h).
+  explicit LatencyMetrics(Metrics& metrics);
 
-// Observes the duration an event closes, if it carries one (see daemon/latency_stats.h):
-//   queued   detect_ms  -> carewatch_queued_detection_delay_seconds{queue,platform,priority}
-//   claimed  wait_ms    -> carewatch_queue_wait_seconds{queue,platform,priority,agent}
-//   replied  frt_ms     -> carewatch_first_response_seconds{queue,platform,priority,agent}
-//   resolved resolve_ms -> carewatch_resolution_seconds{queue,platform,priority,agent}
-// Negative or unparsable durations are ignored. Returns true when something was observed.
-bool observe_latency(const Event& event, Metrics& metrics);
+  // Observes the duration an event closes, if it carries one (see latency_stats.h):
+  //   queued   detect_ms  -> carewatch_queued_detection_delay_seconds{queue,platform,priority}
+  //   claimed  wait_ms    -> carewatch_queue_wait_seconds{queue,platform,priority,agent}
+  //   replied  frt_ms     -> carewatch_first_response_seconds{queue,platform,priority,agent}
+  //   resolved resolve_ms -> carewatch_resolution_seconds{queue,platform,priority,agent}
+  // Negative or unparsable durations are ignored. Returns true when something was observed.
+  bool observe(const Event& event) const;
+
+ private:
+  Histogram<3> detection_;
+  Histogram<4> queue_wait_, first_response_, resolution_;
+};
 
 }  // namespace carewatch

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <map>
 
+#include "daemon/store/redis_fields.h"
 #include "mention/mention_json.h"
 
 namespace carewatch {
@@ -43,10 +44,10 @@ std::string or_unknown(const std::string* s) { return s && !s->empty() ? *s : "u
 std::string group_of(const Event& e, GroupBy by) {
   switch (by) {
     case GroupBy::none: return "all";
-    case GroupBy::queue: return or_unknown(find(e, "queue"));
-    case GroupBy::platform: return or_unknown(find(e, "platform"));
+    case GroupBy::queue: return or_unknown(find(e, redis_field::queue));
+    case GroupBy::platform: return or_unknown(find(e, redis_field::platform));
     case GroupBy::priority: {
-      const std::string* p = find(e, "priority");
+      const std::string* p = find(e, redis_field::priority);
       return p && !p->empty() ? "p" + *p : "unknown";
     }
     case GroupBy::agent: return e.actor.empty() ? "unknown" : e.actor;
@@ -83,10 +84,10 @@ const char* to_string(Measure m) {
 
 const char* event_field(Measure m) {
   switch (m) {
-    case Measure::detection: return "detect_ms";
-    case Measure::queue_wait: return "wait_ms";
-    case Measure::first_response: return "frt_ms";
-    case Measure::resolution: return "resolve_ms";
+    case Measure::detection: return redis_field::detect_ms;
+    case Measure::queue_wait: return redis_field::wait_ms;
+    case Measure::first_response: return redis_field::frt_ms;
+    case Measure::resolution: return redis_field::resolve_ms;
   }
   return "";
 }

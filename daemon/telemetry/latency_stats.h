@@ -1,6 +1,7 @@
 // The latency clock, as figures: pure functions over the events stream (no I/O).
 //
-// Each event of {P}:events carries the duration it closes, in ms (see daemon/lua/*.lua):
+// Each event of {P}:events carries the duration it closes, in ms (see daemon/store/lua/*.lua;
+// the fields are declared in daemon/store/redis_fields.def):
 //   queued   detect_ms   = seen_at - posted_at          (detection delay: what polling costs)
 //   claimed  wait_ms     = first claimed_at - queued_at (queue wait; only the first claim)
 //   replied  frt_ms      = first_reply_at - posted_at   (first response time; only the first reply,

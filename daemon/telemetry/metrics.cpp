@@ -4,48 +4,40 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <mutex>
+#include <stdexcept>
 
 namespace carewatch {
-namespace {
 
-// Latency buckets in seconds: 1s .. 7 days.
-const std::vector<double> kDefaultBuckets = {1,    5,    15,    30,    60,    120,    300,   600, 900,
-                                             1800, 3600, 7200, 14400, 28800, 86400, 172800, 604800};
-
-enum class Kind { untyped, counter, gauge, histogram };
+namespace metrics_detail {
 
 struct Series {
-  double value = 0;                    // counter, gauge, untyped
+  double value = 0;                    // counter, gauge
   std::vector<std::uint64_t> buckets;  // histogram: observations <= bound i (cumulative)
   std::uint64_t count = 0;
   double sum = 0;
 };
 
 struct Family {
-  Kind kind = Kind::untyped;
+  std::string name;
+  MetricType type = MetricType::counter;
   std::string help;
-  bool described = false;
+  std::vector<std::string> labels;     // label names, in the declared order
   std::vector<double> bounds;          // histogram upper bounds, ascending, finite
-  std::map<Labels, Series> series;     // sorted by label pairs as given
+  std::map<std::vector<std::string>, Series> series;  // by label values
 };
 
-const char* type_name(Kind k) {
-  switch (k) {
-    case Kind::counter: return "counter";
-    case Kind::gauge: return "gauge";
-    case Kind::histogram: return "histogram";
-    case Kind::untyped: break;
-  }
-  return "untyped";
-}
+}  // namespace metrics_detail
 
-Kind kind_from(const std::string& type) {
-  if (type == "counter") return Kind::counter;
-  if (type == "gauge") return Kind::gauge;
-  if (type == "histogram") return Kind::histogram;
-  return Kind::untyped;
-}
+namespace {
+
+using metrics_detail::Family;
+using metrics_detail::Series;
+
+// Latency buckets in seconds: 1s .. 7 days.
+const std::vector<double> kDefaultBuckets = {1,    5,    15,    30,    60,    120,    300,   600, 900,
+                                             1800, 3600, 7200, 14400, 28800, 86400, 172800, 604800};
 
 std::vector<double> clean_bounds(std::vector<double> b) {
   b.erase(std::remove_if(b.begin(), b.end(), [](double v) { return !std::isfinite(v); }), b.end());
@@ -92,16 +84,17 @@ void append_escaped_help(std::string& out, const std::string& v) {
 }
 
 // `{a="1",b="2"}`, plus an `le` label for histogram buckets; nothing when there are no labels.
-void append_labels(std::string& out, const Labels& labels, const std::string* le = nullptr) {
-  if (labels.empty() && !le) return;
+void append_labels(std::string& out, const std::vector<std::string>& names,
+                   const std::vector<std::string>& values, const std::string* le = nullptr) {
+  if (names.empty() && !le) return;
   out += '{';
   bool first = true;
-  for (const auto& [k, v] : labels) {
+  for (size_t i = 0; i < names.size() && i < values.size(); ++i) {
     if (!first) out += ',';
     first = false;
-    out += k;
+    out += names[i];
     out += "=\"";
-    append_escaped_label(out, v);
+    append_escaped_label(out, values[i]);
     out += '"';
   }
   if (le) {
@@ -115,85 +108,74 @@ void append_labels(std::string& out, const Labels& labels, const std::string* le
 
 }  // namespace
 
+const char* to_string(MetricType t) {
+  switch (t) {
+    case MetricType::counter: return "counter";
+    case MetricType::gauge: return "gauge";
+    case MetricType::histogram: return "histogram";
+  }
+  return "untyped";
+}
+
 struct Metrics::Impl {
   mutable std::mutex mutex;
-  std::map<std::string, Family> families;  // sorted by name
-
-  // The family `name`; one never described is created as `fallback` (untyped for inc/set,
-  // histogram with the default buckets for observe).
-  Family& family(const std::string& name, Kind fallback) {
-    auto [it, inserted] = families.try_emplace(name);
-    if (inserted) {
-      it->second.kind = fallback;
-      if (fallback == Kind::histogram) it->second.bounds = kDefaultBuckets;
-    }
-    return it->second;
-  }
+  std::map<std::string, Family, std::less<>> families;  // sorted by name
 };
 
 Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
 Metrics::~Metrics() = default;
 
-void Metrics::describe(const std::string& name, const std::string& type, const std::string& help,
-                       std::vector<double> buckets) {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  Family& f = impl_->families[name];
-  const Kind kind = kind_from(type);
-  const bool was_histogram = f.kind == Kind::histogram;
+Family& Metrics::family(const MetricFamilyInfo& info, std::span<const double> buckets) {
+  std::vector<std::string> labels(info.labels.begin(), info.labels.end());
   std::vector<double> bounds;
-  if (kind == Kind::histogram) {
-    bounds = clean_bounds(std::move(buckets));
+  if (info.type == MetricType::histogram) {
+    bounds = clean_bounds(std::vector<double>(buckets.begin(), buckets.end()));
     if (bounds.empty()) bounds = kDefaultBuckets;
   }
-  // Series recorded under another shape cannot be carried over.
-  if ((kind == Kind::histogram) != was_histogram || (was_histogram && bounds != f.bounds))
-    f.series.clear();
-  f.kind = kind;
-  f.help = help;
-  f.described = true;
-  f.bounds = std::move(bounds);
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  auto [it, inserted] = impl_->families.try_emplace(std::string(info.name));
+  Family& f = it->second;
+  if (inserted) {
+    f.name = it->first;
+    f.type = info.type;
+    f.help = std::string(info.help);
+    f.labels = std::move(labels);
+    f.bounds = std::move(bounds);
+  } else if (f.type != info.type || f.help != info.help || f.labels != labels || f.bounds != bounds) {
+    throw std::logic_error("metric " + f.name + " is declared twice, differently");
+  }
+  return f;
 }
 
-void Metrics::inc(const std::string& name, const Labels& labels, double by) {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  Family& f = impl_->family(name, Kind::untyped);
-  if (f.kind == Kind::histogram) return;  // a histogram only takes observations
-  f.series[labels].value += by;
-}
-
-void Metrics::set(const std::string& name, const Labels& labels, double value) {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  Family& f = impl_->family(name, Kind::untyped);
-  if (f.kind == Kind::histogram) return;
-  f.series[labels].value = value;
-}
-
-void Metrics::observe(const std::string& name, const Labels& labels, double value) {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  Family& f = impl_->family(name, Kind::histogram);
-  if (f.kind != Kind::histogram) return;  // counters and gauges take inc / set
-  Series& s = f.series[labels];
-  if (s.buckets.size() != f.bounds.size()) s.buckets.assign(f.bounds.size(), 0);
-  for (size_t i = 0; i < f.bounds.size(); ++i)
-    if (value <= f.bounds[i]) ++s.buckets[i];
-  ++s.count;
-  s.sum += value;
+void metrics_detail::Handle::record(std::span<const std::string> values, double value) const {
+  Family& f = *family_;
+  std::lock_guard<std::mutex> lock(metrics_->impl_->mutex);
+  Series& s = f.series[std::vector<std::string>(values.begin(), values.end())];
+  switch (f.type) {
+    case MetricType::counter: s.value += value; break;
+    case MetricType::gauge: s.value = value; break;
+    case MetricType::histogram:
+      if (s.buckets.size() != f.bounds.size()) s.buckets.assign(f.bounds.size(), 0);
+      for (size_t i = 0; i < f.bounds.size(); ++i)
+        if (value <= f.bounds[i]) ++s.buckets[i];
+      ++s.count;
+      s.sum += value;
+      break;
+  }
 }
 
 std::string Metrics::render() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   std::string out;
   for (const auto& [name, f] : impl_->families) {
-    if (f.described) {
-      out += "# HELP " + name + ' ';
-      append_escaped_help(out, f.help);
-      out += '\n';
-    }
-    out += "# TYPE " + name + ' ' + type_name(f.kind) + '\n';
-    for (const auto& [labels, s] : f.series) {
-      if (f.kind != Kind::histogram) {
+    out += "# HELP " + name + ' ';
+    append_escaped_help(out, f.help);
+    out += '\n';
+    out += "# TYPE " + name + ' ' + to_string(f.type) + '\n';
+    for (const auto& [values, s] : f.series) {
+      if (f.type != MetricType::histogram) {
         out += name;
-        append_labels(out, labels);
+        append_labels(out, f.labels, values);
         out += ' ';
         append_value(out, s.value);
         out += '\n';
@@ -203,22 +185,22 @@ std::string Metrics::render() const {
         std::string le;
         append_value(le, f.bounds[i]);
         out += name + "_bucket";
-        append_labels(out, labels, &le);
+        append_labels(out, f.labels, values, &le);
         out += ' ';
         out += std::to_string(i < s.buckets.size() ? s.buckets[i] : 0);
         out += '\n';
       }
       const std::string inf = "+Inf";
       out += name + "_bucket";
-      append_labels(out, labels, &inf);
+      append_labels(out, f.labels, values, &inf);
       out += ' ' + std::to_string(s.count) + '\n';
       out += name + "_sum";
-      append_labels(out, labels);
+      append_labels(out, f.labels, values);
       out += ' ';
       append_value(out, s.sum);
       out += '\n';
       out += name + "_count";
-      append_labels(out, labels);
+      append_labels(out, f.labels, values);
       out += ' ' + std::to_string(s.count) + '\n';
     }
   }

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <optional>
 
+#include "daemon/store/redis_fields.h"
+
 namespace carewatch {
 namespace {
 
@@ -19,7 +21,7 @@ std::optional<long long> positive(const std::map<std::string, std::string>& stat
 }
 
 std::optional<int> priority_of(const std::map<std::string, std::string>& state) {
-  auto it = state.find("priority");
+  auto it = state.find(redis_field::priority);
   if (it == state.end()) return std::nullopt;
   const std::string& s = it->second;
   int v = 0;
@@ -44,9 +46,10 @@ const char* to_string(SlaStatus s) {
 SlaClock sla_clock(const std::map<std::string, std::string>& state, TimeMs now,
                    const std::map<int, std::chrono::milliseconds>& targets, double warn_at) {
   SlaClock c;
-  auto queue = state.find("queue");
+  namespace f = redis_field;
+  auto queue = state.find(f::queue);
   if (queue == state.end() || queue->second.empty()) return c;  // not routed: no SLA
-  const auto posted = positive(state, "posted_at");
+  const auto posted = positive(state, f::posted_at);
   if (!posted) return c;
   const auto priority = priority_of(state);
   if (!priority) return c;
@@ -54,11 +57,11 @@ SlaClock sla_clock(const std::map<std::string, std::string>& state, TimeMs now,
   if (target == targets.end() || target->second.count() <= 0) return c;
 
   c.target_ms = target->second.count();
-  std::optional<long long> stop = positive(state, "first_reply_at");
+  std::optional<long long> stop = positive(state, f::first_reply_at);
   if (!stop) {
-    auto st = state.find("state");
+    auto st = state.find(f::state);
     if (st != state.end() && st->second == "resolved") {
-      stop = positive(state, "resolved_at");
+      stop = positive(state, f::resolved_at);
       if (!stop) stop = now;  // resolved, time unknown: stop the clock rather than run forever
     }
   }

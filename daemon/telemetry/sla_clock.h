@@ -1,5 +1,6 @@
 // The first-response SLA clock of one mention: a pure function of the mention's state hash
-// ({P}:m:<uid>, see daemon/queue_store.h MentionRecord::state) and the time now.
+// ({P}:m:<uid>, see daemon/store/queue_store.h MentionRecord::state; its fields are declared in
+// daemon/store/redis_fields.def) and the time now.
 //
 // The clock starts at posted_at (platform time: what the customer waits) and stops at the
 // first reply (by an agent, or natively on the platform by the brand's own account). A mention

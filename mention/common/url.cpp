@@ -36,6 +36,30 @@ std::optional<QueryPairs> parse_query(std::string_view query) {
   return out;
 }
 
+std::string encode_query(const QueryPairs& pairs) {
+  std::string out;
+  for (const auto& [key, value] : pairs) {
+    if (!out.empty()) out += '&';
+    out += percent_encode(key) + '=' + percent_encode(value);
+  }
+  return out;
+}
+
+std::optional<BaseUrl> parse_base_url(std::string_view url) {
+  try {
+    const web::uri u(utility::conversions::to_string_t(std::string(url)));
+    const std::string scheme = utility::conversions::to_utf8string(u.scheme());
+    if ((scheme != "http" && scheme != "https") || u.host().empty() || !u.user_info().empty() ||
+        !u.query().empty() || !u.fragment().empty() || url.find_first_of("?#") != std::string_view::npos)
+      return std::nullopt;
+    BaseUrl base{utility::conversions::to_utf8string(u.to_string()), utility::conversions::to_utf8string(u.host())};
+    while (!base.url.empty() && base.url.back() == '/') base.url.pop_back();
+    return base;
+  } catch (const std::exception&) {
+    return std::nullopt;  // web::uri_exception: not a URL
+  }
+}
+
 std::optional<std::string> query_value(std::string_view url, std::string_view key) {
   const size_t q = url.find('?');
   if (q == std::string_view::npos) return std::nullopt;

@@ -23,6 +23,22 @@ using QueryPairs = std::vector<std::pair<std::string, std::string>>;
 // skipped); nullopt when an escape is malformed.
 std::optional<QueryPairs> parse_query(std::string_view query);
 
+// {{"q","acme air"},{"types[]","mention"}} into "q=acme%20air&types%5B%5D=mention": keys and values
+// percent-encoded (a space as %20, never '+'), in order. Also an application/x-www-form-urlencoded
+// body.
+std::string encode_query(const QueryPairs& pairs);
+
+// The base URL of an HTTP service as configured ("https://mastodon.social/", "http://[::1]:8080/x"):
+// `url` is scheme://authority[/path] with the scheme and host in lower case and no trailing '/';
+// `host` is the host name without port (an IPv6 address in brackets), in lower case.
+struct BaseUrl {
+  std::string url;
+  std::string host;
+};
+// nullopt unless `url` is an absolute http or https URL with a host and without user info, query
+// or fragment.
+std::optional<BaseUrl> parse_base_url(std::string_view url);
+
 // The value of `key` in the query part of `url` (after '?', before '#'), decoded; nullopt when
 // absent or malformed.
 std::optional<std::string> query_value(std::string_view url, std::string_view key);

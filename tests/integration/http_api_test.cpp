@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/api/api_json.h"
 #include "daemon/api/api_key.h"
 #include "daemon/api/api_routes.h"
 #include "mention/mention_json.h"

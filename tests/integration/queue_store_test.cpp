@@ -14,6 +14,9 @@
 #include "tests/support/redis_fixture.h"
 
 namespace carewatch {
+
+extern const char* const kLuaFields;  // the generated field prelude of every script
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -685,6 +688,20 @@ TEST_F(QueueStoreTest, EventsAfterFollowsTheStreamWithoutGapsOrRepeats) {
   }
   EXPECT_EQ(types, (std::vector<std::string>{"claimed", "replied"}));
   EXPECT_EQ(at, store->last_event_id());
+}
+
+// The prelude every script starts with gives the catalogue's names, and a name it does not
+// declare stops the script instead of reading as nil.
+TEST_F(QueueStoreTest, ScriptsGetFieldNamesFromTheCatalogueAndRefuseOthers) {
+  RedisConnection c(redis.endpoint(), 1000ms, 1000ms);
+  const std::string prelude = kLuaFields;
+  EXPECT_EQ(c.command({"EVAL", prelude + "\nreturn {MF.posted_at, EF.detect_ms, QF.uid}", "0"}).elements.size(), 3u);
+  EXPECT_EQ(c.command({"EVAL", prelude + "\nreturn MF.lease_until", "0"}).str, "lease_until");
+  for (const char* wrong : {"MF.postd_at", "EF.posted_at", "QF.state"}) {
+    const RedisReply r = c.command({"EVAL", prelude + "\nreturn " + wrong, "0"});
+    EXPECT_TRUE(r.is_error()) << wrong;
+    EXPECT_NE(r.str.find("not in redis_fields.def"), std::string::npos) << r.str;
+  }
 }
 
 }  // namespace

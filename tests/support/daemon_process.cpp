@@ -13,15 +13,16 @@
 #include <stdexcept>
 #include <thread>
 
+#include "mention/common/file.h"
+
 namespace carewatch::testing {
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+// The whole file, or "" when it cannot be read (the process has written nothing yet).
+std::string file_text(const std::string& path) {
+  std::string text, error;
+  return read_file(path, text, error) ? text : std::string();
 }
 
 }  // namespace
@@ -79,8 +80,8 @@ int DaemonProcess::wait(std::chrono::milliseconds timeout) {
   return status_;
 }
 
-std::string DaemonProcess::stdout_text() const { return read_file(out_path_); }
-std::string DaemonProcess::stderr_text() const { return read_file(err_path_); }
+std::string DaemonProcess::stdout_text() const { return file_text(out_path_); }
+std::string DaemonProcess::stderr_text() const { return file_text(err_path_); }
 
 bool DaemonProcess::wait_for_output(const std::string& needle, std::chrono::milliseconds timeout) {
   const auto until = std::chrono::steady_clock::now() + timeout;

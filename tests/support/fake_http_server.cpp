@@ -12,6 +12,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "mention/common/url.h"
+
 namespace carewatch::testing {
 
 namespace asio = boost::asio;
@@ -20,31 +22,6 @@ namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes a query-string component: "%xx" escapes and '+' as a space. A malformed escape is
-// kept as written.
-std::string url_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 
 std::string str(boost::beast::string_view s) { return std::string(s.data(), s.size()); }
 
@@ -63,17 +40,10 @@ FakeRequest to_fake_request(const http::request<http::string_body>& req) {
   const auto q = target.find('?');
   r.path = std::string(target.substr(0, q));
   if (q != std::string_view::npos) {
-    std::string_view query = target.substr(q + 1);
-    while (!query.empty()) {
-      const auto amp = query.find('&');
-      const std::string_view part = query.substr(0, amp);
-      query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-      if (part.empty()) continue;
-      const auto eq = part.find('=');
-      std::string key = url_decode(part.substr(0, eq));
-      std::string value = eq == std::string_view::npos ? std::string() : url_decode(part.substr(eq + 1));
-      r.query[key] = value;
-      r.query_list.emplace_back(std::move(key), std::move(value));
+    // A malformed escape leaves the query empty; `target` has it as sent.
+    if (auto pairs = parse_query(target.substr(q + 1))) {
+      for (const auto& [key, value] : *pairs) r.query[key] = value;
+      r.query_list = std::move(*pairs);
     }
   }
   for (const auto& field : req) {

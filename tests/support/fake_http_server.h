@@ -16,8 +16,9 @@ struct FakeRequest {
   std::string method;
   std::string target;                         // path + query, as sent
   std::string path;                           // without query
-  std::map<std::string, std::string> query;   // decoded; repeated keys keep the last value
-  std::vector<std::pair<std::string, std::string>> query_list;  // all pairs in order, decoded
+  // Decoded (mention/common/url.h's parse_query; empty when an escape is malformed).
+  std::map<std::string, std::string> query;   // repeated keys keep the last value
+  std::vector<std::pair<std::string, std::string>> query_list;  // all pairs in order
   std::map<std::string, std::string> headers; // lower-cased names
   std::string body;
 };

@@ -9,22 +9,22 @@ local lease_until = now + lease_ms
 -- or nil when the entry is stale (mention resolved or gone), which is then acknowledged.
 local function take(stream, e, holder)
   local id = e[1]
-  local uid = e[2] and field(e[2], 'uid')
+  local uid = e[2] and field(e[2], QF.uid)
   local h = uid and load(uid) or {}
   if not h.uid or h.state == 'resolved' or h.entry_id ~= id then
     redis.call('XACK', stream, GROUP, id)
     return nil
   end
   if holder and holder ~= RELEASED and (h.state == 'claimed' or h.state == 'replied') then
-    emit(now, uid, 'expired', h.owner or holder, h, {'by', agent})
+    emit(now, uid, 'expired', h.owner or holder, h, {EF.by, agent})
   end
   local hk = mention_key(uid)
-  redis.call('HSET', hk, 'state', 'claimed', 'owner', agent, 'claimed_at', fmt(now),
-             'lease_until', fmt(lease_until))
+  redis.call('HSET', hk, MF.state, 'claimed', MF.owner, agent, MF.claimed_at, fmt(now),
+             MF.lease_until, fmt(lease_until))
   local extra = nil
   if not h.first_claimed_at then
-    redis.call('HSET', hk, 'first_claimed_at', fmt(now))
-    if h.queued_at then extra = {'wait_ms', fmt(now - tonumber(h.queued_at))} end
+    redis.call('HSET', hk, MF.first_claimed_at, fmt(now))
+    if h.queued_at then extra = {EF.wait_ms, fmt(now - tonumber(h.queued_at))} end
   end
   emit(now, uid, 'claimed', agent, h, extra)
   return {uid, h.queue, tonumber(h.priority), h.json, lease_until}

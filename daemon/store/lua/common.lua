@@ -1,4 +1,7 @@
--- Shared by every queue store script (prepended to each). Calling convention:
+-- Shared by every queue store script (prepended to each, after the generated field prelude:
+-- MF, EF and QF hold the names of mention hash, event and queue entry fields, from
+-- daemon/store/redis_fields.def; write a field as MF.state, read a loaded hash as h.state).
+-- Calling convention:
 --   KEYS[1] = "{P}:events" (routes the call to the team's cluster slot)
 --   ARGV[1] = "{P}"        (every key is built from it, so all share one hash tag)
 local P = ARGV[1]
@@ -16,12 +19,14 @@ local function mention_key(uid) return P .. ':m:' .. uid end
 local function history_key(uid) return P .. ':me:' .. uid end
 local function queue_key(queue, priority) return P .. ':q:' .. queue .. ':p' .. priority end
 
--- The mention hash as a table ({} when it does not exist).
+-- The mention hash as a table ({} when it does not exist). Reading a field the catalogue does
+-- not declare (h.typo) is an error, not nil.
+local strict_hash = {__index = function(_, k) return MF[k] and nil end}
 local function load(uid)
   local flat = redis.call('HGETALL', mention_key(uid))
   local h = {}
   for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
-  return h
+  return setmetatable(h, strict_hash)
 end
 
 local function field(flat, name)
@@ -34,8 +39,8 @@ end
 -- Appends an event to {P}:events and returns its id. The id's time is `now` when the clock
 -- allows, so `at` matches the id. `extra` is a flat list of more field/value pairs (durations).
 local function event_fields(now, uid, kind, actor, h, extra)
-  local f = {'type', kind, 'uid', uid, 'actor', actor, 'at', fmt(now),
-             'queue', h.queue or '', 'platform', h.platform or '', 'priority', h.priority or ''}
+  local f = {EF.type, kind, EF.uid, uid, EF.actor, actor, EF.at, fmt(now),
+             EF.queue, h.queue or '', EF.platform, h.platform or '', EF.priority, h.priority or ''}
   if extra then
     for i = 1, #extra do f[#f + 1] = extra[i] end
   end

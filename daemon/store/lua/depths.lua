@@ -16,8 +16,8 @@ end
 
 local function queued_at_of(stream, id)
   local e = redis.call('XRANGE', stream, id, id)[1]
-  local uid = e and field(e[2], 'uid')
-  local at = uid and redis.call('HGET', mention_key(uid), 'queued_at')
+  local uid = e and field(e[2], QF.uid)
+  local at = uid and redis.call('HGET', mention_key(uid), MF.queued_at)
   if at then return tonumber(at) end
   return tonumber(string.match(id, '^(%d+)'))
 end

@@ -1,11 +1,12 @@
--- enqueue: ARGV = P, dedup_ttl_s, then 9 values per mention: uid, json, platform, source,
---   queue ('' = not routed), priority, category, posted_at, seen_at.
+-- enqueue: ARGV = P, dedup_ttl_s, then 10 values per mention: uid, json, platform, source,
+--   queue ('' = not routed), priority, category, posted_at, seen_at, detect_ms ('' = unknown;
+--   computed by the queue store, redis_fields.h detection_delay_ms).
 -- Several mentions per call (one call per chunk of a batch): the per-call cost of a script is
 -- paid once per chunk. Returns one of 'duplicate', 'queued' or 'stored' per mention, in order.
 local ttl = ARGV[2]
 local now = now_ms()
 
-local function enqueue_one(uid, json, platform, source, queue, priority, category, posted, seen)
+local function enqueue_one(uid, json, platform, source, queue, priority, category, posted, seen, detect)
   if not redis.call('SET', P .. ':seen:' .. uid, '1', 'NX', 'EX', ttl) then return 'duplicate' end
 
   local hk, mk = mention_key(uid), history_key(uid)
@@ -15,10 +16,10 @@ local function enqueue_one(uid, json, platform, source, queue, priority, categor
   local ingested = emit_shared(now, uid, 'ingested', source, h, nil)
 
   if not routed then
-    redis.call('HSET', hk, 'json', json, 'uid', uid, 'platform', platform, 'source', source,
-               'queue', '', 'priority', h.priority, 'category', category, 'state', 'stored',
-               'posted_at', fmt(posted), 'seen_at', fmt(seen), 'ingested_at', fmt(now),
-               'ingested_event', ingested)
+    redis.call('HSET', hk, MF.json, json, MF.uid, uid, MF.platform, platform, MF.source, source,
+               MF.queue, '', MF.priority, h.priority, MF.category, category, MF.state, 'stored',
+               MF.posted_at, posted, MF.seen_at, seen, MF.ingested_at, fmt(now),
+               MF.ingested_event, ingested)
     redis.call('EXPIRE', hk, ttl)
     return 'stored'
   end
@@ -30,22 +31,22 @@ local function enqueue_one(uid, json, platform, source, queue, priority, categor
       return redis.error_reply(r.err)
     end
   end
-  local id = redis.call('XADD', stream, '*', 'uid', uid)
+  local id = redis.call('XADD', stream, '*', QF.uid, uid)
   redis.call('SADD', P .. ':queues', queue)
   local extra = {}
-  if posted > 0 and seen > 0 then extra = {'detect_ms', fmt(seen - posted)} end
+  if detect ~= '' then extra = {EF.detect_ms, detect} end
   local queued = emit_shared(now, uid, 'queued', source, h, extra)
-  redis.call('HSET', hk, 'json', json, 'uid', uid, 'platform', platform, 'source', source,
-             'queue', h.queue, 'priority', h.priority, 'category', category, 'state', 'queued',
-             'posted_at', fmt(posted), 'seen_at', fmt(seen), 'ingested_at', fmt(now),
-             'entry_id', id, 'queued_at', fmt(now), 'ingested_event', ingested, 'queued_event', queued)
+  redis.call('HSET', hk, MF.json, json, MF.uid, uid, MF.platform, platform, MF.source, source,
+             MF.queue, h.queue, MF.priority, h.priority, MF.category, category, MF.state, 'queued',
+             MF.posted_at, posted, MF.seen_at, seen, MF.ingested_at, fmt(now),
+             MF.entry_id, id, MF.queued_at, fmt(now), MF.ingested_event, ingested, MF.queued_event, queued)
   return 'queued'
 end
 
 local out = {}
-for i = 3, #ARGV - 8, 9 do
+for i = 3, #ARGV - 9, 10 do
   out[#out + 1] = enqueue_one(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4],
-                              tonumber(ARGV[i + 5]), ARGV[i + 6], tonumber(ARGV[i + 7]),
-                              tonumber(ARGV[i + 8]))
+                              tonumber(ARGV[i + 5]), ARGV[i + 6], ARGV[i + 7], ARGV[i + 8],
+                              ARGV[i + 9])
 end
 return out

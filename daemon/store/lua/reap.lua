@@ -14,15 +14,15 @@ for i = 3, #ARGV do
           local id, holder = x[1], x[2]
           if holder ~= RELEASED then
             local e = redis.call('XRANGE', stream, id, id)[1]
-            local uid = e and field(e[2], 'uid')
+            local uid = e and field(e[2], QF.uid)
             local h = uid and load(uid) or {}
             if not h.uid or h.state == 'resolved' or h.entry_id ~= id then
               redis.call('XACK', stream, GROUP, id)
             else
               if h.state == 'claimed' or h.state == 'replied' then
-                redis.call('HSET', mention_key(uid), 'state', 'queued')
-                redis.call('HDEL', mention_key(uid), 'owner', 'lease_until')
-                emit(now, uid, 'expired', 'reaper', h, {'owner', h.owner or holder})
+                redis.call('HSET', mention_key(uid), MF.state, 'queued')
+                redis.call('HDEL', mention_key(uid), MF.owner, MF.lease_until)
+                emit(now, uid, 'expired', 'reaper', h, {EF.owner, h.owner or holder})
                 count = count + 1
               end
               give_back(stream, id)

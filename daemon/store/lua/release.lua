@@ -4,7 +4,7 @@ local h, err = owned(uid, agent)
 if not h then return err end
 local now = now_ms()
 give_back(queue_key(h.queue, h.priority), h.entry_id)
-redis.call('HSET', mention_key(uid), 'state', 'queued')
-redis.call('HDEL', mention_key(uid), 'owner', 'lease_until')
+redis.call('HSET', mention_key(uid), MF.state, 'queued')
+redis.call('HDEL', mention_key(uid), MF.owner, MF.lease_until)
 emit(now, uid, 'released', agent, h, nil)
 return {'ok', ''}

@@ -5,6 +5,6 @@ if not h then return err end
 local now = now_ms()
 -- resets the entry's idle time (the lease); FORCE: see give_back
 redis.call('XCLAIM', queue_key(h.queue, h.priority), GROUP, agent, 0, h.entry_id, 'FORCE', 'JUSTID')
-redis.call('HSET', mention_key(uid), 'lease_until', fmt(now + lease_ms))
+redis.call('HSET', mention_key(uid), MF.lease_until, fmt(now + lease_ms))
 emit(now, uid, 'renewed', agent, h, nil)
 return {'ok', fmt(now + lease_ms)}

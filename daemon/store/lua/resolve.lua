@@ -6,11 +6,11 @@ if not h then return err end
 local now = now_ms()
 local hk = mention_key(uid)
 redis.call('XACK', queue_key(h.queue, h.priority), GROUP, h.entry_id)
-redis.call('HSET', hk, 'state', 'resolved', 'resolved_at', fmt(now), 'resolved_by', agent)
-redis.call('HDEL', hk, 'lease_until')
+redis.call('HSET', hk, MF.state, 'resolved', MF.resolved_at, fmt(now), MF.resolved_by, agent)
+redis.call('HDEL', hk, MF.lease_until)
 local extra = nil
 local posted = tonumber(h.posted_at) or 0
-if posted > 0 then extra = {'resolve_ms', fmt(now - posted)} end
+if posted > 0 then extra = {EF.resolve_ms, fmt(now - posted)} end
 emit(now, uid, 'resolved', agent, h, extra)
 redis.call('EXPIRE', hk, ttl)
 redis.call('EXPIRE', history_key(uid), ttl)

@@ -34,6 +34,34 @@ TEST(ParseQuery, PairsInOrderDecoded) {
   EXPECT_EQ(parse_query("")->size(), 0u);
 }
 
+TEST(EncodeQuery, EncodesKeysAndValuesInOrder) {
+  EXPECT_EQ(encode_query({{"q", "acme air"}, {"types[]", "mention"}, {"limit", "40"}}),
+            "q=acme%20air&types%5B%5D=mention&limit=40");
+  EXPECT_EQ(encode_query({{"status", "@ana@h.example a+b & c=d"}, {"in_reply_to_id", "123"}}),
+            "status=%40ana%40h.example%20a%2Bb%20%26%20c%3Dd&in_reply_to_id=123");
+  EXPECT_EQ(encode_query({}), "");
+  const QueryPairs pairs = {{"a b", "caf\xC3\xA9"}, {"", ""}, {"k", "1&2=3"}};
+  EXPECT_EQ(parse_query(encode_query(pairs)), pairs);
+}
+
+TEST(ParseBaseUrl, SchemeHostPortAndPathWithoutTrailingSlash) {
+  auto b = parse_base_url("https://Mastodon.Example/");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->url, "https://mastodon.example");
+  EXPECT_EQ(b->host, "mastodon.example");
+  b = parse_base_url("HTTP://127.0.0.1:8080");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->url, "http://127.0.0.1:8080");
+  EXPECT_EQ(b->host, "127.0.0.1");
+  b = parse_base_url("http://[::1]:8080/social//");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->url, "http://[::1]:8080/social");
+  EXPECT_EQ(b->host, "[::1]");
+  for (const char* bad : {"mastodon.example", "ftp://mastodon.example", "https://user:pw@mastodon.example",
+                          "https://mastodon.example/?x=1", "https://mastodon.example/#top", "https://", "", "https:///x"})
+    EXPECT_FALSE(parse_base_url(bad)) << bad;
+}
+
 TEST(QueryValue, FindsAKeyOfAUrl) {
   EXPECT_EQ(query_value("https://h/api/v1/timelines/tag/x?max_id=123&limit=40", "max_id"), "123");
   EXPECT_EQ(query_value("https://h/p?since_id=9#frag", "since_id"), "9");

@@ -477,6 +477,29 @@ TEST_F(CheckConfig, LoadsTheRulesFileRelativeToTheConfig) {
   EXPECT_NE(err_.str().find("broken.json"), std::string::npos) << err_.str();
 }
 
+TEST_F(CheckConfig, BuildsEverySourceAsRunDoesWithoutTheNetwork) {
+  const std::string token = write("token.json", R"({"sources": [{"name": "m", "type": "mastodon",
+      "options": {"instance": "https://mastodon.example", "notifications": true}}]})");
+  EXPECT_EQ(check(token), 2);
+  EXPECT_EQ(err_.str().rfind(token + ": sources[0]: options.notifications: ", 0), 0u) << err_.str();
+
+  const std::string missing = write("missing.json", R"({"sources": [{"name": "r", "type": "replay",
+      "options": {"path": "nowhere.jsonl"}}]})");
+  EXPECT_EQ(check(missing), 2);
+  EXPECT_EQ(err_.str().rfind(missing + ": sources[0]: options.path: cannot open ", 0), 0u) << err_.str();
+
+  const std::string public_tags = write("tags.json", R"({"sources": [{"name": "m", "type": "mastodon",
+      "options": {"instance": "https://mastodon.example", "hashtags": ["acme"]}}]})");
+  EXPECT_EQ(check(public_tags), 0) << err_.str();
+}
+
+TEST_F(CheckConfig, ResolvesTheListenAddress) {
+  EXPECT_EQ(check(write("local.json", R"({"api": {"listen": "localhost:8640"}})")), 0) << err_.str();
+  const std::string bad = write("bad.json", R"({"api": {"listen": "[fe80::1%nosuchif0]:8640"}})");
+  EXPECT_EQ(check(bad), 2);
+  EXPECT_EQ(err_.str().rfind(bad + ": api.listen: expected a host name that resolves", 0), 0u) << err_.str();
+}
+
 TEST_F(CheckConfig, UnreadableFile) {
   EXPECT_EQ(check(dir_ + "/missing.json"), 2);
   EXPECT_EQ(err_.str(), dir_ + "/missing.json: cannot read " + dir_ + "/missing.json: No such file or directory\n");

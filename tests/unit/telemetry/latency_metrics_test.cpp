@@ -26,12 +26,12 @@ bool has_line(const std::string& text, const std::string& line) {
 
 TEST(LatencyMetrics, EachDurationGoesToItsHistogramWithItsLabels) {
   Metrics m;
-  describe_latency_metrics(m);
-  EXPECT_TRUE(observe_latency(event("queued", "sample", {{"detect_ms", "4000"}}), m));
-  EXPECT_TRUE(observe_latency(event("claimed", "ana", {{"wait_ms", "61000"}}), m));
-  EXPECT_TRUE(observe_latency(event("replied", "ana", {{"frt_ms", "240000"}}), m));
-  EXPECT_TRUE(observe_latency(event("replied", "brand:acmeair", {{"frt_ms", "90500"}, {"native", "1"}}), m));
-  EXPECT_TRUE(observe_latency(event("resolved", "ana", {{"resolve_ms", "900000"}}), m));
+  const LatencyMetrics latency(m);
+  EXPECT_TRUE(latency.observe(event("queued", "sample", {{"detect_ms", "4000"}})));
+  EXPECT_TRUE(latency.observe(event("claimed", "ana", {{"wait_ms", "61000"}})));
+  EXPECT_TRUE(latency.observe(event("replied", "ana", {{"frt_ms", "240000"}})));
+  EXPECT_TRUE(latency.observe(event("replied", "brand:acmeair", {{"frt_ms", "90500"}, {"native", "1"}})));
+  EXPECT_TRUE(latency.observe(event("resolved", "ana", {{"resolve_ms", "900000"}})));
   const std::string text = m.render();
 
   EXPECT_TRUE(has_line(text, "# TYPE carewatch_first_response_seconds histogram")) << text;
@@ -51,12 +51,12 @@ TEST(LatencyMetrics, EachDurationGoesToItsHistogramWithItsLabels) {
 
 TEST(LatencyMetrics, EventsWithoutADurationOrWithABadOneAreNotObserved) {
   Metrics m;
-  describe_latency_metrics(m);
-  EXPECT_FALSE(observe_latency(event("ingested", "sample", {}), m));
-  EXPECT_FALSE(observe_latency(event("claimed", "ana", {}), m));  // a second claim: no wait_ms
-  EXPECT_FALSE(observe_latency(event("replied", "ana", {{"frt_ms", "-5"}}), m));
-  EXPECT_FALSE(observe_latency(event("replied", "ana", {{"frt_ms", "12abc"}}), m));
-  EXPECT_FALSE(observe_latency(event("released", "ana", {{"wait_ms", "5"}}), m));
+  const LatencyMetrics latency(m);
+  EXPECT_FALSE(latency.observe(event("ingested", "sample", {})));
+  EXPECT_FALSE(latency.observe(event("claimed", "ana", {})));  // a second claim: no wait_ms
+  EXPECT_FALSE(latency.observe(event("replied", "ana", {{"frt_ms", "-5"}})));
+  EXPECT_FALSE(latency.observe(event("replied", "ana", {{"frt_ms", "12abc"}})));
+  EXPECT_FALSE(latency.observe(event("released", "ana", {{"wait_ms", "5"}})));
   EXPECT_EQ(m.render().find("_count{"), std::string::npos) << m.render();
 }
 

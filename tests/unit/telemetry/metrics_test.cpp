@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -9,18 +10,24 @@
 namespace carewatch {
 namespace {
 
+// Families of these tests only (carewatch's own are in daemon/telemetry/metric_catalogue.h).
+constexpr CounterFamily<2> kPolls{"carewatch_polls_total", "Polls of a source, by result.", {"source", "result"}};
+constexpr GaugeFamily<1> kUp{"carewatch_source_up", "1 when up.", {"source"}};
+constexpr double kWaitBounds[] = {5, 1, 10};
+constexpr HistogramFamily<1> kWait{"carewatch_wait_seconds", "Wait.", {"queue"}, kWaitBounds};
+
 TEST(MetricsTest, RendersCountersGaugesAndCumulativeHistogramBuckets) {
   Metrics m;
-  m.describe("carewatch_polls_total", "counter", "Polls of a source, by result.");
-  m.inc("carewatch_polls_total", {{"source", "masto"}, {"result", "ok"}});
-  m.inc("carewatch_polls_total", {{"source", "masto"}, {"result", "ok"}}, 2);
-  m.inc("carewatch_polls_total", {{"source", "masto"}, {"result", "error"}});
-  m.describe("carewatch_source_up", "gauge", "1 when up.");
-  m.set("carewatch_source_up", {{"source", "masto"}}, 1);
-  m.set("carewatch_source_up", {{"source", "masto"}}, 0);
-  m.set("carewatch_source_up", {{"source", "b"}}, 0.5);
-  m.describe("carewatch_wait_seconds", "histogram", "Wait.", {5, 1, 10});  // sorted on describe
-  for (double v : {0.5, 1.0, 3.0, 7.0, 20.0}) m.observe("carewatch_wait_seconds", {{"queue", "care"}}, v);
+  const auto polls = m.add(kPolls);
+  polls.inc({"masto", "ok"});
+  polls.inc({"masto", "ok"}, 2);
+  polls.inc({"masto", "error"});
+  const auto up = m.add(kUp);
+  up.set({"masto"}, 1);
+  up.set({"masto"}, 0);
+  up.set({"b"}, 0.5);
+  const auto wait = m.add(kWait);  // bounds sorted when added
+  for (double v : {0.5, 1.0, 3.0, 7.0, 20.0}) wait.observe({"care"}, v);
 
   EXPECT_EQ(m.render(),
             "# HELP carewatch_polls_total Polls of a source, by result.\n"
@@ -43,13 +50,13 @@ TEST(MetricsTest, RendersCountersGaugesAndCumulativeHistogramBuckets) {
 
 TEST(MetricsTest, IntegersPrintWithoutDecimalsAndLabelOrderIsKept) {
   Metrics m;
-  m.describe("carewatch_poll_errors_total", "counter", "Failed polls.");
-  for (int i = 0; i < 4; ++i) m.inc("carewatch_poll_errors_total", {{"source", "masto"}, {"kind", "retry"}});
-  m.describe("carewatch_big", "gauge", "Big values.");
-  m.set("carewatch_big", {{"v", "a"}}, 100000);
-  m.set("carewatch_big", {{"v", "b"}}, -3);
-  m.set("carewatch_big", {{"v", "c"}}, 1e20);
-  m.set("carewatch_big", {{"v", "d"}}, 0.1);
+  const auto errors = m.add(CounterFamily<2>{"carewatch_poll_errors_total", "Failed polls.", {"source", "kind"}});
+  for (int i = 0; i < 4; ++i) errors.inc({"masto", "retry"});
+  const auto big = m.add(GaugeFamily<1>{"carewatch_big", "Big values.", {"v"}});
+  big.set({"a"}, 100000);
+  big.set({"b"}, -3);
+  big.set({"c"}, 1e20);
+  big.set({"d"}, 0.1);
   const std::string out = m.render();
   EXPECT_NE(out.find("\ncarewatch_poll_errors_total{source=\"masto\",kind=\"retry\"} 4\n"), std::string::npos) << out;
   EXPECT_NE(out.find("carewatch_big{v=\"a\"} 100000\n"), std::string::npos) << out;
@@ -60,8 +67,8 @@ TEST(MetricsTest, IntegersPrintWithoutDecimalsAndLabelOrderIsKept) {
 
 TEST(MetricsTest, EscapesLabelValuesAndHelpText) {
   Metrics m;
-  m.describe("carewatch_x_total", "counter", "Line one\\two\nline two \"quoted\".");
-  m.inc("carewatch_x_total", {{"source", "a\\b\"c\nd"}});
+  m.add(CounterFamily<1>{"carewatch_x_total", "Line one\\two\nline two \"quoted\".", {"source"}})
+      .inc({"a\\b\"c\nd"});
   EXPECT_EQ(m.render(),
             "# HELP carewatch_x_total Line one\\\\two\\nline two \"quoted\".\n"
             "# TYPE carewatch_x_total counter\n"
@@ -70,10 +77,10 @@ TEST(MetricsTest, EscapesLabelValuesAndHelpText) {
 
 TEST(MetricsTest, SeriesWithoutLabelsAndFamiliesSortedByName) {
   Metrics m;
-  m.describe("carewatch_b_total", "counter", "B.");
-  m.describe("carewatch_a_total", "counter", "A.");
-  m.inc("carewatch_b_total");
-  m.inc("carewatch_a_total", {}, 2.5);
+  const auto b = m.add(CounterFamily<0>{"carewatch_b_total", "B.", {}});
+  const auto a = m.add(CounterFamily<0>{"carewatch_a_total", "A.", {}});
+  b.inc({});
+  a.inc({}, 2.5);
   EXPECT_EQ(m.render(),
             "# HELP carewatch_a_total A.\n"
             "# TYPE carewatch_a_total counter\n"
@@ -85,9 +92,9 @@ TEST(MetricsTest, SeriesWithoutLabelsAndFamiliesSortedByName) {
 
 TEST(MetricsTest, DefaultLatencyBucketsAndHistogramWithoutLabels) {
   Metrics m;
-  m.describe("carewatch_frt_seconds", "histogram", "First response time.");
-  m.observe("carewatch_frt_seconds", {}, 90);
-  m.observe("carewatch_frt_seconds", {}, 700000);  // past the last bound: only +Inf
+  const auto frt = m.add(HistogramFamily<0>{"carewatch_frt_seconds", "First response time.", {}});
+  frt.observe({}, 90);
+  frt.observe({}, 700000);  // past the last bound: only +Inf
   std::string expected =
       "# HELP carewatch_frt_seconds First response time.\n"
       "# TYPE carewatch_frt_seconds histogram\n";
@@ -106,8 +113,8 @@ TEST(MetricsTest, DefaultLatencyBucketsAndHistogramWithoutLabels) {
 
 TEST(MetricsTest, FractionalBucketBounds) {
   Metrics m;
-  m.describe("carewatch_rtt_seconds", "histogram", "RTT.", {0.25, 0.5});
-  m.observe("carewatch_rtt_seconds", {}, 0.25);  // an upper bound is inclusive
+  static constexpr double kBounds[] = {0.25, 0.5};
+  m.add(HistogramFamily<0>{"carewatch_rtt_seconds", "RTT.", {}, kBounds}).observe({}, 0.25);  // inclusive
   EXPECT_EQ(m.render(),
             "# HELP carewatch_rtt_seconds RTT.\n"
             "# TYPE carewatch_rtt_seconds histogram\n"
@@ -118,54 +125,37 @@ TEST(MetricsTest, FractionalBucketBounds) {
             "carewatch_rtt_seconds_count 1\n");
 }
 
-TEST(MetricsTest, UndescribedNamesStillWork) {
+TEST(MetricsTest, AFamilyIsListedOnceAddedEvenWithoutSeries) {
   Metrics m;
-  m.inc("carewatch_surprise_total", {{"k", "v"}}, 3);
-  m.set("carewatch_level", {}, 7);
-  m.observe("carewatch_lag_seconds", {}, 2);
-  const std::string out = m.render();
-  EXPECT_NE(out.find("# TYPE carewatch_surprise_total untyped\ncarewatch_surprise_total{k=\"v\"} 3\n"),
-            std::string::npos)
-      << out;
-  EXPECT_NE(out.find("# TYPE carewatch_level untyped\ncarewatch_level 7\n"), std::string::npos) << out;
-  EXPECT_NE(out.find("# TYPE carewatch_lag_seconds histogram\ncarewatch_lag_seconds_bucket{le=\"1\"} 0\n"
-                     "carewatch_lag_seconds_bucket{le=\"5\"} 1\n"),
-            std::string::npos)
-      << out;
-  EXPECT_EQ(out.find("# HELP"), std::string::npos) << out;
-
-  // Described later: HELP/TYPE appear and the value recorded so far is kept.
-  m.describe("carewatch_surprise_total", "counter", "Now described.");
-  EXPECT_NE(m.render().find("# HELP carewatch_surprise_total Now described.\n"
-                            "# TYPE carewatch_surprise_total counter\n"
-                            "carewatch_surprise_total{k=\"v\"} 3\n"),
-            std::string::npos);
+  EXPECT_EQ(m.render(), "");
+  m.add(kPolls);
+  EXPECT_EQ(m.render(),
+            "# HELP carewatch_polls_total Polls of a source, by result.\n"
+            "# TYPE carewatch_polls_total counter\n");
 }
 
-TEST(MetricsTest, MismatchedCallsAreIgnoredNotFatal) {
+TEST(MetricsTest, AddingADeclarationTwiceSharesItsSeriesAndTwoDeclarationsOfOneNameThrow) {
   Metrics m;
-  m.describe("carewatch_h_seconds", "histogram", "H.", {1});
-  m.describe("carewatch_c_total", "counter", "C.");
-  m.inc("carewatch_h_seconds", {}, 5);
-  m.set("carewatch_h_seconds", {}, 5);
-  m.observe("carewatch_c_total", {}, 5);
-  EXPECT_EQ(m.render(),
-            "# HELP carewatch_c_total C.\n"
-            "# TYPE carewatch_c_total counter\n"
-            "# HELP carewatch_h_seconds H.\n"
-            "# TYPE carewatch_h_seconds histogram\n");
+  m.add(kPolls).inc({"a", "ok"});
+  m.add(kPolls).inc({"a", "ok"});
+  EXPECT_NE(m.render().find("carewatch_polls_total{source=\"a\",result=\"ok\"} 2\n"), std::string::npos);
+  EXPECT_THROW(m.add(GaugeFamily<2>{kPolls.name, kPolls.help, kPolls.labels}), std::logic_error);
+  EXPECT_THROW(m.add(CounterFamily<1>{kPolls.name, kPolls.help, {"source"}}), std::logic_error);
+  EXPECT_THROW(m.add(CounterFamily<2>{kPolls.name, kPolls.help, {"source", "outcome"}}), std::logic_error);
+  EXPECT_THROW(m.add(CounterFamily<2>{kPolls.name, "Other help.", kPolls.labels}), std::logic_error);
 }
 
 TEST(MetricsTest, ConcurrentIncrementsAreAllCounted) {
   Metrics m;
-  m.describe("carewatch_n_total", "counter", "N.");
-  m.describe("carewatch_d_seconds", "histogram", "D.", {1});
+  const auto n = m.add(CounterFamily<1>{"carewatch_n_total", "N.", {"t"}});
+  static constexpr double kOne[] = {1};
+  const auto d = m.add(HistogramFamily<0>{"carewatch_d_seconds", "D.", {}, kOne});
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
-    threads.emplace_back([&m, t] {
+    threads.emplace_back([&m, &n, &d, t] {
       for (int i = 0; i < 1000; ++i) {
-        m.inc("carewatch_n_total", {{"t", t % 2 ? "odd" : "even"}});
-        m.observe("carewatch_d_seconds", {}, 0.5);
+        n.inc({t % 2 ? "odd" : "even"});
+        d.observe({}, 0.5);
         if (i % 100 == 0) (void)m.render();
       }
     });

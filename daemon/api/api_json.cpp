@@ -1,0 +1,232 @@
+#include "daemon/api/api_json.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <map>
+
+#include "daemon/store/redis_fields.h"
+#include "mention/mention_json.h"
+
+namespace carewatch {
+
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void put(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+std::string done(const rapidjson::StringBuffer& sb) { return std::string(sb.GetString(), sb.GetSize()); }
+
+// Writes stored JSON text as a nested value (null when it does not parse).
+void put_json(Writer& w, const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError()) {
+    w.Null();
+    return;
+  }
+  doc.Accept(w);
+}
+
+std::optional<long long> to_integer(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno != 0 || end != s.c_str() + s.size()) return std::nullopt;
+  return v;
+}
+
+// A hash or event field, by its declared type: timestamps as ISO 8601, durations and integers as
+// numbers, anything else (and a value that is not the number its type promises) as its string.
+void put_field(Writer& w, const std::string& name, const std::string& value) {
+  const RedisField* field = find_redis_field(name);
+  const auto n = field ? to_integer(value) : std::nullopt;
+  if (n && field->type == RedisFieldType::timestamp_ms) {
+    put(w, format_iso8601(*n));
+  } else if (n && (field->type == RedisFieldType::duration_ms || field->type == RedisFieldType::integer)) {
+    w.Int64(*n);
+  } else {
+    put(w, value);
+  }
+}
+
+double seconds(long long ms) { return static_cast<double>(ms) / 1000.0; }
+
+}  // namespace
+
+double age_seconds(TimeMs now, TimeMs oldest) { return oldest > 0 ? std::max(0.0, seconds(now - oldest)) : 0.0; }
+
+std::string json_error(std::string_view message) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  w.Key("error");
+  put(w, message);
+  w.EndObject();
+  return done(sb);
+}
+
+std::string json_coded_error(std::string_view message, std::string_view code) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  w.Key("error");
+  put(w, message);
+  w.Key("code");
+  put(w, code);
+  w.EndObject();
+  return done(sb);
+}
+
+std::string queues_json(const std::vector<QueueDepth>& depths, TimeMs now) {
+  // Group by queue (first-seen order), priorities ascending within.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const QueueDepth*>> by_queue;
+  for (const auto& d : depths) {
+    auto& list = by_queue[d.queue];
+    if (list.empty()) order.push_back(d.queue);
+    list.push_back(&d);
+  }
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  w.Key("queues");
+  w.StartArray();
+  for (const auto& name : order) {
+    auto& list = by_queue[name];
+    std::sort(list.begin(), list.end(), [](auto* a, auto* b) { return a->priority < b->priority; });
+    std::int64_t waiting = 0, claimed = 0;
+    double oldest = 0;
+    w.StartObject();
+    w.Key("queue");
+    put(w, name);
+    w.Key("priorities");
+    w.StartArray();
+    for (const QueueDepth* d : list) {
+      waiting += d->waiting;
+      claimed += d->claimed;
+      oldest = std::max(oldest, age_seconds(now, d->oldest_queued_at));
+      w.StartObject();
+      w.Key("priority");
+      w.Int(d->priority);
+      w.Key("waiting");
+      w.Int64(d->waiting);
+      w.Key("claimed");
+      w.Int64(d->claimed);
+      w.Key("oldest_age_s");
+      w.Double(age_seconds(now, d->oldest_queued_at));
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("waiting");
+    w.Int64(waiting);
+    w.Key("claimed");
+    w.Int64(claimed);
+    w.Key("oldest_age_s");
+    w.Double(oldest);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return done(sb);
+}
+
+std::string claimed_json(const Claimed& c) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  w.Key("uid");
+  put(w, c.uid);
+  w.Key("queue");
+  put(w, c.queue);
+  w.Key("priority");
+  w.Int(c.priority);
+  w.Key("lease_until");
+  put(w, format_iso8601(c.lease_until));
+  w.Key("mention");
+  put_json(w, c.mention_json);
+  w.EndObject();
+  return done(sb);
+}
+
+std::string operation_json(std::string_view uid, std::optional<TimeMs> lease_until) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  w.Key("uid");
+  put(w, uid);
+  w.Key("status");
+  w.String("ok");
+  if (lease_until) {
+    w.Key("lease_until");
+    put(w, format_iso8601(*lease_until));
+  }
+  w.EndObject();
+  return done(sb);
+}
+
+std::string mention_json(std::string_view uid, const MentionRecord& rec, const SlaClock& sla) {
+  namespace f = redis_field;
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  w.Key("uid");
+  put(w, uid);
+  w.Key("mention");
+  put_json(w, rec.mention_json);
+  w.Key("state");
+  w.StartObject();
+  for (const auto& [k, v] : rec.state) {
+    if (k == f::json) continue;
+    put(w, k);
+    put_field(w, k, v);
+  }
+  w.EndObject();
+  w.Key("events");
+  w.StartArray();
+  for (const auto& e : rec.events) {
+    w.StartObject();
+    w.Key("id");
+    put(w, e.id);
+    w.Key(f::type);
+    put(w, e.type);
+    w.Key(f::actor);
+    put(w, e.actor);
+    w.Key(f::at);
+    put(w, format_iso8601(e.at));
+    for (const auto& [k, v] : e.fields) {
+      if (k == "id" || k == f::type || k == f::actor || k == f::at || k == f::uid) continue;
+      put(w, k);
+      put_field(w, k, v);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("sla");
+  w.StartObject();
+  w.Key("status");
+  w.String(to_string(sla.status));
+  if (sla.status != SlaStatus::none) {
+    w.Key("target_s");
+    w.Double(seconds(sla.target_ms));
+    w.Key("elapsed_s");
+    w.Double(seconds(sla.elapsed_ms));
+    w.Key("remaining_s");
+    w.Double(seconds(sla.remaining_ms));
+    w.Key("running");
+    w.Bool(sla.running);
+  }
+  w.EndObject();
+  w.EndObject();
+  return done(sb);
+}
+
+}  // namespace carewatch

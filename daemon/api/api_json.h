@@ -1,0 +1,33 @@
+// The API's JSON bodies, rendered from the queue store's records: no routing, no I/O.
+// Hash and event fields are written by their declared type (daemon/store/redis_fields.def):
+// timestamps as ISO 8601, durations and integers as numbers, everything else as its string.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/store/queue_store.h"
+#include "daemon/telemetry/sla_clock.h"
+
+namespace carewatch {
+
+// {"error": message}
+std::string json_error(std::string_view message);
+// {"error": message, "code": code}
+std::string json_coded_error(std::string_view message, std::string_view code);
+
+// GET /v1/queues: per queue (first-seen order) its totals and priorities ascending; ages from `now`.
+std::string queues_json(const std::vector<QueueDepth>& depths, TimeMs now);
+// POST /v1/queues/{queue}/claim
+std::string claimed_json(const Claimed& claimed);
+// POST /v1/mentions/{uid}/renew|release|resolve|reply: {"uid", "status": "ok"[, "lease_until"]}
+std::string operation_json(std::string_view uid, std::optional<TimeMs> lease_until);
+// GET /v1/mentions/{uid}
+std::string mention_json(std::string_view uid, const MentionRecord& record, const SlaClock& sla);
+
+// Age in seconds of something queued at `oldest` (0 when nothing waits).
+double age_seconds(TimeMs now, TimeMs oldest);
+
+}  // namespace carewatch

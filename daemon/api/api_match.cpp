@@ -1,0 +1,69 @@
+#include "daemon/api/api_match.h"
+
+#include "mention/common/url.h"
+
+namespace carewatch {
+
+Query read_query(std::string_view q) {
+  Query out;
+  auto pairs = parse_query(q);
+  if (!pairs) {
+    out.ok = false;
+    return out;
+  }
+  for (auto& [key, value] : *pairs) out.values[key] = std::move(value);  // the last one counts
+  return out;
+}
+
+RouteMatch match_route(const std::vector<std::string>& seg) {
+  RouteMatch m;
+  auto hit = [&m](RouteId id, const char* pattern, const char* method, std::string param = {}) {
+    m.found = true;
+    m.id = id;
+    m.pattern = pattern;
+    m.method = method;
+    m.param = std::move(param);
+  };
+  const size_t n = seg.size();
+  if (n == 1 && seg[0] == "healthz") hit(RouteId::healthz, "/healthz", "GET");
+  else if (n == 1 && seg[0] == "readyz") hit(RouteId::readyz, "/readyz", "GET");
+  else if (n == 1 && seg[0] == "metrics") hit(RouteId::metrics, "/metrics", "GET");
+  else if (n >= 2 && seg[0] == "v1") {
+    if (n == 2 && seg[1] == "queues") hit(RouteId::queues, "/v1/queues", "GET");
+    else if (n == 2 && seg[1] == "stats") hit(RouteId::stats, "/v1/stats", "GET");
+    else if (n == 4 && seg[1] == "queues" && seg[3] == "claim" && !seg[2].empty())
+      hit(RouteId::claim, "/v1/queues/{queue}/claim", "POST", seg[2]);
+    else if (n == 3 && seg[1] == "mentions" && !seg[2].empty())
+      hit(RouteId::mention, "/v1/mentions/{uid}", "GET", seg[2]);
+    else if (n == 4 && seg[1] == "mentions" && !seg[2].empty()) {
+      if (seg[3] == "renew") hit(RouteId::renew, "/v1/mentions/{uid}/renew", "POST", seg[2]);
+      else if (seg[3] == "release") hit(RouteId::release, "/v1/mentions/{uid}/release", "POST", seg[2]);
+      else if (seg[3] == "resolve") hit(RouteId::resolve, "/v1/mentions/{uid}/resolve", "POST", seg[2]);
+      else if (seg[3] == "reply") hit(RouteId::reply, "/v1/mentions/{uid}/reply", "POST", seg[2]);
+    }
+  }
+  return m;
+}
+
+bool split_path(std::string_view path, std::vector<std::string>& out) {
+  if (path.empty() || path[0] != '/') return false;
+  path.remove_prefix(1);
+  while (true) {
+    const size_t slash = path.find('/');
+    auto segment = percent_decode(path.substr(0, slash));
+    if (!segment) return false;
+    out.push_back(std::move(*segment));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return true;
+}
+
+RouteMatch match_target(std::string_view target) {
+  std::vector<std::string> segments;
+  return split_path(target.substr(0, target.find('?')), segments) ? match_route(segments) : RouteMatch{};
+}
+
+bool is_v1(std::string_view path) { return path == "/v1" || path.rfind("/v1/", 0) == 0; }
+
+}  // namespace carewatch

@@ -1,0 +1,35 @@
+// Which route a request names: the path split into percent-decoded segments and matched against
+// the API's route patterns, and the query string read into a map. No I/O, no handlers.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace carewatch {
+
+enum class RouteId { healthz, readyz, metrics, queues, claim, mention, renew, release, resolve, reply, stats };
+
+struct RouteMatch {
+  bool found = false;
+  RouteId id = RouteId::healthz;
+  const char* pattern = "unmatched";  // "/v1/mentions/{uid}"; counted in carewatch_http_requests_total
+  const char* method = "";            // the one method the route answers
+  std::string param;                  // {queue} or {uid}
+};
+
+// Splits "/a/b%3Ac" into decoded segments {"a", "b:c"}; false on malformed percent-encoding.
+bool split_path(std::string_view path, std::vector<std::string>& out);
+RouteMatch match_route(const std::vector<std::string>& segments);
+// The route `target` (a path with an optional query) names; not found when it names none.
+RouteMatch match_target(std::string_view target);
+bool is_v1(std::string_view path);
+
+struct Query {
+  std::map<std::string, std::string> values;  // a repeated key: the last one counts
+  bool ok = true;                             // false on malformed percent-encoding
+};
+Query read_query(std::string_view query);
+
+}  // namespace carewatch

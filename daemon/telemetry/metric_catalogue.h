@@ -1,0 +1,65 @@
+// Every metric family carewatch exposes on /metrics, declared once: name, type, help text and
+// label names. Code records through handles made from these constants (Metrics::add), so a
+// misspelt family does not compile and a wrong number of label values does not either.
+// tests/unit/telemetry/metric_catalogue_test.cpp holds this list to the README's metrics table.
+#pragma once
+
+#include "daemon/telemetry/metrics.h"
+
+namespace carewatch::metric {
+
+// Polling (daemon/pipeline/scheduler.cpp).
+inline constexpr CounterFamily<2> mentions_total{
+    "carewatch_mentions_total", "Mentions fetched by a source, by outcome (queued, stored, duplicate).",
+    {"source", "outcome"}};
+inline constexpr CounterFamily<2> polls_total{"carewatch_polls_total", "Polls of a source, by result.",
+                                              {"source", "result"}};
+inline constexpr CounterFamily<2> poll_errors_total{
+    "carewatch_poll_errors_total", "Failed polls of a source, by kind (retry, fatal, redis).", {"source", "kind"}};
+inline constexpr GaugeFamily<1> source_up{"carewatch_source_up",
+                                          "1 when the source's last poll succeeded, 0 when it failed.", {"source"}};
+inline constexpr CounterFamily<1> source_warnings_total{
+    "carewatch_source_warnings_total",
+    "Input a source skipped but kept going (a malformed line or status), by source.", {"source"}};
+inline constexpr CounterFamily<1> brand_replies_total{
+    "carewatch_brand_replies_total", "Replies by the brand's own accounts recorded as first responses.",
+    {"source"}};
+inline constexpr HistogramFamily<1> detection_delay_seconds{
+    "carewatch_detection_delay_seconds", "Time from a mention's posting to carewatch fetching it.", {"platform"}};
+
+// Maintenance loops (daemon/pipeline/maintenance.cpp, daemon/telemetry/latency_metrics.cpp).
+inline constexpr CounterFamily<0> claims_expired_total{
+    "carewatch_claims_expired_total", "Claims whose lease expired and that the reaper gave back.", {}};
+inline constexpr HistogramFamily<3> queued_detection_delay_seconds{
+    "carewatch_queued_detection_delay_seconds", "Time from posting to fetching, for mentions routed to a queue.",
+    {"queue", "platform", "priority"}};
+inline constexpr HistogramFamily<4> queue_wait_seconds{
+    "carewatch_queue_wait_seconds", "Time a mention waited in its queue before its first claim.",
+    {"queue", "platform", "priority", "agent"}};
+inline constexpr HistogramFamily<4> first_response_seconds{
+    "carewatch_first_response_seconds",
+    "First response time: from posting to the first reply (by an agent or natively by the brand).",
+    {"queue", "platform", "priority", "agent"}};
+inline constexpr HistogramFamily<4> resolution_seconds{
+    "carewatch_resolution_seconds", "Time from posting to resolution.", {"queue", "platform", "priority", "agent"}};
+
+// The HTTP API (daemon/api/).
+inline constexpr CounterFamily<2> http_requests_total{
+    "carewatch_http_requests_total", "HTTP API requests, by route pattern and status.", {"route", "status"}};
+inline constexpr GaugeFamily<2> queue_waiting{
+    "carewatch_queue_waiting", "Mentions waiting in a queue (not yet claimed), by queue and priority.",
+    {"queue", "priority"}};
+inline constexpr GaugeFamily<2> queue_claimed{
+    "carewatch_queue_claimed", "Mentions claimed and not yet resolved, by queue and priority.", {"queue", "priority"}};
+inline constexpr GaugeFamily<2> queue_oldest_age_seconds{
+    "carewatch_queue_oldest_age_seconds", "Age of the oldest waiting mention in seconds, by queue and priority.",
+    {"queue", "priority"}};
+
+// All of the above, for tests and documentation.
+inline const MetricFamilyInfo kCatalogue[] = {
+    mentions_total, polls_total, poll_errors_total, source_up, source_warnings_total, brand_replies_total,
+    detection_delay_seconds, claims_expired_total, queued_detection_delay_seconds, queue_wait_seconds,
+    first_response_seconds, resolution_seconds, http_requests_total, queue_waiting, queue_claimed,
+    queue_oldest_age_seconds};
+
+}  // namespace carewatch::metric
