@@ -5,6 +5,7 @@
 // the request's deadline; past it the request is cancelled and the chain is still waited for,
 // so no task outlives the objects it uses. Every exception becomes status 0 with `error`.
 #include "connectors/http/http_client.h"
+#include "mention/common/url.h"
 
 #include <cctype>
 #include <cstdint>
@@ -41,21 +42,7 @@ std::string encode_unsafe(const std::string& url) {
   const auto scheme = url.find("://");
   const auto path_start = url.find_first_of("/?#", scheme == std::string::npos ? 0 : scheme + 3);
   if (path_start == std::string::npos) return url;
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = url.substr(0, path_start);
-  for (std::size_t i = path_start; i < url.size(); ++i) {
-    const auto c = static_cast<unsigned char>(url[i]);
-    const bool safe = std::isalnum(c) || std::string_view("-._~:/?#@!$&'()*+,;=%").find(static_cast<char>(c)) !=
-                                             std::string_view::npos;
-    if (safe && c < 0x80) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  return out;
+  return url.substr(0, path_start) + percent_encode(std::string_view(url).substr(path_start), ":/?#@!$&'()*+,;=%");
 }
 
 // What a request produced, filled in by the task chain; shared with it so a late task never

@@ -2,141 +2,38 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cstdint>
-#include <functional>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
-#include <string_view>
 #include <vector>
 
 #include "connectors/http/retry_policy.h"
-#include "connectors/mastodon/html_text.h"
+#include "connectors/mastodon/json_text.h"
+#include "connectors/mastodon/pagination.h"
+#include "connectors/mastodon/status_mention.h"
 #include "mention/common/url.h"
-#include "mention/mention_json.h"
 
 namespace carewatch {
 
 namespace {
 
-using std::chrono::milliseconds;
+using mastodon::Cursor;
+using mastodon::id_less;
+using mastodon::json_string;
+using mastodon::lower;
+using mastodon::quoted;
+using mastodon::type_name;
+using mastodon::valid_id;
+using mastodon::Warn;
 using rapidjson::Value;
+using std::chrono::milliseconds;
 
 constexpr const char* kPlatform = "mastodon";
 constexpr size_t kMaxWarningsPerBatch = 20;
-
-// ---------------------------------------------------------------------------------------------
-// Text, ids and JSON values
-
-std::string lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s.substr(0, 80)) out.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
-  if (s.size() > 80) out += "...";
-  return out + "\"";
-}
-
-const char* type_name(const Value& v) {
-  if (v.IsNull()) return "null";
-  if (v.IsBool()) return "a boolean";
-  if (v.IsNumber()) return "a number";
-  if (v.IsString()) return "a string";
-  if (v.IsArray()) return "an array";
-  return "an object";
-}
-
-std::string to_text(const Value& v) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  v.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-std::string str(const Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
-
-// A Mastodon id: a non-empty string of ASCII letters and digits (Mastodon's are decimal
-// snowflakes; a few compatible servers use fixed-length base-62 ids, which order the same way).
-bool valid_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
-  return true;
-}
-
-// Ids are big numbers as strings: a longer id is newer; equal lengths compare as text. Never
-// converted to double (snowflake ids exceed 2^53).
-bool id_less(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return a.size() < b.size();
-  return a < b;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Options (read by OptionReader; here what schema.json cannot express)
-
-// A tag or query listed twice in other letter case (the schema's uniqueItems is case-sensitive;
-// Mastodon's tags and search are not).
-bool listed_twice(const std::vector<std::string>& list, const std::string& name, std::string& error) {
-  std::set<std::string> seen;
-  for (size_t i = 0; i < list.size(); ++i)
-    if (!seen.insert(lower(list[i])).second) {
-      error = "options." + name + "[" + std::to_string(i) + "]: " + quoted(list[i]) + " is listed twice";
-      return true;
-    }
-  return false;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Link header: the URL of rel="prev" (Mastodon's link to newer items), or empty.
-
-std::string link_prev(std::string_view h) {
-  size_t i = 0;
-  while (i < h.size()) {
-    const size_t open = h.find('<', i);
-    if (open == std::string_view::npos) return {};
-    const size_t close = h.find('>', open + 1);
-    if (close == std::string_view::npos) return {};
-    const std::string_view url = h.substr(open + 1, close - open - 1);
-    size_t end = h.find(',', close + 1);
-    const size_t next_open = h.find('<', close + 1);
-    if (next_open != std::string_view::npos && (end == std::string_view::npos || next_open < end))
-      end = next_open;
-    if (end == std::string_view::npos) end = h.size();
-    const std::string params = lower(std::string(h.substr(close + 1, end - close - 1)));
-    // rel="prev" or rel=prev, possibly among other relation types.
-    const size_t rel = params.find("rel=");
-    if (rel != std::string::npos) {
-      std::string value = params.substr(rel + 4);
-      if (!value.empty() && value.front() == '"') {
-        const size_t q = value.find('"', 1);
-        value = value.substr(1, q == std::string::npos ? std::string::npos : q - 1);
-      } else {
-        value = value.substr(0, value.find(';'));
-      }
-      size_t p = 0;
-      while (p < value.size()) {
-        while (p < value.size() && value[p] == ' ') ++p;
-        const size_t e = std::min(value.size(), value.find(' ', p));
-        if (value.substr(p, e - p) == "prev" || value.substr(p, e - p) == "previous")
-          return std::string(url);
-        p = e;
-      }
-    }
-    i = end;
-  }
-  return {};
-}
 
 // ---------------------------------------------------------------------------------------------
 // Streams: one per hashtag, the notifications, one per search query.
@@ -204,36 +101,6 @@ class MastodonConnector final : public Connector {
   std::uint64_t reblogs_skipped() const { return reblogs_skipped_.load(); }
 
  private:
-  // -- cursor --------------------------------------------------------------------------------
-
-  static bool parse_cursor(const std::string& cursor, std::map<std::string, std::string>& out,
-                           std::string& error) {
-    if (cursor.empty()) return true;
-    rapidjson::Document doc;
-    doc.Parse(cursor.c_str(), cursor.size());
-    if (doc.HasParseError() || !doc.IsObject()) {
-      error = "cursor: expected a JSON object of stream -> newest id, got " + quoted(cursor);
-      return false;
-    }
-    for (const auto& m : doc.GetObject()) {
-      if (!m.value.IsString() || !valid_id(std::string_view(m.value.GetString(), m.value.GetStringLength()))) {
-        error = "cursor: " + quoted(str(m.name)) + ": expected an id string";
-        return false;
-      }
-      out[str(m.name)] = str(m.value);
-    }
-    return true;
-  }
-
-  static std::string write_cursor(const std::map<std::string, std::string>& newest) {
-    rapidjson::Document doc(rapidjson::kObjectType);
-    auto& a = doc.GetAllocator();
-    for (const auto& [k, v] : newest)
-      doc.AddMember(Value(k.c_str(), static_cast<rapidjson::SizeType>(k.size()), a),
-                    Value(v.c_str(), static_cast<rapidjson::SizeType>(v.size()), a), a);
-    return to_text(doc);
-  }
-
   // -- requests ------------------------------------------------------------------------------
 
   std::string stream_url(const Stream& s, const std::optional<std::string>& min_id) const {
@@ -274,7 +141,7 @@ class MastodonConnector final : public Connector {
     if (d.HasParseError() || !d.IsObject()) return {};
     const auto it = d.FindMember("error");
     if (it == d.MemberEnd() || !it->value.IsString()) return {};
-    std::string e = str(it->value);
+    std::string e = json_string(it->value);
     if (e.size() > 200) e = e.substr(0, 200) + "...";
     return e;
   }
@@ -334,7 +201,7 @@ class MastodonConnector final : public Connector {
 
   // Collects a page's entries; page-level shape problems are errors, entry-level ones warnings.
   std::optional<std::string> entries_of(const Stream& s, const Value& doc, std::vector<PageEntry>& entries,
-                                        size_t& raw_count, const std::function<void(std::string)>& warn) {
+                                        size_t& raw_count, const Warn& warn) {
     const Value* list = &doc;
     std::string name = "statuses";
     if (s.kind == StreamKind::search) {
@@ -366,14 +233,14 @@ class MastodonConnector final : public Connector {
         continue;
       }
       PageEntry entry;
-      entry.cursor_id = str(id->value);
+      entry.cursor_id = json_string(id->value);
       if (!valid_id(entry.cursor_id)) {
         warn(s.label + ": " + at + ".id: expected an id of letters and digits, got " + quoted(entry.cursor_id));
         continue;
       }
       if (s.kind == StreamKind::notifications) {
         const auto type = e.FindMember("type");
-        if (type != e.MemberEnd() && type->value.IsString() && str(type->value) != "mention") {
+        if (type != e.MemberEnd() && type->value.IsString() && json_string(type->value) != "mention") {
           entries.push_back(std::move(entry));  // another kind of notification: nothing to map
           continue;
         }
@@ -395,93 +262,12 @@ class MastodonConnector final : public Connector {
     return std::nullopt;
   }
 
-  // -- mapping ---------------------------------------------------------------------------------
-
-  // Maps a status to a mention; nullopt (with a warning, or counted as a reblog) when skipped.
-  std::optional<Mention> map_status(const Stream& s, const Value& st, const std::string& at, TimeMs now,
-                                    const std::function<void(std::string)>& warn) {
-    auto field = [&](const char* name) -> const Value* {
-      const auto it = st.FindMember(name);
-      return it == st.MemberEnd() ? nullptr : &it->value;
-    };
-    auto bad = [&](const std::string& f, const std::string& what) {
-      warn(s.label + ": " + at + "." + f + ": " + what);
-      return std::nullopt;
-    };
-    const Value* id = field("id");
-    if (!id) return bad("id", "missing");
-    if (!id->IsString()) return bad("id", std::string("expected a string, got ") + type_name(*id));
-    if (!valid_id(std::string_view(id->GetString(), id->GetStringLength())))
-      return bad("id", "expected an id of letters and digits, got " + quoted(str(*id)));
-    if (const Value* reblog = field("reblog"); reblog && !reblog->IsNull()) {
-      ++reblogs_skipped_;  // a boost repeats someone else's status: not a new mention
-      return std::nullopt;
-    }
-    const Value* account = field("account");
-    if (!account) return bad("account", "missing");
-    if (!account->IsObject()) return bad("account", std::string("expected an object, got ") + type_name(*account));
-    const auto account_id = account->FindMember("id");
-    if (account_id == account->MemberEnd()) return bad("account.id", "missing");
-    if (!account_id->value.IsString())
-      return bad("account.id", std::string("expected a string, got ") + type_name(account_id->value));
-
-    Mention m;
-    m.platform = kPlatform;
-    m.source = source_;
-    m.native_id = str(*id);
-    m.uid = make_uid(m.platform, m.native_id);
-    m.seen_at = now;
-
-    std::string body;
-    if (const Value* content = field("content"); content && !content->IsNull()) {
-      if (!content->IsString()) return bad("content", std::string("expected a string, got ") + type_name(*content));
-      body = html_to_text(std::string_view(content->GetString(), content->GetStringLength()));
-    } else if (const Value* text = field("text"); text && text->IsString()) {
-      body = str(*text);  // the plain source text some responses carry instead of content
-    }
-    std::string spoiler;
-    if (const Value* sp = field("spoiler_text"); sp && sp->IsString()) spoiler = str(*sp);
-    m.text = spoiler.empty() ? body : "CW: " + spoiler + " \xE2\x80\x94 " + body;
-
-    auto string_of = [&](const Value* v) { return v && v->IsString() ? str(*v) : std::string(); };
-    m.url = string_of(field("url"));
-    if (m.url.empty()) m.url = string_of(field("uri"));
-    m.language = string_of(field("language"));
-    m.parent_id = string_of(field("in_reply_to_id"));
-    m.conversation_id = m.parent_id.empty() ? m.native_id : m.parent_id;
-
-    m.author.id = str(account_id->value);
-    auto account_string = [&](const char* name) {
-      const auto it = account->FindMember(name);
-      return it != account->MemberEnd() && it->value.IsString() ? str(it->value) : std::string();
-    };
-    std::string acct = account_string("acct");
-    if (acct.empty()) acct = account_string("username");
-    if (!acct.empty() && acct.find('@') == std::string::npos) acct += "@" + host_;
-    m.author.handle = std::move(acct);
-    m.author.display_name = account_string("display_name");
-    if (const auto f = account->FindMember("followers_count"); f != account->MemberEnd() && f->value.IsInt64())
-      m.author.followers = std::max<std::int64_t>(0, f->value.GetInt64());
-    m.author.verified = false;  // Mastodon has no verified accounts (only verified profile links)
-
-    const Value* created = field("created_at");
-    if (!created || !created->IsString() ||
-        !parse_iso8601(std::string_view(created->GetString(), created->GetStringLength()), m.posted_at)) {
-      m.posted_at = 0;
-      warn(s.label + ": " + at + ".created_at: expected an ISO 8601 time" +
-           (created && created->IsString() ? ", got " + quoted(str(*created)) : std::string()) +
-           " (kept without a posted_at)");
-    }
-    m.raw = to_text(st);
-    return m;
-  }
-
   // -- polling ---------------------------------------------------------------------------------
 
   PollResult poll_locked(const std::string& cursor) {
-    std::map<std::string, std::string> stored;
+    Cursor stored;
     std::string cursor_error;
-    if (!parse_cursor(cursor, stored, cursor_error))
+    if (!mastodon::parse_cursor(cursor, stored, cursor_error))
       return PollResult::fail({PollError::Kind::fatal, cursor_error, std::nullopt, true});
 
     const TimeMs now = now_ms();
@@ -491,7 +277,7 @@ class MastodonConnector final : public Connector {
       if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
       else ++unreported;
     };
-    std::map<std::string, std::string> newest;  // the next cursor: configured streams only
+    Cursor newest;  // the next cursor: configured streams only
     for (const auto& s : streams_)
       if (auto it = stored.find(s.key); it != stored.end()) newest[s.key] = it->second;
 
@@ -508,6 +294,7 @@ class MastodonConnector final : public Connector {
       std::optional<std::string> since;
       if (const auto known = newest.find(s.key); known != newest.end()) since = known->second;
       const bool first_poll = !since;
+      const mastodon::StatusOrigin origin{source_, host_, s.label};
       std::string url = stream_url(s, since);
       for (int page = 1;; ++page) {
         rapidjson::Document doc;
@@ -533,7 +320,9 @@ class MastodonConnector final : public Connector {
           if (since && !id_less(*since, e.cursor_id)) continue;  // not newer than the cursor
           if (!page_newest || id_less(*page_newest, e.cursor_id)) page_newest = e.cursor_id;
           if (!e.status) continue;
-          if (auto m = map_status(s, *e.status, e.path, now, warn)) page_mentions.push_back(std::move(*m));
+          auto mapped = mastodon::status_to_mention(*e.status, e.path, origin, now, warn);
+          if (mapped.reblog) ++reblogs_skipped_;
+          if (mapped.mention) page_mentions.push_back(std::move(*mapped.mention));
         }
         // Oldest first, so the batch is in posting order.
         for (auto m = page_mentions.rbegin(); m != page_mentions.rend(); ++m)
@@ -555,7 +344,7 @@ class MastodonConnector final : public Connector {
         }
         // Newer items: the Link rel="prev" URL when it stays on the instance, else min_id ourselves
         // (search has no Link header; its min_id works the same way).
-        const std::string prev = link_prev(link);
+        const std::string prev = mastodon::link_prev(link);
         url = !prev.empty() && prev.rfind(instance_ + "/", 0) == 0 ? prev : stream_url(s, since);
       }
     }
@@ -573,7 +362,7 @@ class MastodonConnector final : public Connector {
       batch.retry_after = wait;
       batch.more = false;  // rate-limited: the remaining pages wait for the limit to reset
     }
-    batch.next_cursor = write_cursor(newest);
+    batch.next_cursor = mastodon::write_cursor(newest);
     return PollResult::ok(std::move(batch));
   }
 
@@ -595,7 +384,7 @@ class MastodonConnector final : public Connector {
       if (!raw.HasParseError() && raw.IsObject()) {
         const auto v = raw.FindMember("visibility");
         if (v != raw.MemberEnd() && v->value.IsString()) {
-          const std::string vis = str(v->value);
+          const std::string vis = json_string(v->value);
           if (vis == "direct" || vis == "private" || vis == "unlisted") form.emplace_back("visibility", vis);
         }
       }
@@ -653,42 +442,10 @@ class MastodonConnector final : public Connector {
 
 }  // namespace
 
-void MastodonOptions::read(OptionReader& r) {
-  r.read("instance", instance);
-  r.read("access_token", access_token);
-  r.read("hashtags", hashtags);
-  r.read("notifications", notifications);
-  r.read("search", search);
-  r.read("limit", limit);
-  r.read("max_pages", max_pages);
-  r.read("timeout", timeout);
-}
-
 std::unique_ptr<Connector> make_mastodon_connector(const std::string& source, MastodonOptions options,
                                                    std::shared_ptr<HttpClient> http, std::string& error) {
-  auto instance = parse_base_url(options.instance);
-  if (!instance) {
-    error = "options.instance: expected a base URL like \"https://mastodon.social\", got " + quoted(options.instance);
-    return nullptr;
-  }
-  // The token is a secret: never quoted in an error.
-  if (options.access_token) {
-    for (char c : *options.access_token)
-      if (static_cast<unsigned char>(c) < 0x21 || c == 0x7F) {
-        error = "options.access_token: contains whitespace or control characters (is the variable set correctly?)";
-        return nullptr;
-      }
-  }
-  if (listed_twice(options.hashtags, "hashtags", error) || listed_twice(options.search, "search", error))
-    return nullptr;
-  if (options.notifications && !options.access_token) {
-    error = "options.notifications: needs options.access_token (the account's mentions are private)";
-    return nullptr;
-  }
-  if (!options.search.empty() && !options.access_token) {
-    error = "options.search: needs options.access_token (Mastodon only searches statuses for a signed-in account)";
-    return nullptr;
-  }
+  auto instance = mastodon::check_options(options, error);
+  if (!instance) return nullptr;
   if (!http) {
     error = "mastodon: no HTTP client";
     return nullptr;

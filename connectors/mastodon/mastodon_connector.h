@@ -2,32 +2,23 @@
 // mentions (/api/v1/notifications?types[]=mention, token) and search (/api/v2/search?type=statuses,
 // token).
 //
-// Options: schema.json (names, types, ranges, defaults and descriptions; the README's table is
-// generated from it), read into MastodonOptions. What the schema cannot express is checked when
-// the connector is built, naming the option: notifications and search need access_token; a tag
-// or query listed twice in other letter case; a token with whitespace (never quoted).
-// access_token is sent only in the Authorization header, never in a URL, a log or a message.
+// Options: options.h (MastodonOptions, read from schema.json, and the checks the schema cannot
+// express).
 //
-// Streams and the cursor. Every tag, the notifications and every search query is a stream. The
-// cursor is a JSON object {"<stream>": "<newest id seen>"} with stream keys "tag:<tag>",
-// "notifications" (notification ids) and "search:<query>" (status ids). A stream without an entry
-// starts with the newest page only (no backfill). Later polls ask for min_id=<newest seen>, which
-// Mastodon answers with the page immediately newer than it (newest first within the page), then
-// follow the Link header's rel="prev" URL (newer items) while pages come back full, at most
-// max_pages pages; Batch::more says more pages are waiting. Ids are compared as big numbers
-// (length, then text), never as floating point; entries not newer than the cursor are dropped,
-// so a server that ignores min_id (search) causes no duplicates.
+// Streams and the cursor (pagination.h: ids, the Link header, the cursor). Every tag, the
+// notifications and every search query is a stream. The cursor is a JSON object {"<stream>":
+// "<newest id seen>"} with stream keys "tag:<tag>", "notifications" (notification ids) and
+// "search:<query>" (status ids). A stream without an entry starts with the newest page only (no
+// backfill). Later polls ask for min_id=<newest seen>, which Mastodon answers with the page
+// immediately newer than it (newest first within the page), then follow the Link header's
+// rel="prev" URL (newer items) while pages come back full, at most max_pages pages; Batch::more
+// says more pages are waiting. Ids are compared as big numbers (length, then text), never as
+// floating point; entries not newer than the cursor are dropped, so a server that ignores min_id
+// (search) causes no duplicates.
 //
-// Mapping (status -> Mention): platform "mastodon", native_id = status id, url = url or uri,
-// text = html_to_text(content), prefixed "CW: <spoiler_text> — " when the status has a content
-// warning, language, author {id, handle = acct qualified with the instance's host name when it
-// has no '@' ("alice" on mastodon.social -> "alice@mastodon.social"), display_name,
-// followers = followers_count, verified = false (Mastodon has no verified accounts)},
-// parent_id = in_reply_to_id, conversation_id = in_reply_to_id or, for a status that starts a
-// thread, its own id (the REST entity has no conversation id), posted_at = created_at,
-// seen_at = poll time, raw = the status JSON, source = the source's name. Reblogs (boosts) are
-// skipped: they repeat someone else's status and are not new mentions (counted, see below). A
-// mention seen by two streams in one poll is returned once.
+// Mapping: status_mention.h (a status -> Mention, with its warnings). Reblogs (boosts) are skipped:
+// they repeat someone else's status and are not new mentions (counted, see below). A mention seen
+// by two streams in one poll is returned once.
 //
 // Errors: 401/403/404 and other 4xx are fatal (the message names the stream, URL and status, never
 // the token); 429, 5xx and transport errors are retried with the platform's Retry-After. A 200
@@ -43,32 +34,15 @@
 // posts once. The text is prefixed "@<handle> " unless it already mentions the author.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "connectors/connector.h"
 #include "connectors/http/http_client.h"
-#include "connectors/options/option_reader.h"
+#include "connectors/mastodon/options.h"
 
 namespace carewatch {
-
-// The options of schema.json, read once (defaults: the schema's).
-struct MastodonOptions {
-  std::string instance;                 // as configured; the connector normalizes it
-  std::optional<std::string> access_token;
-  std::vector<std::string> hashtags;
-  bool notifications = false;
-  std::vector<std::string> search;
-  int limit = 0;
-  int max_pages = 0;
-  std::chrono::milliseconds timeout{};
-
-  void read(OptionReader& r);
-};
 
 // Builds a Mastodon connector for source `source`. On a configuration problem returns nullptr and
 // sets `error` ("options.search: needs options.access_token ...").

@@ -4,12 +4,12 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
 #include <iostream>
 #include <random>
 
 #include "connectors/http/http_client.h"
 #include "daemon/cli/check_config_command.h"
+#include "daemon/cli/configured_redis.h"
 #include "daemon/config/config.h"
 #include "daemon/api/http_api.h"
 #include "daemon/telemetry/log.h"
@@ -52,26 +52,19 @@ int run_daemon(const RunOptions& options) {
   std::vector<ScheduledSource> sources = std::move(checked->sources);
   std::string error;
 
-  std::unique_ptr<PrivateRedis> private_redis;
-  RedisEndpoint endpoint;
+  ConfiguredRedis redis;
   try {
-    if (cfg.redis) {
-      endpoint = *cfg.redis;
-    } else {
-      std::filesystem::create_directories(cfg.state_dir);
-      PrivateRedisOptions ro;
-      ro.dir = (std::filesystem::path(cfg.state_dir) / "redis").string();
-      ro.appendfsync = cfg.appendfsync;
-      private_redis = std::make_unique<PrivateRedis>(ro);
-      endpoint = private_redis->endpoint();
+    redis = open_configured_redis(cfg, false);
+    if (redis.started)
       log::info("started private redis-server",
-                {{"dir", ro.dir}, {"socket", private_redis->socket_path()},
-                 {"pid", std::to_string(private_redis->pid())}});
-    }
+                {{"dir", private_redis_dir(cfg)}, {"socket", redis.started->socket_path()},
+                 {"pid", std::to_string(redis.started->pid())}});
   } catch (const std::exception& e) {
     std::cerr << "carewatch: cannot start redis-server: " << e.what() << "\n";
     return 1;
   }
+  const RedisEndpoint& endpoint = redis.endpoint;
+  PrivateRedis* private_redis = redis.started.get();
 
   int exit_code = 0;
   {
@@ -98,8 +91,7 @@ int run_daemon(const RunOptions& options) {
     std::cout << "carewatch: API listening on http://" << cfg.api_host << ":" << api.port()
               << "  (sources: " << cfg.sources.size() << ", rules: " << rule_set->size()
               << ", redis: "
-              << (private_redis ? "private " + private_redis->socket_path()
-                                : endpoint.host + ":" + std::to_string(endpoint.port))
+              << (private_redis ? "private " + private_redis->socket_path() : describe(endpoint))
               << ")" << std::endl;
     log::info("carewatch running", {{"api_port", std::to_string(api.port())}});
 

@@ -4,8 +4,24 @@
 
 namespace carewatch {
 
-std::string percent_encode(std::string_view s) {
-  return web::uri::encode_data_string(utility::conversions::to_string_t(std::string(s)));
+std::string percent_encode(std::string_view s, std::string_view keep) {
+  if (keep.empty()) return web::uri::encode_data_string(utility::conversions::to_string_t(std::string(s)));
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                            c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved || (c < 0x80 && keep.find(ch) != std::string_view::npos)) {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
 }
 
 std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {

@@ -10,8 +10,10 @@
 
 namespace carewatch {
 
-// Percent-encodes every byte but the RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~).
-std::string percent_encode(std::string_view s);
+// Percent-encodes every byte but the RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~) and
+// the ASCII characters of `keep` (e.g. ":/?#@!$&'()*+,;=%" to make a whole URL's path and query
+// safe while leaving its structure and existing escapes alone).
+std::string percent_encode(std::string_view s, std::string_view keep = {});
 
 // Decodes %XX escapes (and '+' as a space when `plus_is_space`, as in form queries); nullopt when
 // an escape is malformed ("%", "%4", "%zz").

@@ -12,6 +12,7 @@
 #include "daemon/store/redis_connection.h"
 #include "mention/mention_json.h"
 #include "tests/support/redis_fixture.h"
+#include "tests/support/test_mention.h"
 
 namespace carewatch {
 
@@ -27,15 +28,8 @@ constexpr TimeMs kPosted = 1'795'341'600'000;  // 2026-11-22T10:00:00Z
 
 Mention make_mention(const std::string& id, const std::string& queue = "care", int priority = 1,
                      Category category = Category::complaint) {
-  Mention m;
-  m.platform = "mastodon";
-  m.native_id = id;
-  m.uid = make_uid(m.platform, id);
-  m.source = "brand-tag";
-  m.text = "my order " + id + " never arrived";
-  m.author.handle = "alice";
-  m.posted_at = kPosted;
-  m.seen_at = kPosted + 1500;
+  Mention m = testing::test_mention(id, "my order " + id + " never arrived", kPosted, kPosted + 1500, "alice",
+                                    "brand-tag");
   m.decision.category = category;
   m.decision.priority = priority;
   m.decision.queue = queue;

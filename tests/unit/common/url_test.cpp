@@ -25,6 +25,12 @@ TEST(PercentEncode, KeepsOnlyUnreservedCharacters) {
   for (const std::string s : {"", "x", "a+b c%d", "\x01\xFF/:@"}) EXPECT_EQ(percent_decode(percent_encode(s)), s);
 }
 
+TEST(PercentEncode, KeepsTheCharactersAskedFor) {
+  EXPECT_EQ(percent_encode("/api/v1/notifications?types[]=mention&q=a b%20c", ":/?#@!$&'()*+,;=%"),
+            "/api/v1/notifications?types%5B%5D=mention&q=a%20b%20c");
+  EXPECT_EQ(percent_encode("/t/caf\xC3\xA9", "/"), "/t/caf%C3%A9");
+}
+
 TEST(ParseQuery, PairsInOrderDecoded) {
   auto q = parse_query("a=1&b=x%20y&c&&d=e+f&a=2");
   ASSERT_TRUE(q);

@@ -4,6 +4,7 @@
 
 #include "rules/default_rules.h"
 #include "tests/support/redis_fixture.h"
+#include "tests/support/test_mention.h"
 
 namespace carewatch {
 namespace {
@@ -36,16 +37,8 @@ class IngestTest : public ::testing::Test {
 
   static Mention mention(const std::string& id, const std::string& handle, const std::string& text,
                          const std::string& parent = "") {
-    Mention m;
-    m.platform = "mastodon";
-    m.native_id = id;
-    m.uid = make_uid(m.platform, id);
-    m.source = "tag";
-    m.text = text;
-    m.author.handle = handle;
+    Mention m = testing::test_mention(id, text, now_ms() - 60'000, now_ms(), handle);
     m.parent_id = parent;
-    m.posted_at = now_ms() - 60'000;
-    m.seen_at = now_ms();
     return m;
   }
 };

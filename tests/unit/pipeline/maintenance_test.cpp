@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "tests/support/redis_fixture.h"
+#include "tests/support/test_mention.h"
 
 namespace carewatch {
 namespace {
@@ -16,15 +17,7 @@ namespace {
 using std::chrono::milliseconds;
 
 Mention queued(const std::string& id) {
-  Mention m;
-  m.platform = "mastodon";
-  m.native_id = id;
-  m.uid = make_uid(m.platform, id);
-  m.source = "tag";
-  m.text = "refund " + id;
-  m.author.handle = "ana";
-  m.posted_at = now_ms() - 10'000;
-  m.seen_at = now_ms() - 9'000;
+  Mention m = testing::test_mention(id, "refund " + id, now_ms() - 10'000, now_ms() - 9'000);
   m.decision.category = Category::complaint;
   m.decision.priority = 1;
   m.decision.queue = "care";

@@ -11,6 +11,7 @@
 
 #include "rules/default_rules.h"
 #include "tests/support/redis_fixture.h"
+#include "tests/support/test_mention.h"
 
 namespace carewatch {
 namespace {
@@ -57,16 +58,8 @@ class ScriptedConnector final : public Connector {
 };
 
 Mention mention(const std::string& id) {
-  Mention m;
-  m.platform = "mastodon";
-  m.native_id = id;
-  m.uid = make_uid(m.platform, id);
-  m.source = "tag";
-  m.text = "my order " + id + " never arrived and support does not answer";
-  m.author.handle = "ana";
-  m.posted_at = now_ms() - 5000;
-  m.seen_at = now_ms();
-  return m;
+  return testing::test_mention(id, "my order " + id + " never arrived and support does not answer",
+                               now_ms() - 5000, now_ms());
 }
 
 Batch batch_of(std::vector<Mention> mentions, std::string next_cursor) {
