@@ -100,6 +100,12 @@ const Value* member(const Value* obj, const char* name) {
 
 std::string str(const Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
 
+// A string member, or nullptr when it is absent or was dropped after a schema error (reported).
+const Value* string_member(const Value& obj, const char* name) {
+  const Value* v = member(&obj, name);
+  return v && v->IsString() ? v : nullptr;
+}
+
 // Bytes: an integer, or "<n>B" / "<n>KB" / "<n>MB" (1KB = 1024 bytes).
 std::optional<size_t> parse_size(const Value& v) {
   if (v.IsUint64()) return static_cast<size_t>(v.GetUint64());
@@ -213,10 +219,13 @@ void read_agents(const Value& agents, Config& cfg, ConfigReport& report) {
   for (rapidjson::SizeType i = 0; i < agents.Size(); ++i) {
     const Value& a = agents[i];
     if (!a.IsObject()) continue;  // dropped after a schema error
-    AgentConfig agent{str(a["id"]), str(a["key_sha256"])};
+    const Value* id = string_member(a, "id");
+    const Value* key = string_member(a, "key_sha256");
+    if (!id || !key) continue;  // dropped after a schema error (reported)
+    AgentConfig agent{str(*id), str(*key)};
     const std::string path = index_path("agents", i) + ".id";
     if (auto [it, fresh] = seen.emplace(agent.id, i); !fresh)
-      report.add(path, "expected a unique agent id, got " + report.shown(a["id"], path) + " again (as " +
+      report.add(path, "expected a unique agent id, got " + report.shown(*id, path) + " again (as " +
                            index_path("agents", it->second) + ")");
     cfg.agents.push_back(std::move(agent));
   }
@@ -251,22 +260,25 @@ void read_sources(const Value& sources, Config& cfg, ConfigReport& report) {
     if (!s.IsObject()) continue;  // dropped after a schema error
     const std::string path = index_path("sources", i);
     SourceConfig sc;
-    sc.name = str(s["name"]);
-    sc.type = str(s["type"]);
-    if (auto [it, fresh] = names.emplace(sc.name, i); !fresh)
-      report.add(path + ".name", "expected a unique source name, got " + report.shown(s["name"], path + ".name") +
-                                     " again (as " + index_path("sources", it->second) + ")");
+    const Value* name = string_member(s, "name");
+    const Value* type = string_member(s, "type");  // either may have been dropped (reported)
+    if (name) sc.name = str(*name);
+    if (type) sc.type = str(*type);
+    if (name)
+      if (auto [it, fresh] = names.emplace(sc.name, i); !fresh)
+        report.add(path + ".name", "expected a unique source name, got " + report.shown(*name, path + ".name") +
+                                       " again (as " + index_path("sources", it->second) + ")");
     if (auto d = duration_at(s, "interval", path, milliseconds(0), report)) sc.interval = *d;
     if (const Value* enabled = member(&s, "enabled")) sc.enabled = enabled->GetBool();
 
-    if (!report.removed.count(path + ".options")) {  // not an object: already reported
+    if (type && !report.removed.count(path + ".options")) {  // not an object: already reported
       const Value empty(rapidjson::kObjectType);
       const Value* options = member(&s, "options");
       if (!options) options = &empty;
       const JsonSchema* schema = options_schema(sc.type);
       if (!schema) {
         report.add(path + ".type", "expected a connector type, one of " + known_types() + ", got " +
-                                       report.shown(s["type"], path + ".type"));
+                                       report.shown(*type, path + ".type"));
       } else {
         const auto errors = schema->validate(*options, path + ".options", show);
         for (const auto& e : errors) report.add(e.path, e.message);
