@@ -92,17 +92,12 @@ bool report_and_drop(Value& root, const std::vector<SchemaError>& errors, const 
   return root_valid;
 }
 
-const Value* member(const Value* obj, const char* name) {
-  if (!obj || !obj->IsObject()) return nullptr;
-  auto it = obj->FindMember(name);
-  return it == obj->MemberEnd() ? nullptr : &it->value;
-}
 
 std::string str(const Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
 
 // A string member, or nullptr when it is absent or was dropped after a schema error (reported).
 const Value* string_member(const Value& obj, const char* name) {
-  const Value* v = member(&obj, name);
+  const Value* v = json_member(&obj, name);
   return v && v->IsString() ? v : nullptr;
 }
 
@@ -135,7 +130,7 @@ std::string absolute_path(const std::string& base_dir, const std::string& p) {
 // Reads a duration member; reports and returns nullopt when malformed or below `min`.
 std::optional<milliseconds> duration_at(const Value& obj, const char* key, const std::string& path,
                                         milliseconds min, ConfigReport& report) {
-  const Value* v = member(&obj, key);
+  const Value* v = json_member(&obj, key);
   if (!v) return std::nullopt;
   const std::string p = child_path(path, key);
   auto d = parse_duration(str(*v));
@@ -153,9 +148,9 @@ std::optional<milliseconds> duration_at(const Value& obj, const char* key, const
 }
 
 void read_redis(const Value& redis, Config& cfg, ConfigReport& report) {
-  const Value* url = member(&redis, "url");
-  const Value* password = member(&redis, "password");
-  if (const Value* fsync = member(&redis, "appendfsync")) {
+  const Value* url = json_member(&redis, "url");
+  const Value* password = json_member(&redis, "password");
+  if (const Value* fsync = json_member(&redis, "appendfsync")) {
     if (url)
       report.add("redis.appendfsync", "expected no appendfsync with an external Redis (\"url\"), got " +
                                           report.shown(*fsync, "redis.appendfsync"));
@@ -184,7 +179,7 @@ void read_redis(const Value& redis, Config& cfg, ConfigReport& report) {
 }
 
 void read_api(const Value& api, Config& cfg, ConfigReport& report) {
-  if (const Value* listen = member(&api, "listen")) {
+  if (const Value* listen = json_member(&api, "listen")) {
     std::string host, port;
     std::optional<int> p;
     if (split_host_port(str(*listen), host, port) && valid_host(host) && (p = parse_port(port))) {
@@ -196,7 +191,7 @@ void read_api(const Value& api, Config& cfg, ConfigReport& report) {
                                    report.shown(*listen, "api.listen"));
     }
   }
-  if (const Value* body = member(&api, "max_body")) {
+  if (const Value* body = json_member(&api, "max_body")) {
     auto size = parse_size(*body);
     if (!size || *size < 1024)
       report.add("api.max_body", "expected a size of at least 1KB like \"64KB\" or \"1MB\", got " +
@@ -204,7 +199,7 @@ void read_api(const Value& api, Config& cfg, ConfigReport& report) {
     else
       cfg.api_max_body = *size;
   }
-  if (const Value* rate = member(&api, "rate_limit_per_minute")) {
+  if (const Value* rate = json_member(&api, "rate_limit_per_minute")) {
     if (rate->IsInt())
       cfg.api_rate_limit_per_minute = rate->GetInt();
     else
@@ -235,9 +230,9 @@ void read_queues(const Value& q, Config& cfg, ConfigReport& report) {
   if (auto d = duration_at(q, "lease", "queues", std::chrono::seconds(1), report)) cfg.store.lease = *d;
   if (auto d = duration_at(q, "dedup_ttl", "queues", std::chrono::seconds(1), report))
     cfg.store.dedup_ttl = std::chrono::ceil<std::chrono::seconds>(*d);
-  if (const Value* prefix = member(&q, "prefix")) cfg.store.prefix = str(*prefix);
-  if (const Value* warn = member(&q, "sla_warn_at")) cfg.sla_warn_at = warn->GetDouble();
-  if (const Value* sla = member(&q, "sla")) {
+  if (const Value* prefix = json_member(&q, "prefix")) cfg.store.prefix = str(*prefix);
+  if (const Value* warn = json_member(&q, "sla_warn_at")) cfg.sla_warn_at = warn->GetDouble();
+  if (const Value* sla = json_member(&q, "sla")) {
     cfg.sla_first_response.clear();
     for (int p = 0; p <= 3; ++p) {
       const std::string key = "p" + std::to_string(p);
@@ -269,11 +264,11 @@ void read_sources(const Value& sources, Config& cfg, ConfigReport& report) {
         report.add(path + ".name", "expected a unique source name, got " + report.shown(*name, path + ".name") +
                                        " again (as " + index_path("sources", it->second) + ")");
     if (auto d = duration_at(s, "interval", path, milliseconds(0), report)) sc.interval = *d;
-    if (const Value* enabled = member(&s, "enabled")) sc.enabled = enabled->GetBool();
+    if (const Value* enabled = json_member(&s, "enabled")) sc.enabled = enabled->GetBool();
 
     if (type && !report.removed.count(path + ".options")) {  // not an object: already reported
       const Value empty(rapidjson::kObjectType);
-      const Value* options = member(&s, "options");
+      const Value* options = json_member(&s, "options");
       if (!options) options = &empty;
       const JsonSchema* schema = options_schema(sc.type);
       if (!schema) {
@@ -290,19 +285,19 @@ void read_sources(const Value& sources, Config& cfg, ConfigReport& report) {
 }
 
 void fill(const Value& doc, Config& cfg, ConfigReport& report) {
-  if (const Value* log = member(&doc, "log"))
-    if (const Value* level = member(log, "level")) cfg.log_level = str(*level);
-  if (const Value* dir = member(&doc, "state_dir")) cfg.state_dir = absolute_path(cfg.base_dir, str(*dir));
-  if (const Value* redis = member(&doc, "redis")) read_redis(*redis, cfg, report);
-  if (const Value* api = member(&doc, "api")) read_api(*api, cfg, report);
-  if (const Value* agents = member(&doc, "agents")) read_agents(*agents, cfg, report);
-  if (const Value* queues = member(&doc, "queues")) read_queues(*queues, cfg, report);
-  if (const Value* brand = member(&doc, "brand"))
-    if (const Value* handles = member(brand, "handles"))
+  if (const Value* log = json_member(&doc, "log"))
+    if (const Value* level = json_member(log, "level")) cfg.log_level = str(*level);
+  if (const Value* dir = json_member(&doc, "state_dir")) cfg.state_dir = absolute_path(cfg.base_dir, str(*dir));
+  if (const Value* redis = json_member(&doc, "redis")) read_redis(*redis, cfg, report);
+  if (const Value* api = json_member(&doc, "api")) read_api(*api, cfg, report);
+  if (const Value* agents = json_member(&doc, "agents")) read_agents(*agents, cfg, report);
+  if (const Value* queues = json_member(&doc, "queues")) read_queues(*queues, cfg, report);
+  if (const Value* brand = json_member(&doc, "brand"))
+    if (const Value* handles = json_member(brand, "handles"))
       for (const auto& h : handles->GetArray())
         if (h.IsString()) cfg.brand_handles.push_back(str(h));
-  if (const Value* rules = member(&doc, "rules")) cfg.rules_path = absolute_path(cfg.base_dir, str(*rules));
-  if (const Value* sources = member(&doc, "sources")) read_sources(*sources, cfg, report);
+  if (const Value* rules = json_member(&doc, "rules")) cfg.rules_path = absolute_path(cfg.base_dir, str(*rules));
+  if (const Value* sources = json_member(&doc, "sources")) read_sources(*sources, cfg, report);
 }
 
 }  // namespace

@@ -180,6 +180,12 @@ constexpr size_t kAfterMembers = std::numeric_limits<size_t>::max() / 2;
 std::string child_path(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }
+const rapidjson::Value* json_member(const rapidjson::Value* obj, const char* name) {
+  if (!obj || !obj->IsObject()) return nullptr;
+  auto it = obj->FindMember(name);
+  return it == obj->MemberEnd() ? nullptr : &it->value;
+}
+
 std::string index_path(const std::string& parent, size_t i) { return parent + "[" + std::to_string(i) + "]"; }
 
 JsonSchema::JsonSchema(const char* text) {

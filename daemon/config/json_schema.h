@@ -58,6 +58,9 @@ class JsonSchema {
 };
 
 // Display paths: "a" + "b" -> "a.b" ("" + "b" -> "b"); "a" + 2 -> "a[2]".
+// The member `name` of `obj`, or nullptr when `obj` is not an object or has no such member.
+const rapidjson::Value* json_member(const rapidjson::Value* obj, const char* name);
+
 std::string child_path(const std::string& parent, const std::string& key);
 std::string index_path(const std::string& parent, size_t i);
 

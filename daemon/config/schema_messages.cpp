@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "daemon/config/json_schema.h"
 #include "daemon/config/redaction.h"
 
 namespace carewatch {
@@ -28,14 +29,9 @@ std::string pattern_phrase(const std::string& pattern) {
   return "a string matching " + pattern;
 }
 
-const Value* member(const Value* obj, const char* name) {
-  if (!obj || !obj->IsObject()) return nullptr;
-  auto it = obj->FindMember(name);
-  return it == obj->MemberEnd() ? nullptr : &it->value;
-}
 
 std::string number_of(const Value* schema, const char* name) {
-  const Value* n = member(schema, name);
+  const Value* n = json_member(schema, name);
   return n ? json_text(*n) : "?";
 }
 
@@ -44,7 +40,7 @@ std::string plural(size_t n, const char* word) { return std::to_string(n) + " " 
 // "one of "a", "b"" from the schema's enum.
 std::string one_of_enum(const Value* schema) {
   std::string list;
-  if (const Value* e = member(schema, "enum"); e && e->IsArray())
+  if (const Value* e = json_member(schema, "enum"); e && e->IsArray())
     for (const auto& item : e->GetArray()) list += (list.empty() ? "" : ", ") + json_text(item);
   return "one of " + list;
 }
@@ -57,7 +53,7 @@ std::vector<std::string> required_alternatives(const Value* alternatives) {
   std::vector<std::string> keys;
   if (!alternatives || !alternatives->IsArray() || alternatives->Empty()) return {};
   for (const auto& alt : alternatives->GetArray()) {
-    const Value* req = member(&alt, "required");
+    const Value* req = json_member(&alt, "required");
     if (!req || !req->IsArray() || req->Empty()) return {};
     std::string names;
     for (const auto& r : req->GetArray())
@@ -70,8 +66,8 @@ std::vector<std::string> required_alternatives(const Value* alternatives) {
 }  // namespace
 
 std::string types_of(const Value* schema) {
-  const Value* t = member(schema, "type");
-  if (!t && member(schema, "enum")) return one_of_enum(schema);
+  const Value* t = json_member(schema, "type");
+  if (!t && json_member(schema, "enum")) return one_of_enum(schema);
   if (!t) return "a value";
   if (t->IsString()) return type_phrase(t->GetString());
   std::string out;
@@ -86,22 +82,22 @@ std::string keyword_message(const std::string& keyword, const Value* schema, con
   if (keyword == "type") return expected(types_of(schema), got);
   if (keyword == "enum") return expected(one_of_enum(schema), got);
   if (keyword == "const") {
-    const Value* c = member(schema, "const");
+    const Value* c = json_member(schema, "const");
     return expected(c ? json_text(*c) : "the one allowed value", got);
   }
   if (keyword == "pattern") {
-    const Value* p = member(schema, "pattern");
+    const Value* p = json_member(schema, "pattern");
     return expected(p && p->IsString() ? pattern_phrase(p->GetString()) : "a string matching the pattern", got);
   }
   if (keyword == "minLength") {
-    const Value* n = member(schema, "minLength");
+    const Value* n = json_member(schema, "minLength");
     if (n && n->IsUint() && n->GetUint() == 1) return expected("a non-empty string", got);
     return expected("a string of at least " + number_of(schema, "minLength") + " characters", got);
   }
   if (keyword == "maxLength") return expected("a string of at most " + number_of(schema, "maxLength") + " characters", got);
   if (keyword == "minimum" || keyword == "maximum") {
     const bool min = keyword == "minimum";
-    const Value* ex = member(schema, min ? "exclusiveMinimum" : "exclusiveMaximum");
+    const Value* ex = json_member(schema, min ? "exclusiveMinimum" : "exclusiveMaximum");
     const bool exclusive = ex && ex->IsBool() && ex->GetBool();
     const char* op = min ? (exclusive ? " > " : " >= ") : (exclusive ? " < " : " <= ");
     return expected(types_of(schema) + op + number_of(schema, keyword.c_str()), got);
@@ -118,12 +114,12 @@ std::string keyword_message(const std::string& keyword, const Value* schema, con
     return expected("at most " + number_of(schema, "maxProperties") + " keys", plural(count, "key"));
   if (keyword == "dependencies") {
     std::string list;
-    if (const Value* d = member(schema, "dependencies"); d && d->IsObject())
+    if (const Value* d = json_member(schema, "dependencies"); d && d->IsObject())
       for (const auto& m : d->GetObject()) list += (list.empty() ? "" : ", ") + std::string(m.name.GetString());
     return expected("the keys that " + list + " depend on", got);
   }
   if (keyword == "anyOf" || keyword == "oneOf") {
-    const auto keys = required_alternatives(member(schema, keyword.c_str()));
+    const auto keys = required_alternatives(json_member(schema, keyword.c_str()));
     if (!keys.empty() && value.IsObject()) {
       std::string list;
       for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
@@ -140,7 +136,7 @@ std::string keyword_message(const std::string& keyword, const Value* schema, con
 
 std::string unknown_key_message(const std::string& key, const Value* schema) {
   std::string known;
-  if (const Value* props = member(schema, "properties"); props && props->IsObject())
+  if (const Value* props = json_member(schema, "properties"); props && props->IsObject())
     for (const auto& p : props->GetObject()) known += (known.empty() ? "" : ", ") + std::string(p.name.GetString());
   return "unknown key " + json_quoted(key) +
          (known.empty() ? std::string(" (no keys allowed here)") : " (known keys: " + known + ")");
