@@ -24,17 +24,6 @@ void put(Writer& w, std::string_view s) {
 
 std::string done(const rapidjson::StringBuffer& sb) { return std::string(sb.GetString(), sb.GetSize()); }
 
-// Writes stored JSON text as a nested value (null when it does not parse).
-void put_json(Writer& w, const std::string& text) {
-  rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError()) {
-    w.Null();
-    return;
-  }
-  doc.Accept(w);
-}
-
 std::optional<long long> to_integer(const std::string& s) {
   if (s.empty()) return std::nullopt;
   errno = 0;
@@ -56,6 +45,26 @@ void put_field(Writer& w, const std::string& name, const std::string& value) {
   } else {
     put(w, value);
   }
+}
+
+// Writes a stored mention as a nested value, its times ("posted_at", "seen_at"; stored as epoch
+// ms) as ISO 8601 like every other time of the API (null when it does not parse).
+void put_mention(Writer& w, const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError()) {
+    w.Null();
+    return;
+  }
+  if (doc.IsObject()) {
+    for (const char* key : {"posted_at", "seen_at"}) {
+      auto it = doc.FindMember(key);
+      if (it == doc.MemberEnd() || !it->value.IsInt64()) continue;
+      const std::string iso = format_iso8601(it->value.GetInt64());
+      it->value.SetString(iso.data(), static_cast<rapidjson::SizeType>(iso.size()), doc.GetAllocator());
+    }
+  }
+  doc.Accept(w);
 }
 
 double seconds(long long ms) { return static_cast<double>(ms) / 1000.0; }
@@ -152,7 +161,7 @@ std::string claimed_json(const Claimed& c) {
   w.Key("lease_until");
   put(w, format_iso8601(c.lease_until));
   w.Key("mention");
-  put_json(w, c.mention_json);
+  put_mention(w, c.mention_json);
   w.EndObject();
   return done(sb);
 }
@@ -181,7 +190,7 @@ std::string mention_json(std::string_view uid, const MentionRecord& rec, const S
   w.Key("uid");
   put(w, uid);
   w.Key("mention");
-  put_json(w, rec.mention_json);
+  put_mention(w, rec.mention_json);
   w.Key("state");
   w.StartObject();
   for (const auto& [k, v] : rec.state) {

@@ -1,6 +1,8 @@
 // The API's JSON bodies, rendered from the queue store's records: no routing, no I/O.
 // Hash and event fields are written by their declared type (daemon/store/redis_fields.def):
-// timestamps as ISO 8601, durations and integers as numbers, everything else as its string.
+// timestamps as ISO 8601, durations and integers as numbers, everything else as its string. The
+// nested mention (claim, GET /v1/mentions/{uid}) has its posted_at and seen_at as ISO 8601 too:
+// every time the API writes is an ISO 8601 UTC string.
 #pragma once
 
 #include <optional>

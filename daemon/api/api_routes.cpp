@@ -1,18 +1,19 @@
 #include "daemon/api/api_routes.h"
 
-#include <rapidjson/document.h>
-
 #include <algorithm>
 #include <optional>
 
+#include "daemon/api/api_input.h"
 #include "daemon/api/api_json.h"
 #include "daemon/api/api_key.h"
 #include "daemon/api/api_match.h"
+#include "daemon/api/auth_failures.h"
 #include "daemon/telemetry/latency_stats.h"
 #include "daemon/telemetry/log.h"
 #include "daemon/telemetry/metric_catalogue.h"
 #include "daemon/telemetry/sla_clock.h"
 #include "mention/common/duration.h"
+#include "mention/utf8.h"
 
 namespace carewatch {
 
@@ -29,6 +30,11 @@ ApiResponse error_response(int status, std::string_view message) {
   return json_response(status, json_error(message));
 }
 
+// A refusal until a token is back: whole seconds, at least 1.
+void add_retry_after(ApiResponse& r, const RateLimiter::Decision& d) {
+  r.headers.emplace_back("Retry-After", std::to_string(std::max<long long>(1, (d.retry_after.count() + 999) / 1000)));
+}
+
 }  // namespace
 
 struct ApiRoutes::Impl {
@@ -38,19 +44,28 @@ struct ApiRoutes::Impl {
   std::function<bool()> ready;
   Clock now;
   RateLimiter limiter;
+  AuthFailures auth_failures;
   Counter<2> requests;
   Gauge<2> waiting, claimed, oldest;
 
   Impl(const Config& c, QueueStore& s, Metrics& m, std::function<bool()> r, Clock n,
        RateLimiter::Clock lc)
       : config(c), store(s), metrics(m), ready(std::move(r)), now(n ? std::move(n) : Clock(&now_ms)),
-        limiter(c.api_rate_limit_per_minute, std::move(lc)),
+        limiter(c.api_rate_limit_per_minute, lc),
+        auth_failures(lc),
         requests(m.add(metric::http_requests_total)),
         waiting(m.add(metric::queue_waiting)),
         claimed(m.add(metric::queue_claimed)),
         oldest(m.add(metric::queue_oldest_age_seconds)) {}
 
   void count(const char* route, int status) { requests.inc({route, std::to_string(status)}); }
+
+  // The agent the request's key names, or the 401 / 429 answer in `refused`.
+  std::string authenticate(const ApiRequest& req, std::optional<ApiResponse>& refused);
+  // The first thing wrong with the strings the request carries (path segments, route parameter,
+  // query), as a 400.
+  std::optional<ApiResponse> input_problem(const std::vector<std::string>& segments, const RouteMatch& m,
+                                           const Query& query);
 
   ApiResponse dispatch(const ApiRequest& req, const RouteMatch& m, const std::string& agent, const Query& query);
 
@@ -80,9 +95,56 @@ ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m
   return error_response(404, "not found");
 }
 
+std::string ApiRoutes::Impl::authenticate(const ApiRequest& req, std::optional<ApiResponse>& refused) {
+  const std::string key = bearer_token(req.authorization);
+  const AgentConfig* a = key.empty() ? nullptr : find_agent_by_key(config.agents, key);
+  if (!a) {
+    const auto d = auth_failures.failed(req.client_address);
+    if (!d.allowed) {
+      refused = error_response(429, "too many failed authentications from this address (" +
+                                        std::to_string(AuthFailures::kPerMinute) + " a minute)");
+      add_retry_after(*refused, d);
+    } else {
+      refused = error_response(401, key.empty() ? "missing API key: send \"Authorization: Bearer <key>\""
+                                                : "invalid API key");
+    }
+    refused->headers.emplace_back("WWW-Authenticate", "Bearer realm=\"carewatch\"");
+    return "";
+  }
+  const auto d = limiter.allow(a->id);
+  if (!d.allowed) {
+    refused = error_response(429, "rate limit of " + std::to_string(config.api_rate_limit_per_minute) +
+                                      " requests a minute exceeded for agent " + a->id);
+    add_retry_after(*refused, d);
+  }
+  return a->id;
+}
+
+std::optional<ApiResponse> ApiRoutes::Impl::input_problem(const std::vector<std::string>& segments,
+                                                          const RouteMatch& m, const Query& query) {
+  for (size_t i = 0; i < segments.size(); ++i)
+    if (auto bad = utf8_problem(segments[i], "path segment " + std::to_string(i + 1)))
+      return error_response(400, *bad);
+  if (auto bad = route_param_problem(m)) return error_response(400, *bad);
+  for (const auto& [name, value] : query.values) {
+    if (auto bad = utf8_problem(name, "query")) return error_response(400, *bad);
+    if (auto bad = utf8_problem(value, name)) return error_response(400, *bad);
+  }
+  return std::nullopt;
+}
+
 ApiResponse ApiRoutes::Impl::claim(const std::string& queue, const std::string& agent) {
   const auto c = store.claim(queue, agent);
   if (!c) {
+    // Empty, or no such queue: the store's set of queues tells which (read only when empty).
+    auto queues = store.queues();
+    if (std::find(queues.begin(), queues.end(), queue) == queues.end()) {
+      std::sort(queues.begin(), queues.end());
+      std::string names;
+      for (const auto& q : queues) names += (names.empty() ? "" : ", ") + q;
+      return error_response(404, "queue " + queue + " does not exist; queues: " +
+                                     (names.empty() ? std::string("none yet") : names));
+    }
     ApiResponse r;
     r.status = 204;
     return r;
@@ -99,14 +161,9 @@ ApiResponse ApiRoutes::Impl::operation(RouteId id, const std::string& uid, const
     case RouteId::release: result = store.release(uid, agent); break;
     case RouteId::resolve: result = store.resolve(uid, agent); break;
     case RouteId::reply: {
-      rapidjson::Document doc;
-      doc.Parse(body.data(), body.size());
-      if (doc.HasParseError() || !doc.IsObject())
-        return error_response(400, "body: expected a JSON object like {\"text\": \"...\"}");
-      const auto it = doc.FindMember("text");
-      if (it == doc.MemberEnd() || !it->value.IsString() || it->value.GetStringLength() == 0)
-        return error_response(400, "text: expected a non-empty string");
-      result = store.reply(uid, agent, std::string(it->value.GetString(), it->value.GetStringLength()));
+      ReplyText reply = read_reply_text(body);
+      if (reply.problem) return error_response(400, *reply.problem);
+      result = store.reply(uid, agent, std::move(reply.text));
       break;
     }
     default: return error_response(404, "not found");
@@ -152,7 +209,10 @@ ApiResponse ApiRoutes::Impl::readyz() {
   if (ready && !ready()) {
     return json_response(503, R"({"status":"unavailable","error":"not ready: sources are starting"})");
   }
-  if (!store.ping()) return json_response(503, R"({"status":"unavailable","error":"redis unavailable"})");
+  // A short bound: a probe must answer while Redis hangs (it says so, within about a second).
+  constexpr std::chrono::milliseconds kReadyzRedisBound{1000};
+  if (!store.ping(std::min(kReadyzRedisBound, store.options().command_timeout)))
+    return json_response(503, R"({"status":"unavailable","error":"redis unavailable"})");
   return json_response(200, R"({"status":"ready"})");
 }
 
@@ -162,7 +222,7 @@ ApiResponse ApiRoutes::Impl::metrics_text() {
   try {
     const TimeMs t = now();
     for (const auto& d : store.depths()) {
-      const std::array<std::string, 2> labels{d.queue, std::to_string(d.priority)};
+      const std::array<std::string, 2> labels{d.queue, metric::priority_label(d.priority)};
       waiting.set(labels, static_cast<double>(d.waiting));
       claimed.set(labels, static_cast<double>(d.claimed));
       oldest.set(labels, age_seconds(t, d.oldest_queued_at));
@@ -202,39 +262,33 @@ ApiResponse ApiRoutes::handle(const ApiRequest& req) {
     std::vector<std::string> segments;
     const bool path_ok = split_path(path, segments);
     if (path_ok) m = match_route(segments);
+    impl_->auth_failures.flush_due();
     std::string agent;
-    if (is_v1(path)) {
+    const bool is_metrics = m.found && m.id == RouteId::metrics;
+    if (is_metrics && impl_->config.api_metrics == MetricsAccess::off) {
+      r = error_response(404, "/metrics is off (api.metrics is \"off\")");
+      answered = true;
+    } else if (is_v1(path) || (is_metrics && impl_->config.api_metrics == MetricsAccess::key)) {
       // Authentication before routing: without a key, /v1 reveals nothing about its routes.
-      const std::string key = bearer_token(req.authorization);
-      const AgentConfig* a = key.empty() ? nullptr : find_agent_by_key(impl_->config.agents, key);
-      if (!a) {
-        r = error_response(401, key.empty() ? "missing API key: send \"Authorization: Bearer <key>\""
-                                            : "invalid API key");
-        r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"carewatch\"");
+      std::optional<ApiResponse> refused;
+      agent = impl_->authenticate(req, refused);
+      if (refused) {
+        r = std::move(*refused);
         answered = true;
-      } else {
-        agent = a->id;
-        const auto d = impl_->limiter.allow(agent);
-        if (!d.allowed) {
-          const long long secs = (d.retry_after.count() + 999) / 1000;
-          r = error_response(429, "rate limit of " + std::to_string(impl_->config.api_rate_limit_per_minute) +
-                                      " requests a minute exceeded for agent " + agent);
-          r.headers.emplace_back("Retry-After", std::to_string(std::max(1LL, secs)));
-          answered = true;
-        }
       }
     }
     if (!answered) {
       if (!path_ok) {
-        r = error_response(400, "path: malformed percent-encoding in \"" + std::string(path) + "\"");
+        r = error_response(400, "path: malformed percent-encoding in \"" + to_valid_utf8(path) + "\"");
       } else if (!m.found) {
-        r = error_response(404, "no route for " + std::string(path));
+        r = error_response(404, "no route for " + to_valid_utf8(path));
       } else if (req.method != m.method) {
         r = error_response(405, "method " + req.method + " not allowed on " + m.pattern + " (use " + m.method + ")");
         r.headers.emplace_back("Allow", m.method);
       } else {
         const Query query = read_query(query_text);
         if (!query.ok) r = error_response(400, "query: malformed percent-encoding");
+        else if (auto bad = impl_->input_problem(segments, m, query)) r = std::move(*bad);
         else r = impl_->dispatch(req, m, agent, query);
       }
     }

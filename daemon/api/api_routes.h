@@ -7,11 +7,17 @@
 //                                          "oldest_age_s", "priorities": [{"priority", "waiting",
 //                                          "claimed", "oldest_age_s"}]}]}
 //   POST /v1/queues/{queue}/claim         200 {"uid", "queue", "priority", "lease_until",
-//                                          "mention": {...}} or 204 when the queue is empty
+//                                          "mention": {...}} or 204 when the queue is empty;
+//                                          404 naming the existing queues when it does not exist
+//                                          (exists: in the store's {P}:queues set, i.e. a mention
+//                                          was ever queued there; a queue the rules route to only
+//                                          appears with its first mention)
 //   POST /v1/mentions/{uid}/renew         200 {"uid", "status": "ok", "lease_until"}
 //   POST /v1/mentions/{uid}/release       200 {"uid", "status": "ok"}
 //   POST /v1/mentions/{uid}/resolve       200 {"uid", "status": "ok"}
-//   POST /v1/mentions/{uid}/reply         body {"text": "..."}; 200 {"uid", "status": "ok"}
+//   POST /v1/mentions/{uid}/reply         body {"text": "..."}; 200 {"uid", "status": "ok"}; 400
+//                                          "body: invalid UTF-8 at byte offset N" (nothing stored),
+//                                          400 for a text of only white space (no response recorded)
 //        (these four: 404 unknown mention; 409 {"error", "code": "conflict"} when another agent
 //         holds the claim, the message names the holder; 409 {"error", "code": "not_claimed"}
 //         when nobody holds it: the mention's state, not the request, is what is wrong)
@@ -26,10 +32,14 @@
 //   GET  /v1/stats?window=1h&by=queue     200 latency_stats_json (daemon/telemetry/latency_stats.h)
 //   GET  /healthz                         200 {"status": "ok"}
 //   GET  /readyz                          200 {"status": "ready"} or 503 {"status", "error"}
-//   GET  /metrics                         Prometheus text format 0.0.4
-// Times are ISO 8601 UTC strings. Path segments are percent-decoded (uids contain ':').
+//   GET  /metrics                         Prometheus text format 0.0.4; api.metrics says who may:
+//                                          "key" (default) like /v1, "public" anyone, "off" 404
+// Times are ISO 8601 UTC strings. Path segments are percent-decoded (uids contain ':'). Every
+// string accepted (path segments, query values, the reply) must be valid UTF-8 and the path
+// parameters keep to their alphabets (daemon/api/api_input.h): 400 naming what was wrong.
 // Every /v1 route needs "Authorization: Bearer <key>" (401 with WWW-Authenticate otherwise) and
-// is limited per agent (429 with Retry-After). Unknown path: 404; known path, other method: 405
+// is limited per agent (429 with Retry-After). Failed authentication is limited per client
+// address (daemon/api/auth_failures.h: 429 with Retry-After once over; a valid key still passes). Unknown path: 404; known path, other method: 405
 // with Allow. Redis away: 503 {"error": "redis unavailable"}; any other failure: 500.
 #pragma once
 
@@ -52,6 +62,7 @@ struct ApiRequest {
   std::string method;         // "GET", "POST", ...
   std::string target;         // origin form: path and optional query ("/v1/stats?window=1h")
   std::string authorization;  // the Authorization header value, "" when absent
+  std::string client_address; // the peer's address (the server's per-address key), "" if unknown
   std::string body;
 };
 

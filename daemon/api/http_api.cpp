@@ -1,25 +1,40 @@
 // Serving the agent API (daemon/api/api_routes.h) over HTTP/1.1 with Boost.Beast.
 //
-// Threading: one io_context run by a small pool of threads (kThreads). The acceptor and every
+// Threading: one io_context run by a small pool of I/O threads (kThreads) accepts connections,
+// reads and parses requests and writes answers; it never waits on Redis. The acceptor and every
 // session live on their own strand, so a session's reads, writes and close never run at the
-// same time. Requests are answered on the I/O threads: the routes make short blocking Redis
-// calls (bounded by the store's command timeout), and with kThreads threads at most kThreads
-// of them run at once, which leaves the rest of the store's connection pool to the scheduler.
-// Connections beyond kMaxSessions are closed on accept, so a flood cannot exhaust descriptors.
+// same time. /healthz is answered on the I/O threads from the process alone; every other route
+// may call Redis and runs on a separate pool of route workers (kRouteThreads), its answer posted
+// back to the session's strand. With kRouteThreads workers at most that many blocking Redis
+// calls (each bounded by the store's command timeout) run at once, which leaves the rest of the
+// store's connection pool to the scheduler. At most kMaxWaiting requests wait for a worker, and
+// none waits longer than the store's command timeout: beyond either, the answer is 503 with
+// Retry-After, so a hung Redis gives prompt 503s instead of a growing queue.
+//
+// Connections: a new connection must send its request headers within kHeaderTimeout; a
+// kept-alive one may idle kIdleTimeout before its next request starts, and then has
+// kHeaderTimeout for the headers. At most kMaxSessionsPerAddress connections per client address
+// (an IPv6 client: per /64) and kMaxSessions in all; a connection over either limit is answered
+// 503 with Retry-After and closed (never just reset). Refusals are logged as one summary line
+// per kRefusalLogInterval (count per address), not one line per connection.
 //
 // Lifetimes: a session is owned by the handlers of its pending operations (shared_from_this)
 // and is registered (weakly) with the server so stop() can close it. stop() closes the
-// acceptor and every session on their strands, releases the work guard, then joins the
-// threads: with no operation left the io_context runs out of work and the threads return.
+// acceptor and every session on their strands, lets the route workers finish (requests still
+// waiting for one are dropped), releases the work guard, then joins the threads: with no
+// operation left the io_context runs out of work and the threads return.
 #include "daemon/api/http_api.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
@@ -28,9 +43,12 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "daemon/api/api_json.h"
+#include "daemon/api/api_match.h"
 #include "daemon/api/api_routes.h"
 #include "daemon/telemetry/log.h"
 
@@ -43,16 +61,113 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-constexpr int kThreads = 2;
+constexpr int kThreads = 2;        // I/O: accept, read, parse, write
+constexpr int kRouteThreads = 2;   // route handlers (blocking Redis calls)
+constexpr size_t kMaxWaiting = 64;  // requests waiting for a route worker
 constexpr size_t kMaxSessions = 512;
+constexpr size_t kMaxSessionsPerAddress = 64;
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
-// Reading a request, including the idle time of a kept-alive connection between requests.
-constexpr std::chrono::seconds kReadTimeout{30};
+// A request's headers must arrive within kHeaderTimeout of its first byte (of the accept, for a
+// connection's first request); a kept-alive connection may idle kIdleTimeout between requests.
+constexpr std::chrono::seconds kHeaderTimeout{5};
+constexpr std::chrono::seconds kIdleTimeout{30};
+constexpr std::chrono::seconds kBodyTimeout{30};
 constexpr std::chrono::seconds kWriteTimeout{30};
 // After refusing a request whose body we will not read (413): how long, and how much, we keep
 // reading and discarding so the client sees the answer instead of a connection reset.
 constexpr std::chrono::seconds kDrainTimeout{5};
 constexpr size_t kDrainMax = 8 * 1024 * 1024;
+// A refused connection (over a connection limit) gets its 503, then at most this long and this
+// much of draining; at most kMaxRefusing are answered at once, the rest are closed at once.
+constexpr std::chrono::seconds kRefuseDrainTimeout{1};
+constexpr size_t kRefuseDrainMax = 64 * 1024;
+constexpr size_t kMaxRefusing = 256;
+constexpr std::chrono::seconds kRefusalLogInterval{10};
+constexpr const char* kRetryAfterSeconds = "1";
+
+// The key a per-address limit counts under: the address, or for IPv6 its /64 (one client
+// usually holds a whole /64).
+std::string address_key(const tcp::endpoint& peer) {
+  const auto a = peer.address();
+  if (a.is_v6() && !a.to_v6().is_v4_mapped()) {
+    auto bytes = a.to_v6().to_bytes();
+    for (size_t i = 8; i < bytes.size(); ++i) bytes[i] = 0;
+    return net::ip::address_v6(bytes).to_string() + "/64";
+  }
+  if (a.is_v6()) return net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6()).to_string();
+  return a.to_string();
+}
+
+ApiResponse busy_response(const std::string& message) {
+  ApiResponse r;
+  r.status = 503;
+  r.body = json_error(message);
+  r.headers.emplace_back("Retry-After", kRetryAfterSeconds);
+  r.route = "unmatched";
+  return r;
+}
+
+// Refused connections, counted per address and logged as one line per interval.
+class RefusalLog {
+ public:
+  explicit RefusalLog(net::io_context& ioc) : timer_(ioc) {}
+
+  void record(const std::string& address, const char* limit) {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return;
+    ++by_address_[address];
+    ++by_limit_[limit];
+    if (armed_) return;
+    armed_ = true;
+    timer_.expires_after(kRefusalLogInterval);
+    timer_.async_wait([this](beast::error_code ec) {
+      if (ec == net::error::operation_aborted) return;
+      std::lock_guard lock(mutex_);
+      armed_ = false;
+      flush_locked();
+    });
+  }
+
+  // Logs what is counted and stops counting (the server is stopping).
+  void stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    timer_.cancel();
+    flush_locked();
+  }
+
+ private:
+  void flush_locked() {
+    if (by_address_.empty()) return;
+    size_t total = 0;
+    std::vector<std::pair<size_t, std::string>> sorted;
+    for (const auto& [address, n] : by_address_) {
+      total += n;
+      sorted.emplace_back(n, address);
+    }
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string addresses;
+    for (size_t i = 0; i < sorted.size() && i < 10; ++i)
+      addresses += (i ? ", " : "") + sorted[i].second + " " + std::to_string(sorted[i].first);
+    if (sorted.size() > 10) addresses += ", and " + std::to_string(sorted.size() - 10) + " more addresses";
+    std::string limits;
+    for (const auto& [limit, n] : by_limit_) limits += (limits.empty() ? "" : ", ") + limit + " " + std::to_string(n);
+    log::warn("api: refused connections over a connection limit (503)",
+              {{"count", std::to_string(total)},
+               {"addresses", addresses},
+               {"limits", limits},
+               {"interval_s", std::to_string(kRefusalLogInterval.count())}});
+    by_address_.clear();
+    by_limit_.clear();
+  }
+
+  std::mutex mutex_;
+  net::steady_timer timer_;
+  bool armed_ = false;
+  bool stopped_ = false;
+  std::map<std::string, size_t> by_address_;
+  std::map<std::string, size_t> by_limit_;
+};
 
 }  // namespace
 
@@ -60,6 +175,7 @@ struct HttpApi::Impl {
   class Session;
 
   const Config& config;
+  QueueStore& store;
   ApiRoutes routes;
 
   // Declared before the io_context: a session still queued in it when it is destroyed
@@ -68,35 +184,52 @@ struct HttpApi::Impl {
   bool stopping = false;  // guarded by sessions_mutex
   std::uint64_t next_session = 0;
   std::map<std::uint64_t, std::weak_ptr<Session>> sessions;
+  size_t serving = 0;   // sessions serving requests (not refusing); guarded by sessions_mutex
+  size_t refusing = 0;  // sessions answering 503 to a refused connection; guarded by sessions_mutex
+  std::map<std::string, size_t> per_address;  // serving sessions per address_key; guarded likewise
+
+  std::atomic<bool> routes_stopping{false};
+  std::atomic<size_t> waiting{0};  // requests posted to the route workers, not yet started
 
   net::io_context ioc{kThreads};
+  RefusalLog refusals{ioc};
   // Keeps the io_context running until stop() has queued every close: without it, the last
   // session ending on its own could stop the io_context before a close posted after it runs.
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
+  std::optional<net::thread_pool> route_workers;
   int bound_port = 0;
   bool started = false;
 
-  Impl(const Config& c, QueueStore& store, Metrics& metrics, std::function<bool()> ready)
-      : config(c), routes(c, store, metrics, std::move(ready)) {}
+  Impl(const Config& c, QueueStore& s, Metrics& metrics, std::function<bool()> ready)
+      : config(c), store(s), routes(c, s, metrics, std::move(ready)) {}
 
   void accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
-  void forget(std::uint64_t id) {
+  void forget(std::uint64_t id, const std::string& address, bool refused) {
     std::lock_guard lock(sessions_mutex);
     sessions.erase(id);
+    if (refused) {
+      --refusing;
+      return;
+    }
+    --serving;
+    if (auto it = per_address.find(address); it != per_address.end() && --it->second == 0) per_address.erase(it);
   }
 };
 
 class HttpApi::Impl::Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Impl& server, std::uint64_t id, tcp::socket&& socket)
-      : server_(server), id_(id), stream_(std::move(socket)) {}
-  ~Session() { server_.forget(id_); }
+  Session(Impl& server, std::uint64_t id, tcp::socket&& socket, std::string address, bool refused)
+      : server_(server), id_(id), address_(std::move(address)), refused_(refused), stream_(std::move(socket)) {}
+  ~Session() { server_.forget(id_, address_, refused_); }
 
   void start() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->refused_) self->refuse();
+      else self->read();
+    });
   }
 
   // From any thread: closes the connection on the session's strand.
@@ -108,12 +241,47 @@ class HttpApi::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // Over a connection limit: a 503 with Retry-After, then a short drain and close.
+  void refuse() {
+    respond(busy_response("too many connections: try again later"), false, true);
+  }
+
   void read() {
     if (closed_) return;
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(server_.config.api_max_body);
-    stream_.expires_after(kReadTimeout);
+    if (buffer_.size() > 0 || first_request_) {
+      first_request_ = false;
+      read_header();
+      return;
+    }
+    // A kept-alive connection between requests: it may idle longer than a request's headers
+    // may take, so wait for the first byte of the next request on its own.
+    stream_.expires_after(kIdleTimeout);
+    stream_.async_read_some(buffer_.prepare(1024),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) self->on_read(ec);
+                              else self->read_header();
+                            });
+  }
+
+  void read_header() {
+    if (closed_) return;
+    stream_.expires_after(kHeaderTimeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec || closed_ || parser_->is_done()) {
+      on_read(ec);
+      return;
+    }
+    stream_.expires_after(kBodyTimeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
@@ -143,9 +311,46 @@ class HttpApi::Impl::Session : public std::enable_shared_from_this<Session> {
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
     request.authorization = std::string(req[http::field::authorization]);
+    request.client_address = address_;
     request.body = req.body();
     const bool keep_alive = req.keep_alive();
-    respond(server_.routes.handle(request), keep_alive, false);
+    const RouteMatch m = match_target(request.target);
+    if (m.found && m.id == RouteId::healthz) {
+      // From the process alone: never behind a request that waits on Redis.
+      respond(server_.routes.handle(request), keep_alive, false);
+      return;
+    }
+    handle_on_worker(std::move(request), keep_alive);
+  }
+
+  // Runs the route on a route worker (it may wait on Redis) and answers on this strand.
+  void handle_on_worker(ApiRequest request, bool keep_alive) {
+    if (server_.waiting.fetch_add(1) >= kMaxWaiting) {
+      server_.waiting.fetch_sub(1);
+      respond(busy("server busy: too many requests waiting for Redis", request.target), keep_alive, false);
+      return;
+    }
+    const auto queued_at = std::chrono::steady_clock::now();
+    net::post(*server_.route_workers, [self = shared_from_this(), request = std::move(request), keep_alive,
+                                       queued_at] {
+      Impl& server = self->server_;
+      server.waiting.fetch_sub(1);
+      if (server.routes_stopping) return;  // the session is being closed
+      // A request that waited longer than a Redis command may take is answered at once: the
+      // workers are stuck behind a slow or hung Redis.
+      auto response = std::chrono::steady_clock::now() - queued_at > server.store.options().command_timeout
+                          ? self->busy("server busy: requests are waiting for Redis", request.target)
+                          : server.routes.handle(request);
+      net::post(self->stream_.get_executor(), [self, response = std::move(response), keep_alive] {
+        self->respond(response, keep_alive, false);
+      });
+    });
+  }
+
+  ApiResponse busy(const std::string& message, const std::string& target) {
+    ApiResponse r = server_.routes.reject(target, 503, message);
+    r.headers.emplace_back("Retry-After", kRetryAfterSeconds);
+    return r;
   }
 
   void respond(const ApiResponse& r, bool keep_alive, bool drain) {
@@ -175,7 +380,7 @@ class HttpApi::Impl::Session : public std::enable_shared_from_this<Session> {
     } else if (drain) {
       beast::error_code ignored;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      stream_.expires_after(kDrainTimeout);
+      stream_.expires_after(refused_ ? kRefuseDrainTimeout : kDrainTimeout);
       discard();
     } else if (!keep_alive) {
       close();
@@ -184,14 +389,16 @@ class HttpApi::Impl::Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  // Reads and throws away what the client still sends, until it closes, kDrainMax bytes or
-  // kDrainTimeout.
+  // Reads and throws away what the client still sends, until it closes, the drain limit or
+  // the drain timeout.
   void discard() {
     stream_.async_read_some(net::buffer(scratch_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->drained_ += n;
-                              if (ec || self->closed_ || self->drained_ > kDrainMax) self->close();
-                              else self->discard();
+                              if (ec || self->closed_ || self->drained_ > (self->refused_ ? kRefuseDrainMax : kDrainMax))
+                                self->close();
+                              else
+                                self->discard();
                             });
   }
 
@@ -203,11 +410,14 @@ class HttpApi::Impl::Session : public std::enable_shared_from_this<Session> {
 
   Impl& server_;
   std::uint64_t id_;
+  std::string address_;  // address_key of the peer
+  bool refused_;         // over a connection limit: answered 503 and closed
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::array<char, 16 * 1024> scratch_{};
   size_t drained_ = 0;
+  bool first_request_ = true;
   bool closed_ = false;  // stop() asked to close
 };
 
@@ -220,21 +430,32 @@ void HttpApi::Impl::accept() {
 void HttpApi::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
   if (!ec) {
+    beast::error_code peer_ec;
+    const auto peer = socket.remote_endpoint(peer_ec);
+    const std::string address = peer_ec ? std::string("unknown") : address_key(peer);
     std::shared_ptr<Session> session;
+    const char* over = nullptr;  // the limit this connection is over, if any
     {
       std::lock_guard lock(sessions_mutex);
       if (stopping) return;  // the socket closes as it goes out of scope
-      if (sessions.size() < kMaxSessions) {
+      const auto from = per_address.find(address);
+      if (serving >= kMaxSessions) over = "total";
+      else if (from != per_address.end() && from->second >= kMaxSessionsPerAddress) over = "per_address";
+      if (!over || refusing < kMaxRefusing) {
         const std::uint64_t id = next_session++;
-        session = std::make_shared<Session>(*this, id, std::move(socket));
+        session = std::make_shared<Session>(*this, id, std::move(socket), address, over != nullptr);
         sessions.emplace(id, session);
+        if (over) {
+          ++refusing;
+        } else {
+          ++serving;
+          ++per_address[address];
+        }
       }
     }
-    if (session) {
-      session->start();
-    } else {
-      log::warn("api: too many connections, closing a new one", {{"limit", std::to_string(kMaxSessions)}});
-    }
+    if (over) refusals.record(address, over);
+    if (session) session->start();
+    // else: over a limit with kMaxRefusing answers under way: the socket closes here
   } else {
     log::warn("api: accept failed", {{"error", ec.message()}});
   }
@@ -273,6 +494,7 @@ void HttpApi::start() {
   s.acceptor.emplace(std::move(acceptor));
   s.started = true;
 
+  s.route_workers.emplace(kRouteThreads);
   s.work.emplace(s.ioc.get_executor());
   s.accept();
   s.threads.reserve(kThreads);
@@ -308,6 +530,11 @@ void HttpApi::stop() {
   });
   for (auto& session : open) session->close_async();
   open.clear();
+  // Requests still waiting for a route worker are dropped; those running finish (each bounded
+  // by the store's command timeout) and their answers go to closed sessions.
+  s.routes_stopping = true;
+  s.route_workers->join();
+  s.refusals.stop();
   s.work.reset();  // the io_context now ends when the closes above have run
   for (auto& t : s.threads)
     if (t.joinable()) t.join();

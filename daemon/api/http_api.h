@@ -9,7 +9,9 @@
 //   GET  /healthz  /readyz  /metrics
 // Every /v1 route needs "Authorization: Bearer <key>" (401 without); errors are JSON
 // {"error": "..."}; 409 when another agent holds the claim (or nobody does); 413 over
-// api.max_body; 429 over the per-agent rate limit; 503 while Redis is away.
+// api.max_body; 429 over the per-agent rate limit; 503 with Retry-After while Redis is away or
+// hangs (a Redis call never holds up accepting connections or /healthz), and for a connection
+// over the per-address or total connection limit (see http_api.cpp for the limits and deadlines).
 #pragma once
 
 #include <functional>

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace carewatch {
 
@@ -21,6 +22,12 @@ RateLimiter::Decision RateLimiter::allow(const std::string& key) {
   if (capacity_ <= 0) return {};
   const auto now = clock_();
   std::lock_guard lock(mutex_);
+  if (buckets_.size() >= kPruneAt && !buckets_.count(key)) {
+    for (auto it = buckets_.begin(); it != buckets_.end();) {
+      refill(it->second, now);
+      it = it->second.tokens >= capacity_ ? buckets_.erase(it) : std::next(it);
+    }
+  }
   auto [it, inserted] = buckets_.try_emplace(key, Bucket{capacity_, now});
   Bucket& b = it->second;
   if (!inserted) refill(b, now);

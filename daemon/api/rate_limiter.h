@@ -1,7 +1,8 @@
 // A token bucket per key (the API limits each agent to N requests a minute). Pure logic with an
 // injected clock, thread-safe. A bucket holds at most `per_minute` tokens (the burst) and
-// refills continuously at per_minute / 60 s. Keys are agent ids, so the number of buckets is
-// bounded by the configured agents.
+// refills continuously at per_minute / 60 s. Keys are agent ids or client addresses; a bucket that
+// has refilled to full is worth nothing, so once there are kPruneAt buckets the full ones are
+// dropped before a new one is added.
 #pragma once
 
 #include <chrono>
@@ -30,6 +31,8 @@ class RateLimiter {
   Decision allow(const std::string& key);
 
   size_t bucket_count() const;
+
+  static constexpr size_t kPruneAt = 4096;
 
  private:
   struct Bucket {

@@ -1,21 +1,29 @@
 #include "daemon/cli/run_command.h"
 
+#include <netdb.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <iostream>
+#include <memory>
 #include <random>
 
 #include "connectors/http/http_client.h"
 #include "daemon/cli/check_config_command.h"
 #include "daemon/cli/configured_redis.h"
+#include "daemon/cli/state_lock.h"
 #include "daemon/config/config.h"
 #include "daemon/api/http_api.h"
 #include "daemon/telemetry/log.h"
+#include "daemon/telemetry/metric_catalogue.h"
 #include "daemon/telemetry/metrics.h"
 #include "daemon/store/private_redis.h"
 #include "daemon/store/queue_store.h"
+#include "daemon/store/redis_supervisor.h"
 #include "daemon/pipeline/rules_holder.h"
 #include "daemon/pipeline/scheduler.h"
 #include "rules/default_rules.h"
@@ -29,6 +37,37 @@ std::string make_instance_id() {
   gethostname(host, sizeof host - 1);
   std::random_device rd;
   return std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(rd());
+}
+
+std::string listen_address(const Config& cfg) {
+  const bool v6 = cfg.api_host.find(':') != std::string::npos;
+  return (v6 ? "[" + cfg.api_host + "]" : cfg.api_host) + ":" + std::to_string(cfg.api_port);
+}
+
+// Whether api.listen can be bound now (a bind on a socket closed at once, with the options the
+// API's acceptor uses): "" when it can, else why not. Checked before any redis-server starts,
+// so a port in use fails fast and starts nothing.
+std::string bind_problem(const Config& cfg) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+  addrinfo* found = nullptr;
+  const std::string port = std::to_string(cfg.api_port);
+  if (const int rc = getaddrinfo(cfg.api_host.c_str(), port.c_str(), &hints, &found); rc != 0)
+    return gai_strerror(rc);
+  std::string problem;
+  const int fd = socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    problem = std::strerror(errno);
+  } else {
+    const int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (bind(fd, found->ai_addr, found->ai_addrlen) != 0) problem = std::strerror(errno);
+    close(fd);
+  }
+  freeaddrinfo(found);
+  return problem;
 }
 
 }  // namespace
@@ -52,6 +91,22 @@ int run_daemon(const RunOptions& options) {
   std::vector<ScheduledSource> sources = std::move(checked->sources);
   std::string error;
 
+  // The private Redis's state dir is ours alone: lock it before touching anything, so a second
+  // copy on the same configuration leaves the first (and its redis-server) alone.
+  std::unique_ptr<StateLock> state_lock;
+  if (!cfg.redis) {
+    try {
+      state_lock = std::make_unique<StateLock>(cfg.state_dir);
+    } catch (const std::exception& e) {
+      std::cerr << "carewatch: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  if (const std::string problem = bind_problem(cfg); !problem.empty()) {
+    std::cerr << "carewatch: api.listen: cannot listen on " << listen_address(cfg) << ": " << problem << "\n";
+    return 1;
+  }
+
   ConfiguredRedis redis;
   try {
     redis = open_configured_redis(cfg, false);
@@ -73,13 +128,33 @@ int run_daemon(const RunOptions& options) {
       log::warn("redis not reachable yet; sources pause until it is",
                 {{"endpoint", describe(endpoint)}});
     Metrics metrics;
+    // The private redis-server is restarted when it dies; sources and the API reconnect by
+    // themselves.
+    std::unique_ptr<RedisSupervisor> supervisor;
+    if (private_redis) {
+      RedisSupervisorEvents events;
+      events.exited = [](pid_t pid, const std::string& how) {
+        log::error("private redis-server " + how + "; restarting it", {{"pid", std::to_string(pid)}});
+      };
+      events.restarted = [restarts = metrics.add(metric::redis_restarts_total),
+                          socket = private_redis->socket_path()](pid_t pid) {
+        restarts.inc({});
+        log::info("private redis-server restarted", {{"pid", std::to_string(pid)}, {"socket", socket}});
+      };
+      events.restart_failed = [](const std::string& e, std::chrono::milliseconds retry_in) {
+        log::error("private redis-server could not be restarted",
+                   {{"error", e}, {"retry_in_ms", std::to_string(retry_in.count())}});
+      };
+      supervisor = std::make_unique<RedisSupervisor>(*private_redis, std::move(events));
+    }
     std::atomic<bool> ready{false};
     HttpApi api(cfg, store, metrics, [&ready] { return ready.load(); });
     try {
       api.start();
     } catch (const std::exception& e) {
-      std::cerr << "carewatch: cannot listen on " << cfg.api_host << ":" << cfg.api_port
-                << ": " << e.what() << "\n";
+      std::cerr << "carewatch: api.listen: " << e.what() << "\n";
+      if (supervisor) supervisor->stop();
+      if (private_redis) private_redis->stop();
       return 1;
     }
     SchedulerOptions so;
@@ -117,6 +192,7 @@ int run_daemon(const RunOptions& options) {
     ready = false;
     scheduler.stop();
     api.stop();
+    if (supervisor) supervisor->stop();  // before the server is stopped, so it is not restarted
   }
   if (private_redis) private_redis->stop();
   return exit_code;

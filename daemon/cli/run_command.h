@@ -1,5 +1,7 @@
-// `carewatch run`: the daemon. Validates the configuration, starts (or connects to) Redis, the
-// sources' pollers, the reaper and the HTTP API; SIGHUP reloads the rules, SIGINT/SIGTERM stop.
+// `carewatch run`: the daemon. Validates the configuration, locks the state dir (private Redis:
+// a second copy exits 1), checks api.listen can be bound, starts (or connects to) Redis (a
+// private one supervised: restarted when it dies), the sources' pollers, the reaper and the
+// HTTP API; SIGHUP reloads the rules, SIGINT/SIGTERM stop.
 #pragma once
 
 #include <string>

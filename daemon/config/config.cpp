@@ -207,10 +207,17 @@ void read_api(const Value& api, Config& cfg, ConfigReport& report) {
                                                   std::to_string(std::numeric_limits<int>::max()) + ", got " +
                                                   report.shown(*rate, "api.rate_limit_per_minute"));
   }
+  if (const Value* metrics = json_member(&api, "metrics")) {  // the schema's enum checked the value
+    const std::string m = str(*metrics);
+    cfg.api_metrics = m == "public" ? MetricsAccess::open : m == "off" ? MetricsAccess::off : MetricsAccess::key;
+  }
 }
 
+// Two agents with one key_sha256 would share one key, and the key would log in as the first:
+// an error naming both (the hash itself is never shown).
 void read_agents(const Value& agents, Config& cfg, ConfigReport& report) {
   std::map<std::string, size_t> seen;
+  std::map<std::string, std::pair<size_t, std::string>> keys;  // key_sha256 -> the first agent with it
   for (rapidjson::SizeType i = 0; i < agents.Size(); ++i) {
     const Value& a = agents[i];
     if (!a.IsObject()) continue;  // dropped after a schema error
@@ -219,9 +226,15 @@ void read_agents(const Value& agents, Config& cfg, ConfigReport& report) {
     if (!id || !key) continue;  // dropped after a schema error (reported)
     AgentConfig agent{str(*id), str(*key)};
     const std::string path = index_path("agents", i) + ".id";
-    if (auto [it, fresh] = seen.emplace(agent.id, i); !fresh)
+    if (auto [it, fresh] = seen.emplace(agent.id, i); !fresh) {
       report.add(path, "expected a unique agent id, got " + report.shown(*id, path) + " again (as " +
                            index_path("agents", it->second) + ")");
+    } else if (auto [k, fresh_key] = keys.try_emplace(agent.key_sha256, i, agent.id); !fresh_key) {
+      report.add(index_path("agents", i) + ".key_sha256",
+                 "expected a key of its own, got the same key_sha256 as " + index_path("agents", k->second.first) +
+                     " (agents " + json_quoted(k->second.second) + " and " + json_quoted(agent.id) +
+                     " would share one key)");
+    }
     cfg.agents.push_back(std::move(agent));
   }
 }

@@ -33,6 +33,9 @@ struct SourceConfig {
   std::string options_json = "{}";   // validated against the connector type's options schema
 };
 
+// Who may read /metrics (api.metrics): anyone, a caller with a valid agent key as Bearer, nobody.
+enum class MetricsAccess { open, key, off };
+
 struct Config {
   std::string path;                  // the file it came from ("" for text)
   std::string base_dir;              // relative paths resolve against this
@@ -49,6 +52,7 @@ struct Config {
   std::string api_listen_shown = "\"127.0.0.1:8640\"";  // api.listen as an error shows it
   size_t api_max_body = 64 * 1024;
   int api_rate_limit_per_minute = 1200;  // per agent key
+  MetricsAccess api_metrics = MetricsAccess::key;
   std::vector<AgentConfig> agents;
 
   // SLA first-response targets per priority (p0..p3) and the fraction at which a warning fires.

@@ -96,6 +96,37 @@ bool wait_exit(pid_t pid, Clock::duration timeout) {
   }
 }
 
+// The data directory holds mentions and replies: only its owner may read it. Tightens the
+// directory to 0700 and files left by older versions to 0600 (redis's new files are 0600 by the
+// umask the child runs under).
+void keep_private(const std::string& dir) {
+  std::error_code ec;
+  fs::permissions(dir, fs::perms::owner_all, ec);
+  if (ec) throw std::runtime_error("redis-server: cannot set mode 0700 on " + dir + ": " + ec.message());
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const auto type = it->symlink_status(ec).type();
+    if (type == fs::file_type::directory)
+      fs::permissions(it->path(), fs::perms::owner_all, ec);
+    else if (type == fs::file_type::regular)
+      fs::permissions(it->path(), fs::perms::owner_read | fs::perms::owner_write, ec);
+    ec.clear();
+  }
+}
+
+// "exited with status N" / "was killed by signal N", from a waitpid status.
+std::string exit_description(int status) {
+  return WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
+                           : "was killed by signal " + std::to_string(WTERMSIG(status));
+}
+
+// The process id a redis-server reports (INFO server), or -1.
+pid_t reported_pid(RedisConnection& c) {
+  const std::string info = c.command({"INFO", "server"}).str;
+  const auto at = info.find("process_id:");
+  return at == std::string::npos ? -1 : static_cast<pid_t>(std::atol(info.c_str() + at + 11));
+}
+
 }  // namespace
 
 std::string PrivateRedis::socket_in(const std::string& dir) { return dir + "/redis.sock"; }
@@ -108,6 +139,7 @@ PrivateRedis::PrivateRedis(PrivateRedisOptions options) : options_(std::move(opt
   std::error_code ec;
   fs::create_directories(options_.dir, ec);
   if (ec) throw std::runtime_error("redis-server: cannot create " + options_.dir + ": " + ec.message());
+  keep_private(options_.dir);
   options_.dir = fs::absolute(options_.dir).lexically_normal().string();
   socket_ = socket_in(options_.dir);
   if (socket_.size() >= sizeof(sockaddr_un{}.sun_path))
@@ -148,6 +180,28 @@ void PrivateRedis::start() {
   if (pid_ > 0) return;
   const std::string exe = find_executable(options_.executable);
   const std::string log = options_.dir + "/redis.log";
+  RedisEndpoint ep;
+  ep.unix_socket = socket_;
+
+  // A redis-server we did not start already serving this directory: starting a second one would
+  // take its socket and write into its AOF. Refuse; it is not ours to stop either.
+  {
+    std::error_code ec;
+    if (fs::exists(socket_, ec)) {
+      std::string foreign;
+      try {
+        RedisConnection c(ep, milliseconds(500), milliseconds(1000));
+        const pid_t other = reported_pid(c);
+        foreign = other > 0 ? "pid " + std::to_string(other) : "a process";
+      } catch (const RedisUnavailable&) {
+        // a socket left behind by a server that is gone: redis replaces it
+      }
+      if (!foreign.empty())
+        throw std::runtime_error("redis-server: a redis-server not started by this process (" + foreign +
+                                 ") already answers on " + socket_ + "; not starting a second one on " +
+                                 options_.dir);
+    }
+  }
 
   std::vector<std::string> args{exe,
                                 "--port", std::to_string(options_.tcp ? port_ : 0),
@@ -168,6 +222,7 @@ void PrivateRedis::start() {
   // Everything the child needs is prepared before fork: after it only async-signal-safe calls.
   const int log_fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (log_fd < 0) throw std::runtime_error("redis-server: cannot open " + log + ": " + std::strerror(errno));
+  fchmod(log_fd, 0600);
   const int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   const pid_t parent = getpid();
   const pid_t pid = fork();
@@ -185,6 +240,7 @@ void PrivateRedis::start() {
     sigprocmask(SIG_SETMASK, &none, nullptr);
     ::signal(SIGTERM, SIG_DFL);
     ::signal(SIGINT, SIG_DFL);
+    umask(077);                        // its AOF, RDB and log: readable by the owner only
     prctl(PR_SET_PDEATHSIG, SIGTERM);  // dies with the thread that started it
     if (getppid() != parent) _exit(127);
     if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
@@ -198,25 +254,21 @@ void PrivateRedis::start() {
   if (null_fd >= 0) close(null_fd);
   pid_ = pid;
 
-  // Wait until it answers PING on the unix socket.
-  RedisEndpoint ep;
-  ep.unix_socket = socket_;
+  // Wait until it answers PING on the unix socket, as the process we started.
   const auto deadline = Clock::now() + kStartTimeout;
   std::string last_error = "no answer";
   while (Clock::now() < deadline) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      const std::string how = WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
-                                                : "was killed by signal " + std::to_string(WTERMSIG(status));
-      throw std::runtime_error("redis-server (" + exe + ") " + how + " while starting; " + log + ":\n" +
+      throw std::runtime_error("redis-server (" + exe + ") " + exit_description(status) + " while starting; " + log + ":\n" +
                                log_tail(log));
     }
     try {
       RedisConnection c(ep, milliseconds(500), milliseconds(1000));
       const RedisReply r = c.command({"PING"});
-      if (r.str == "PONG") return;
-      last_error = r.text();
+      if (r.str == "PONG" && reported_pid(c) == pid_) return;
+      last_error = r.str == "PONG" ? "another process answers on the socket" : r.text();
     } catch (const RedisUnavailable& e) {
       last_error = e.what();
     }
@@ -229,18 +281,10 @@ void PrivateRedis::start() {
 
 void PrivateRedis::stop() {
   if (pid_ <= 0) return;
-  bool refused = false;
-  try {
-    RedisEndpoint ep;
-    ep.unix_socket = socket_;
-    RedisConnection c(ep, milliseconds(1000), milliseconds(5000));
-    c.command({"SHUTDOWN"});  // on success the server closes the connection: no reply
-    refused = true;           // a reply (e.g. NOAUTH) means it is still running
-  } catch (const RedisUnavailable&) {
-    // expected: the connection closes while shutting down (or the server was gone already)
-  }
-  // SIGTERM also makes redis flush the AOF and exit cleanly.
-  if (refused) ::kill(pid_, SIGTERM);
+  // Only ever our own child, by its pid (not reaped yet, so it cannot be anyone else's): a
+  // SHUTDOWN sent to the socket could reach a server some other process started there.
+  // SIGTERM makes redis flush the AOF and exit cleanly, as SHUTDOWN does.
+  ::kill(pid_, SIGTERM);
   if (!wait_exit(pid_, kStopTimeout)) {
     ::kill(pid_, SIGTERM);
     if (!wait_exit(pid_, std::chrono::seconds(5))) {
@@ -249,6 +293,15 @@ void PrivateRedis::stop() {
     }
   }
   pid_ = -1;
+}
+
+std::optional<std::string> PrivateRedis::reap() {
+  if (pid_ <= 0) return std::nullopt;
+  int status = 0;
+  const pid_t r = waitpid(pid_, &status, WNOHANG);
+  if (r == 0 || (r < 0 && errno == EINTR)) return std::nullopt;
+  pid_ = -1;
+  return r == -1 ? "was reaped elsewhere" : exit_description(status);
 }
 
 void PrivateRedis::kill_hard() {

@@ -1,9 +1,11 @@
 // A private redis-server child process: started from PATH with AOF on, data in a directory of
-// ours, listening on a unix socket (and no TCP port), stopped (SHUTDOWN, then SIGTERM/SIGKILL)
-// by the destructor. Used by `carewatch run` when no Redis is configured, by `carewatch bench`,
-// and by the tests.
+// ours (mode 0700, its files 0600), listening on a unix socket (and no TCP port), stopped
+// (SIGTERM to its pid, then SIGKILL) by the destructor. It never starts a second server where
+// one already answers, and never stops a server it did not start. Used by `carewatch run` when
+// no Redis is configured, by `carewatch bench`, and by the tests.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <sys/types.h>
 
@@ -21,7 +23,8 @@ struct PrivateRedisOptions {
 class PrivateRedis {
  public:
   // Starts and waits until it answers PING; throws std::runtime_error with a clear message
-  // (redis-server not on PATH, could not start, log tail) otherwise.
+  // (redis-server not on PATH, could not start, log tail, another server already answers on
+  // the socket) otherwise.
   explicit PrivateRedis(PrivateRedisOptions options);
   ~PrivateRedis();
   PrivateRedis(const PrivateRedis&) = delete;
@@ -35,8 +38,11 @@ class PrivateRedis {
   const std::string& socket_path() const { return socket_; }
   pid_t pid() const { return pid_; }
 
-  void stop();                         // graceful: SHUTDOWN (AOF flushed), wait for exit
+  void stop();                         // graceful: SIGTERM to our child (AOF flushed), wait for exit
   void kill_hard();                    // SIGKILL, for tests
+  // When the server has exited on its own: reaps it, forgets its pid and says how it ended
+  // ("exited with status 1", "was killed by signal 9"); nullopt while it runs (or none was started).
+  std::optional<std::string> reap();
   void start();                        // (re)start with the same dir / socket / port
 
  private:

@@ -180,11 +180,18 @@ struct QueueStore::Impl {
 
   // --- connection pool -------------------------------------------------------------------
 
-  std::unique_ptr<RedisConnection> acquire() {
+  // A connection from the pool, or a new one in a free slot. Waits at most `wait` for a slot
+  // (every connection busy: Redis is slow or hung), then throws RedisUnavailable, so callers
+  // (an HTTP request among them) are never stuck behind a hung Redis longer than that.
+  std::unique_ptr<RedisConnection> acquire(std::chrono::milliseconds wait,
+                                           std::chrono::milliseconds connect_timeout) {
     std::unique_ptr<RedisConnection> c;
     {
       std::unique_lock lock(pool_mutex);
-      pool_cv.wait(lock, [&] { return !idle.empty() || open < options.connections; });
+      if (!pool_cv.wait_for(lock, wait, [&] { return !idle.empty() || open < options.connections; }))
+        throw RedisUnavailable("redis " + describe(endpoint) + ": no connection free within " +
+                               std::to_string(wait.count()) + "ms (all " +
+                               std::to_string(options.connections) + " busy)");
       if (!idle.empty()) {
         c = std::move(idle.back());
         idle.pop_back();
@@ -195,13 +202,13 @@ struct QueueStore::Impl {
     if (c && c->idle_and_alive()) return c;
     c.reset();  // closed by the server (restart) or broken: make a new one in its slot
     try {
-      return std::make_unique<RedisConnection>(endpoint, options.connect_timeout,
-                                               options.command_timeout);
+      return std::make_unique<RedisConnection>(endpoint, connect_timeout, options.command_timeout);
     } catch (...) {
       give_back(nullptr);
       throw;
     }
   }
+  std::unique_ptr<RedisConnection> acquire() { return acquire(options.command_timeout, options.connect_timeout); }
 
   void give_back(std::unique_ptr<RedisConnection> c) {
     {
@@ -392,10 +399,19 @@ QueueStore::QueueStore(RedisEndpoint endpoint, QueueStoreOptions options)
 
 QueueStore::~QueueStore() = default;
 
-bool QueueStore::ping() {
+bool QueueStore::ping() { return ping(options_.command_timeout); }
+
+bool QueueStore::ping(std::chrono::milliseconds bound) {
+  std::unique_ptr<RedisConnection> c;
   try {
-    return impl_->command({"PING"}).str == "PONG";
+    c = impl_->acquire(bound, std::min(bound, options_.connect_timeout));
+    c->set_command_timeout(bound);
+    const bool pong = c->command({"PING"}).str == "PONG";
+    c->set_command_timeout(options_.command_timeout);
+    impl_->give_back(std::move(c));
+    return pong;
   } catch (const std::exception&) {
+    if (c) impl_->give_back(std::move(c));  // broken: its slot is freed
     return false;
   }
 }

@@ -75,6 +75,9 @@ class QueueStore {
 
   const QueueStoreOptions& options() const { return options_; }
   bool ping();  // true when Redis answers; never throws
+  // The same, waiting at most about `bound` (for a free connection, to connect, for the reply):
+  // for /readyz, which must answer promptly while Redis hangs.
+  bool ping(std::chrono::milliseconds bound);
 
   // Enqueue a batch: per mention one atomic script (dedup + hash + XADD + events), pipelined
   // in one round trip. A mention whose decision has an empty queue or category ignore is

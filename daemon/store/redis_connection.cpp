@@ -156,6 +156,11 @@ RedisReply RedisConnection::command(const std::vector<std::string>& argv) {
   return read_reply();
 }
 
+void RedisConnection::set_command_timeout(std::chrono::milliseconds timeout) {
+  if (broken()) fail("set timeout");
+  if (redisSetTimeout(ctx_, to_timeval(timeout)) != REDIS_OK) fail("set timeout");
+}
+
 bool RedisConnection::broken() const { return !ctx_ || ctx_->err != 0; }
 
 bool RedisConnection::idle_and_alive() const {

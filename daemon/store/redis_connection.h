@@ -49,7 +49,11 @@ class RedisConnection {
   // the caller prepares more.
   void flush();
 
-  // True once an I/O error happened; a broken connection must be discarded.
+  // Changes the command timeout of this connection (e.g. a short one for a health probe).
+  void set_command_timeout(std::chrono::milliseconds timeout);
+
+  // True once an I/O error happened (a command that timed out included); a broken connection
+  // must be discarded: a late reply would otherwise answer the next command.
   bool broken() const;
   // For an idle connection: false when the server closed it (a restart) or it is broken.
   bool idle_and_alive() const;

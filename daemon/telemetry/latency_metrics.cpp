@@ -60,7 +60,7 @@ bool LatencyMetrics::observe(const Event& event) const {
   const std::string priority = field_or(event, f::priority, "");
   std::string queue = field_or(event, f::queue, "unknown");
   std::string platform = field_or(event, f::platform, "unknown");
-  std::string p = priority.empty() ? "unknown" : "p" + priority;
+  std::string p = metric::priority_label(priority);
   if (by_agent) {
     std::string agent = event.actor.empty() ? "unknown" : event.actor;
     by_agent->observe({std::move(queue), std::move(platform), std::move(p), std::move(agent)}, *s);

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "daemon/store/redis_fields.h"
+#include "daemon/telemetry/metric_catalogue.h"
 #include "mention/mention_json.h"
 
 namespace carewatch {
@@ -48,7 +49,7 @@ std::string group_of(const Event& e, GroupBy by) {
     case GroupBy::platform: return or_unknown(find(e, redis_field::platform));
     case GroupBy::priority: {
       const std::string* p = find(e, redis_field::priority);
-      return p && !p->empty() ? "p" + *p : "unknown";
+      return metric::priority_label(p ? std::string_view(*p) : std::string_view());
     }
     case GroupBy::agent: return e.actor.empty() ? "unknown" : e.actor;
   }
@@ -90,6 +91,13 @@ const char* event_field(Measure m) {
     case Measure::resolution: return redis_field::resolve_ms;
   }
   return "";
+}
+
+const char* actor_kind(const Event& e) {
+  if (e.type == "ingested" || e.type == "queued") return "source";
+  const std::string* native = find(e, redis_field::native);
+  if ((native && *native == "1") || e.actor.rfind("brand:", 0) == 0) return "brand";
+  return "agent";
 }
 
 std::optional<GroupBy> group_by_from_string(std::string_view s) {
@@ -136,8 +144,9 @@ const Summary& GroupStats::get(Measure m) const {
 
 std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy by, TimeMs since,
                                       TimeMs until) {
-  std::map<std::string, std::array<std::vector<long long>, kMeasures.size()>> samples;
-  if (by == GroupBy::none) samples["all"];  // the overall figures exist even with no samples
+  // Keyed by (kind, group): with GroupBy::agent a source and an agent of the same name stay apart.
+  std::map<std::pair<std::string, std::string>, std::array<std::vector<long long>, kMeasures.size()>> samples;
+  if (by == GroupBy::none) samples[{"", "all"}];  // the overall figures exist even with no samples
   for (const Event& e : events) {
     if (e.at < since || e.at > until) continue;
     for (size_t i = 0; i < kMeasures.size(); ++i) {
@@ -145,14 +154,15 @@ std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy 
       if (!raw) continue;
       const auto ms = parse_ms(*raw);
       if (!ms) continue;
-      samples[group_of(e, by)][i].push_back(*ms);
+      samples[{by == GroupBy::agent ? actor_kind(e) : "", group_of(e, by)}][i].push_back(*ms);
     }
   }
   std::vector<GroupStats> out;
   out.reserve(samples.size());
-  for (auto& [name, per_measure] : samples) {
+  for (auto& [key, per_measure] : samples) {
     GroupStats g;
-    g.group = name;
+    g.kind = key.first;
+    g.group = key.second;
     g.detection = summarize(per_measure[0]);
     g.queue_wait = summarize(per_measure[1]);
     g.first_response = summarize(per_measure[2]);
@@ -185,6 +195,10 @@ std::string latency_stats_json(const std::vector<GroupStats>& groups, GroupBy by
     w.StartObject();
     w.Key("group");
     w.String(g.group.c_str(), static_cast<rapidjson::SizeType>(g.group.size()));
+    if (!g.kind.empty()) {
+      w.Key("kind");
+      w.String(g.kind.c_str(), static_cast<rapidjson::SizeType>(g.kind.size()));
+    }
     for (Measure m : kMeasures) {
       w.Key(to_string(m));
       write_summary(w, g.get(m));

@@ -39,16 +39,25 @@ struct Summary {
 Summary summarize(std::vector<long long>& samples_ms);
 
 struct GroupStats {
-  std::string group;                               // the queue / platform / "p1" / agent; "all" for none
+  std::string group;                               // the queue / platform / "p1" / actor; "all" for none
+  std::string kind;                                // GroupBy::agent only: "agent", "brand" or "source"
   Summary detection, queue_wait, first_response, resolution;
   const Summary& get(Measure m) const;
 };
 
+// What acted in an event, for GroupBy::agent: "source" for the events a source's ingest writes
+// (ingested, queued: detection delay has no agent), "brand" for a native reply by one of the
+// brand's handles (field native "1", actor "brand:<handle>"), "agent" for what an agent did
+// through the API.
+const char* actor_kind(const Event& e);
+
 // One sample per event that carries the measure's field, grouped; events outside [since, until]
-// (by `at`) are ignored. Detection delay has no agent: with GroupBy::agent it is grouped under
-// the source that queued it (the event's actor). Groups sorted by name; an event without the
-// grouping value (e.g. an unrouted mention's queue) counts under "unknown". GroupBy::none always
-// gives the one group "all", even with no samples; other groupings give no group without samples.
+// (by `at`) are ignored. With GroupBy::agent the group is the event's actor and `kind` its
+// actor_kind, so a source (detection delay) or the brand's own replies never pass for an agent;
+// groups are sorted by kind (agent, brand, source), then name. Otherwise groups are sorted by
+// name and `kind` is empty. An event without the grouping value (e.g. an unrouted mention's
+// queue) counts under "unknown". GroupBy::none always gives the one group "all", even with no
+// samples; other groupings give no group without samples.
 std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy by, TimeMs since,
                                       TimeMs until);
 
@@ -56,6 +65,7 @@ std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy 
 //   {"window_s": 3600, "since": "...Z", "until": "...Z", "by": "queue",
 //    "groups": [{"group": "care", "detection_delay": {"count", "p50_s", "p90_s", "p99_s", "max_s"},
 //                "queue_wait": {...}, "first_response": {...}, "resolution": {...}}, ...]}
+// With by=agent each group also has "kind": "agent" | "brand" | "source" (after "group").
 std::string latency_stats_json(const std::vector<GroupStats>& groups, GroupBy by, TimeMs since,
                                TimeMs until);
 

@@ -4,9 +4,19 @@
 // tests/unit/telemetry/metric_catalogue_test.cpp holds this list to the README's metrics table.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "daemon/telemetry/metrics.h"
 
 namespace carewatch::metric {
+
+// The one label form of a priority, on every family that has a "priority" label (and in
+// /v1/stats?by=priority): "p0" (most urgent) to "p3"; "unknown" when an event carries none.
+inline std::string priority_label(int priority) { return "p" + std::to_string(priority); }
+inline std::string priority_label(std::string_view stored) {
+  return stored.empty() ? "unknown" : "p" + std::string(stored);
+}
 
 // Polling (daemon/pipeline/scheduler.cpp).
 inline constexpr CounterFamily<2> mentions_total{
@@ -26,6 +36,10 @@ inline constexpr CounterFamily<1> brand_replies_total{
     {"source"}};
 inline constexpr HistogramFamily<1> detection_delay_seconds{
     "carewatch_detection_delay_seconds", "Time from a mention's posting to carewatch fetching it.", {"platform"}};
+
+// The private redis-server's supervision (daemon/cli/run_command.cpp).
+inline constexpr CounterFamily<0> redis_restarts_total{
+    "carewatch_redis_restarts_total", "Restarts of the private redis-server after it exited on its own.", {}};
 
 // Maintenance loops (daemon/pipeline/maintenance.cpp, daemon/telemetry/latency_metrics.cpp).
 inline constexpr CounterFamily<0> claims_expired_total{
@@ -60,6 +74,6 @@ inline const MetricFamilyInfo kCatalogue[] = {
     mentions_total, polls_total, poll_errors_total, source_up, source_warnings_total, brand_replies_total,
     detection_delay_seconds, claims_expired_total, queued_detection_delay_seconds, queue_wait_seconds,
     first_response_seconds, resolution_seconds, http_requests_total, queue_waiting, queue_claimed,
-    queue_oldest_age_seconds};
+    queue_oldest_age_seconds, redis_restarts_total};
 
 }  // namespace carewatch::metric

@@ -248,6 +248,7 @@ TEST_F(DaemonTest, FirstResponseHistogramFollowsTheEventsStream) {
   auto http = make_cpprest_http_client();
   HttpRequest req;
   req.url = "http://127.0.0.1:" + std::to_string(api_port_) + "/metrics";
+  req.headers.emplace_back("Authorization", "Bearer cw_demo_ana_key");  // api.metrics defaults to "key"
   const std::string series = "carewatch_first_response_seconds_count{";
   long long observed = -1;
   std::string body;
@@ -304,6 +305,7 @@ TEST_F(DaemonTest, MastodonErrorsAreReportedBackedOffAndSurvived) {
   auto http = make_cpprest_http_client();
   HttpRequest req;
   req.url = "http://127.0.0.1:" + std::to_string(api_port_) + "/metrics";
+  req.headers.emplace_back("Authorization", "Bearer cw_demo_ana_key");  // api.metrics defaults to "key"
   const auto metrics = http->send(req);
   ASSERT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.body.find("carewatch_poll_errors_total{source=\"masto\",kind=\"retry\"} 4"), std::string::npos)

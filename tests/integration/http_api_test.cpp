@@ -22,6 +22,7 @@
 #include "daemon/api/api_json.h"
 #include "daemon/api/api_key.h"
 #include "daemon/api/api_routes.h"
+#include "daemon/api/auth_failures.h"
 #include "mention/mention_json.h"
 #include "tests/support/redis_fixture.h"
 
@@ -63,7 +64,12 @@ struct Reply {
 // One HTTP/1.1 connection to the API on loopback; requests on it are kept alive.
 class Client {
  public:
-  explicit Client(int port) : socket_(ioc_) {
+  // `from`: the local address to connect from (any of 127.0.0.0/8 reaches the server).
+  explicit Client(int port, const std::string& from = "") : socket_(ioc_) {
+    if (!from.empty()) {
+      socket_.open(tcp::v4());
+      socket_.bind(tcp::endpoint(net::ip::make_address(from), 0));
+    }
     socket_.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
     // A server that never answers fails the test instead of hanging it.
     timeval tv{20, 0};
@@ -255,7 +261,6 @@ TEST_F(HttpApiTest, ClaimGivesTheMostUrgentFirstThen204) {
   const Reply empty = post("/v1/queues/care/claim");
   EXPECT_EQ(empty.status, 204);
   EXPECT_TRUE(empty.body.empty());
-  EXPECT_EQ(post("/v1/queues/no-such-queue/claim").status, 204);
 
   const auto q = get("/v1/queues").json();
   const auto* care = find_by(q["queues"], "queue", "care");
@@ -353,6 +358,108 @@ TEST_F(HttpApiTest, ReplyThenResolveAndTheMentionShowsItsHistory) {
   const Reply missing = get("/v1/mentions/mastodon:nope");
   EXPECT_EQ(missing.status, 404);
   EXPECT_NE(missing.error().find("mastodon:nope"), std::string::npos);
+}
+
+// The mention's state and events as GET /v1/mentions/{uid} shows them.
+rapidjson::Document mention_doc(int port, const std::string& uid) {
+  const Reply r = call(port, "GET", "/v1/mentions/" + uid, kAliceKey);
+  EXPECT_EQ(r.status, 200) << r.body;
+  return r.json();
+}
+
+TEST_F(HttpApiTest, ReplyWithInvalidUtf8Is400NamingTheOffsetAndStoresNothing) {
+  store->enqueue({make_mention("8", 0)});
+  start();
+  ASSERT_EQ(post("/v1/queues/care/claim").status, 200);
+  const std::string body = "{\"text\": \"sorry \xff\xfe\"}";  // 0xff is byte 16 of the body
+  const Reply bad = post("/v1/mentions/mastodon:8/reply", kAliceKey, body);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(bad.error(), "body: invalid UTF-8 at byte offset 16");
+  // An escape that spells a lone surrogate is as invalid as the bytes.
+  const Reply escaped = post("/v1/mentions/mastodon:8/reply", kAliceKey, R"({"text": "ok \udc00"})");
+  EXPECT_EQ(escaped.status, 400) << escaped.body;
+
+  const auto d = mention_doc(port(), "mastodon:8");  // valid JSON, nothing of the reply in it
+  EXPECT_FALSE(d["state"].HasMember("last_reply")) << "stored";
+  EXPECT_FALSE(d["state"].HasMember("first_reply_at"));
+  EXPECT_EQ(strings_of(d["events"], "type"), (std::vector<std::string>{"ingested", "queued", "claimed"}));
+}
+
+TEST_F(HttpApiTest, WhitespaceReplyIs400AndRecordsNoFirstResponse) {
+  store->enqueue({make_mention("9", 0)});
+  start();
+  ASSERT_EQ(post("/v1/queues/care/claim").status, 200);
+  for (const std::string text : {"   ", "\\n\\t ", "\u00a0\u3000\u200b"}) {
+    const Reply r = post("/v1/mentions/mastodon:9/reply", kAliceKey, R"({"text": ")" + text + R"("})");
+    EXPECT_EQ(r.status, 400) << text << " " << r.body;
+    EXPECT_EQ(r.error(), "text: expected something to say, got only white space");
+  }
+  const auto d = mention_doc(port(), "mastodon:9");
+  EXPECT_FALSE(d["state"].HasMember("first_reply_at")) << "counted as the first response";
+  EXPECT_STREQ(d["sla"]["status"].GetString(), "ok") << "not met";
+  // Text around the spaces is a reply.
+  EXPECT_EQ(post("/v1/mentions/mastodon:9/reply", kAliceKey, R"({"text": "  ok  "})").status, 200);
+}
+
+TEST_F(HttpApiTest, ClaimOnAnUnknownQueueIs404NamingTheQueues) {
+  store->enqueue({make_mention("1", 1, "care"), make_mention("2", 1, "sales")});
+  start();
+  const Reply r = post("/v1/queues/no-such-queue/claim");
+  EXPECT_EQ(r.status, 404) << r.body;
+  EXPECT_EQ(r.error(), "queue no-such-queue does not exist; queues: care, sales");
+  // An existing queue that is empty is still 204.
+  ASSERT_EQ(post("/v1/queues/sales/claim").status, 200);
+  EXPECT_EQ(post("/v1/queues/sales/claim").status, 204);
+}
+
+TEST_F(HttpApiTest, PathAndQueryStringsAreCheckedOnce) {
+  start();
+  const Reply queue = post("/v1/queues/care%20team/claim");
+  EXPECT_EQ(queue.status, 400) << queue.body;
+  EXPECT_EQ(queue.error().rfind("queue: expected a queue name", 0), 0u) << queue.body;
+  const Reply uid = get("/v1/mentions/mastodon:%C3%A9%FF");
+  EXPECT_EQ(uid.status, 400) << uid.body;
+  EXPECT_EQ(uid.error(), "path segment 3: invalid UTF-8 at byte offset 11");
+  const Reply query = get("/v1/stats?window=%FE");
+  EXPECT_EQ(query.status, 400) << query.body;
+  EXPECT_EQ(query.error(), "window: invalid UTF-8 at byte offset 0");
+}
+
+TEST_F(HttpApiTest, RepeatedBadKeysFromOneAddressAre429WhileAGoodKeyWorks) {
+  start();
+  Client from(port(), "127.0.0.1");
+  for (int i = 0; i < AuthFailures::kPerMinute; ++i) EXPECT_EQ(from.send("GET", "/v1/queues", "guess").status, 401) << i;
+  const Reply limited = from.send("GET", "/v1/queues", "guess");
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_GE(std::stoi(limited.header("retry-after")), 1);
+  EXPECT_EQ(limited.body.find("guess"), std::string::npos);
+  EXPECT_EQ(from.send("GET", "/v1/queues", "").status, 429) << "a missing key is a failure too";
+  // A valid key from the same address still works; another address has its own budget.
+  EXPECT_EQ(from.send("GET", "/v1/queues", kAliceKey).status, 200);
+  Client other(port(), "127.0.0.2");
+  EXPECT_EQ(other.send("GET", "/v1/queues", "guess").status, 401);
+}
+
+TEST_F(HttpApiTest, MetricsAccessPerSetting) {
+  start();  // the default: "key"
+  EXPECT_EQ(get("/metrics", "").status, 401);
+  EXPECT_EQ(get("/metrics", "not-a-key").status, 401);
+  const Reply keyed = get("/metrics", kBobKey);
+  EXPECT_EQ(keyed.status, 200);
+  EXPECT_NE(keyed.body.find("carewatch_http_requests_total"), std::string::npos);
+  api.reset();
+
+  config.api_metrics = MetricsAccess::open;
+  start();
+  EXPECT_EQ(get("/metrics", "").status, 200);
+  api.reset();
+
+  config.api_metrics = MetricsAccess::off;
+  start();
+  const Reply off = get("/metrics", kAliceKey);
+  EXPECT_EQ(off.status, 404);
+  EXPECT_EQ(off.error(), "/metrics is off (api.metrics is \"off\")");
+  EXPECT_EQ(get("/healthz", "").status, 200);
 }
 
 TEST_F(HttpApiTest, StatsPerAgentOverAWindow) {
@@ -482,7 +589,7 @@ TEST_F(HttpApiTest, HealthReadinessAndMetrics) {
   EXPECT_EQ(get("/readyz", "").status, 200);
 
   EXPECT_EQ(get("/v1/queues").status, 200);
-  const Reply m = get("/metrics", "");
+  const Reply m = get("/metrics");
   ASSERT_EQ(m.status, 200);
   EXPECT_EQ(m.header("content-type").rfind("text/plain; version=0.0.4", 0), 0u) << m.header("content-type");
   EXPECT_NE(m.body.find("# TYPE carewatch_http_requests_total counter"), std::string::npos) << m.body;
@@ -490,14 +597,14 @@ TEST_F(HttpApiTest, HealthReadinessAndMetrics) {
       << m.body;
   EXPECT_NE(m.body.find(R"(carewatch_http_requests_total{route="/readyz",status="503"} 1)"), std::string::npos)
       << m.body;
-  EXPECT_NE(m.body.find(R"(carewatch_queue_waiting{queue="care",priority="1"} 2)"), std::string::npos) << m.body;
-  EXPECT_NE(m.body.find(R"(carewatch_queue_oldest_age_seconds{queue="care",priority="1"})"), std::string::npos)
+  EXPECT_NE(m.body.find(R"(carewatch_queue_waiting{queue="care",priority="p1"} 2)"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find(R"(carewatch_queue_oldest_age_seconds{queue="care",priority="p1"})"), std::string::npos)
       << m.body;
 
   // Routes are counted by pattern, not by raw path.
   get("/v1/mentions/mastodon:1");
   get("/v1/mentions/mastodon:2");
-  const std::string text = get("/metrics", "").body;
+  const std::string text = get("/metrics").body;
   EXPECT_NE(text.find(R"(carewatch_http_requests_total{route="/v1/mentions/{uid}",status="200"} 2)"),
             std::string::npos)
       << text;
@@ -516,7 +623,7 @@ TEST_F(HttpApiTest, RedisAwayIs503ThenServesAgain) {
   EXPECT_EQ(post("/v1/queues/care/claim").status, 503);
   EXPECT_EQ(get("/readyz", "").status, 503);
   EXPECT_EQ(get("/healthz", "").status, 200);
-  EXPECT_EQ(get("/metrics", "").status, 200);
+  EXPECT_EQ(get("/metrics").status, 200);
 
   redis.server().start();
   const Reply up = get("/v1/queues");

@@ -193,6 +193,74 @@ TEST_F(PrivateRedisTest, RejectsBadOptions) {
   }
 }
 
+// Mentions and replies live in these files: only their owner may read them, including files an
+// older version left readable.
+TEST_F(PrivateRedisTest, DataDirectoryIs0700AndItsFiles0600) {
+  fs::create_directories(dir_ + "/data");
+  fs::permissions(dir_ + "/data", fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                      fs::perms::others_read | fs::perms::others_exec);
+  std::ofstream(dir_ + "/data/left-by-an-older-version.aof") << "x";
+  fs::permissions(dir_ + "/data/left-by-an-older-version.aof",
+                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+  auto o = options();
+  o.appendfsync = "always";
+  PrivateRedis redis(o);
+  EXPECT_EQ(run(redis.endpoint(), {"SET", "k", "v"}), "OK");
+  EXPECT_EQ(run(redis.endpoint(), {"BGREWRITEAOF"}).find("ERR"), std::string::npos);
+  for (int i = 0; i < 200 && run(redis.endpoint(), {"INFO", "persistence"}).find("aof_rewrite_in_progress:1") !=
+                                 std::string::npos; ++i)
+    usleep(10'000);
+  const auto rw = fs::perms::owner_read | fs::perms::owner_write;
+  EXPECT_EQ(fs::status(dir_ + "/data").permissions(), fs::perms::owner_all);
+  size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir_ + "/data")) {
+    if (e.is_directory()) {
+      EXPECT_EQ(e.status().permissions(), fs::perms::owner_all) << e.path();
+    } else if (e.is_regular_file()) {
+      EXPECT_EQ(e.status().permissions(), rw) << e.path();
+      ++files;
+    }
+  }
+  EXPECT_GE(files, 4u);  // the log, the old file, the AOF manifest and its base / incremental files
+}
+
+// A redis-server this object did not start is neither replaced nor stopped.
+TEST_F(PrivateRedisTest, NeverStartsBesideNorStopsAServerItDidNotStart) {
+  PrivateRedis running(options());
+  EXPECT_EQ(run(running.endpoint(), {"SET", "k", "v"}), "OK");
+  try {
+    PrivateRedis second(options());
+    FAIL() << "a second server was started on the same directory";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("not started by this process (pid " + std::to_string(running.pid()) + ")"),
+              std::string::npos)
+        << what;
+    EXPECT_NE(what.find(running.socket_path()), std::string::npos) << what;
+  }
+  EXPECT_EQ(run(running.endpoint(), {"GET", "k"}), "v");
+
+  // Ours dies behind our back and another process's server takes the socket: stopping ours must
+  // not reach it.
+  PrivateRedis ours(options("ours"));
+  ASSERT_EQ(::kill(ours.pid(), SIGKILL), 0);
+  RedisEndpoint ours_ep;
+  ours_ep.unix_socket = ours.socket_path();
+  for (int i = 0; i < 500; ++i) {
+    try {
+      run(ours_ep, {"PING"});
+      usleep(10'000);
+    } catch (const RedisUnavailable&) {
+      break;  // gone (not reaped: `ours` still holds its pid)
+    }
+  }
+  PrivateRedis foreign(options("ours"));
+  ours.stop();
+  EXPECT_EQ(ours.pid(), -1);
+  EXPECT_EQ(run(foreign.endpoint(), {"PING"}), "PONG");
+  EXPECT_TRUE(alive(foreign.pid()));
+}
+
 TEST(TestRedisFixture, RunsCommandsAndCleansUp) {
   std::string dir;
   {

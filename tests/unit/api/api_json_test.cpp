@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "mention/mention_json.h"
+
 namespace carewatch {
 namespace {
 
@@ -51,6 +53,46 @@ TEST(ApiJson, MentionFieldsAreWrittenByTheirDeclaredType) {
   EXPECT_FALSE(ev.HasMember("uid"));
   EXPECT_STREQ(d["sla"]["status"].GetString(), "none");
   EXPECT_STREQ(d["mention"]["uid"].GetString(), "x:1");
+}
+
+// The README says every time the API writes is ISO 8601: the nested mention's posted_at and
+// seen_at too, though the store keeps the mention as written by to_json (epoch ms).
+TEST(ApiJson, TheNestedMentionsTimesAreIso8601) {
+  Mention m;
+  m.uid = "x:1";
+  m.platform = "x";
+  m.native_id = "1";
+  m.text = "my bag is lost";
+  m.posted_at = kT;
+  m.seen_at = kT + 1500;
+  const std::string stored = to_json(m);
+  ASSERT_NE(stored.find("\"posted_at\":1795341600000"), std::string::npos) << stored;
+
+  MentionRecord rec;
+  rec.mention_json = stored;
+  const auto got = parse(mention_json("x:1", rec, SlaClock{}));
+  EXPECT_STREQ(got["mention"]["posted_at"].GetString(), "2026-11-22T10:00:00.000Z");
+  EXPECT_STREQ(got["mention"]["seen_at"].GetString(), "2026-11-22T10:00:01.500Z");
+  EXPECT_STREQ(got["mention"]["text"].GetString(), "my bag is lost");
+
+  Claimed c;
+  c.uid = "x:1";
+  c.queue = "care";
+  c.priority = 1;
+  c.lease_until = kT + 300000;
+  c.mention_json = stored;
+  const auto claim = parse(claimed_json(c));
+  EXPECT_STREQ(claim["mention"]["posted_at"].GetString(), "2026-11-22T10:00:00.000Z");
+  EXPECT_STREQ(claim["mention"]["seen_at"].GetString(), "2026-11-22T10:00:01.500Z");
+  EXPECT_STREQ(claim["lease_until"].GetString(), "2026-11-22T10:05:00.000Z");
+}
+
+// A stored mention that is not JSON is written as null, not as broken JSON.
+TEST(ApiJson, AMentionThatDoesNotParseIsNull) {
+  MentionRecord rec;
+  rec.mention_json = "{not json";
+  const auto got = parse(mention_json("x:1", rec, SlaClock{}));
+  EXPECT_TRUE(got["mention"].IsNull());
 }
 
 TEST(ApiJson, ErrorsAreEscaped) {

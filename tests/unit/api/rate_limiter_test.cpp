@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace carewatch {
 namespace {
 
@@ -72,6 +74,21 @@ TEST(RateLimiterTest, ClockGoingBackwardsAddsNothing) {
   EXPECT_TRUE(limiter.allow("k").allowed);
   clock.now -= 10min;
   EXPECT_FALSE(limiter.allow("k").allowed);
+}
+
+// Keyed by client address the buckets are not bounded by configuration: full ones are dropped.
+TEST(RateLimiterTest, FullBucketsAreDroppedOnceThereAreMany) {
+  FakeClock clock;
+  RateLimiter limiter(2, clock.fn());
+  for (size_t i = 0; i < RateLimiter::kPruneAt; ++i) limiter.allow("addr" + std::to_string(i));
+  limiter.allow("addr0");  // addr0 is now empty: it must survive the pruning
+  EXPECT_EQ(limiter.bucket_count(), RateLimiter::kPruneAt);
+  clock.now += 30s;  // half a bucket back: the others are full again (they spent one of two)
+  limiter.allow("newcomer");
+  EXPECT_EQ(limiter.bucket_count(), 2u);
+  // addr0 kept its state (one token, not a fresh two).
+  EXPECT_TRUE(limiter.allow("addr0").allowed);
+  EXPECT_FALSE(limiter.allow("addr0").allowed) << "a bucket in use was forgotten";
 }
 
 TEST(RateLimiterTest, ZeroOrNegativeDisablesTheLimit) {

@@ -215,7 +215,7 @@ TEST(ConfigErrors, UnknownKeysTopLevelAndNested) {
   EXPECT_EQ(one_error(R"({"colour": "blue"})"),
             R"(top level: unknown key "colour" (known keys: log, state_dir, redis, api, agents, queues, brand, rules, sources))");
   EXPECT_EQ(one_error(R"({"api": {"listen": "127.0.0.1:1", "port": 80}})"),
-            R"(api: unknown key "port" (known keys: listen, max_body, rate_limit_per_minute))");
+            R"(api: unknown key "port" (known keys: listen, max_body, rate_limit_per_minute, metrics))");
   EXPECT_EQ(one_error(R"({"queues": {"sla": {"p4": "1h"}}})"),
             R"(queues.sla: unknown key "p4" (known keys: p0, p1, p2, p3))");
   EXPECT_EQ(one_error(R"({"sources": [)" + replay_source("a") + "," + replay_source("b", R"(, "intervall": "5s")") + "]}"),
@@ -293,6 +293,23 @@ TEST(ConfigErrors, DuplicateNames) {
   EXPECT_EQ(one_error(R"({"agents": [{"id": "ana", "key_sha256": ")" + kAnaHash + R"("},
                                      {"id": "ana", "key_sha256": ")" + kAnaHash + R"("}]})"),
             R"(agents[1].id: expected a unique agent id, got "ana" again (as agents[0]))");
+}
+
+TEST(ConfigErrors, DuplicateKeyHashNamesBothAgentsNeverTheHash) {
+  const std::vector<std::string> errors = errors_of(R"({"agents": [{"id": "ana", "key_sha256": ")" + kAnaHash + R"("},
+                                     {"id": "ben", "key_sha256": "aaaa)" + kAnaHash.substr(4) + R"("},
+                                     {"id": "cy", "key_sha256": ")" + kAnaHash + R"("}]})");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], R"(agents[2].key_sha256: expected a key of its own, got the same key_sha256 as agents[0] )"
+                       R"((agents "ana" and "cy" would share one key))");
+}
+
+TEST(Config, MetricsAccessDefaultsToKey) {
+  EXPECT_EQ(parse_ok("{}").api_metrics, MetricsAccess::key);
+  EXPECT_EQ(parse_ok(R"({"api": {"metrics": "public"}})").api_metrics, MetricsAccess::open);
+  EXPECT_EQ(parse_ok(R"({"api": {"metrics": "key"}})").api_metrics, MetricsAccess::key);
+  EXPECT_EQ(parse_ok(R"({"api": {"metrics": "off"}})").api_metrics, MetricsAccess::off);
+  EXPECT_NE(one_error(R"({"api": {"metrics": "open"}})").find("api.metrics: "), std::string::npos);
 }
 
 TEST(ConfigErrors, KeyHashMustBeLowerHexAndIsNeverEchoed) {

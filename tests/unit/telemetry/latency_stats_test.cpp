@@ -51,10 +51,10 @@ std::vector<Event> scenario() {
       ev("claimed", "masto:B", "bob", s(41), "care", "mastodon", "0", {{"wait_ms", "20000"}}),
       ev("queued", "reddit:D", "reddit-new", s(50), "care", "reddit", "1", {{"detect_ms", "45000"}}),
       ev("ingested", "masto:E", "masto-tag", s(55), "", "mastodon", "3"),
-      ev("replied", "masto:E", "masto-tag", s(60), "", "mastodon", "3",
+      ev("replied", "masto:E", "brand:acme", s(60), "", "mastodon", "3",
          {{"native", "1"}, {"reply_at", std::to_string(s(60))}, {"frt_ms", "50000"}}),
       ev("claimed", "masto:A", "alice", s(91), "care", "mastodon", "1", {{"wait_ms", "60000"}}),
-      ev("replied", "masto:B", "masto-tag", s(101), "care", "mastodon", "0",
+      ev("replied", "masto:B", "brand:acme", s(101), "care", "mastodon", "0",
          {{"native", "1"}, {"reply_at", std::to_string(s(100))}, {"frt_ms", "90000"}}),
       ev("queued", "reddit:C", "reddit-new", s(125), "sales", "reddit", "2", {{"detect_ms", "120000"}}),
       ev("claimed", "reddit:C", "alice", s(130), "sales", "reddit", "2", {{"wait_ms", "5000"}}),
@@ -172,14 +172,60 @@ TEST(LatencyStats, ByPriority) {
                    });
 }
 
-TEST(LatencyStats, ByAgentPutsDetectionUnderTheQueueingSource) {
+// By agent, each group says what kind of actor it is: the agents first, then the brand's own
+// native replies, then the sources under which detection delay is counted (no agent detects).
+TEST(LatencyStats, ByAgentPutsBrandRepliesAndSourcesInTheirOwnKinds) {
   auto g = latency_stats(scenario(), GroupBy::agent, T, s(3600));
   expect_groups(g, {
                        {"alice", none, {2, 5, 60, 60, 60}, one(300), one(400)},
                        {"bob", none, one(20), one(600), one(190)},
-                       {"masto-tag", {2, 10, 30, 30, 30}, none, {2, 50, 90, 90, 90}, none},
+                       {"brand:acme", none, none, {2, 50, 90, 90, 90}, none},
+                       {"masto-tag", {2, 10, 30, 30, 30}, none, none, none},
                        {"reddit-new", {2, 45, 120, 120, 120}, none, none, none},
                    });
+  std::vector<std::string> kinds;
+  for (const auto& x : g) kinds.push_back(x.kind);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"agent", "agent", "brand", "source", "source"}));
+  // Other groupings have no kind.
+  for (const auto& x : latency_stats(scenario(), GroupBy::queue, T, s(3600))) EXPECT_EQ(x.kind, "");
+}
+
+// A source and an agent that share a name are two groups, not one; a native reply counts as the
+// brand's even when its actor is not written "brand:<handle>" (older events).
+TEST(LatencyStats, ASourceNamedLikeAnAgentIsNotThatAgent) {
+  const std::vector<Event> events = {
+      ev("queued", "x:1", "ana", s(1), "care", "x", "1", {{"detect_ms", "1000"}}),
+      ev("claimed", "x:1", "ana", s(2), "care", "x", "1", {{"wait_ms", "2000"}}),
+      ev("replied", "x:2", "ana", s(3), "care", "x", "1", {{"native", "1"}, {"frt_ms", "3000"}}),
+  };
+  auto g = latency_stats(events, GroupBy::agent, T, s(3600));
+  ASSERT_EQ(g.size(), 3u);
+  EXPECT_EQ(g[0].kind, "agent");
+  EXPECT_EQ(g[0].queue_wait.count, 1u);
+  EXPECT_EQ(g[0].detection.count, 0u);
+  EXPECT_EQ(g[1].kind, "brand");
+  EXPECT_EQ(g[1].first_response.count, 1u);
+  EXPECT_EQ(g[2].kind, "source");
+  EXPECT_EQ(g[2].detection.count, 1u);
+  for (const auto& x : g) EXPECT_EQ(x.group, "ana");
+}
+
+TEST(LatencyStatsJson, ByAgentGroupsCarryTheirKind) {
+  const auto json = latency_stats_json(latency_stats(scenario(), GroupBy::agent, T, s(3600)), GroupBy::agent, T,
+                                       s(3600));
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  ASSERT_FALSE(d.HasParseError()) << json;
+  std::map<std::string, std::string> kind;
+  for (const auto& g : d["groups"].GetArray()) kind[g["group"].GetString()] = g["kind"].GetString();
+  EXPECT_EQ(kind, (std::map<std::string, std::string>{{"alice", "agent"},
+                                                       {"bob", "agent"},
+                                                       {"brand:acme", "brand"},
+                                                       {"masto-tag", "source"},
+                                                       {"reddit-new", "source"}}));
+  const auto by_queue = latency_stats_json(latency_stats(scenario(), GroupBy::queue, T, s(3600)), GroupBy::queue,
+                                           T, s(3600));
+  EXPECT_EQ(by_queue.find("\"kind\""), std::string::npos) << by_queue;
 }
 
 // ---- window ----

@@ -22,7 +22,8 @@ std::string read(const std::string& path) {
 // Every family the daemon records into, fed one scenario through the same handles and label
 // orders as the scheduler, the maintenance loops, the latency follower and the API. The fixture
 // is what /metrics printed for the same observations before the families had a catalogue
-// (recorded by name, one describe() per family), so the text is unchanged.
+// (recorded by name, one describe() per family), so the text is unchanged but for the queue
+// gauges' priority label, now "p1" like the histograms'.
 TEST(MetricCatalogue, RendersTheSameTextAsBeforeForTheSameObservations) {
   Metrics metrics;
   const auto mentions = metrics.add(metric::mentions_total);
@@ -63,11 +64,20 @@ TEST(MetricCatalogue, RendersTheSameTextAsBeforeForTheSameObservations) {
   requests.inc({"/v1/queues", "200"});
   requests.inc({"/v1/mentions/{uid}", "404"});
   requests.inc({"/v1/queues", "200"});
-  waiting.set({"care", "1"}, 2);
-  claimed.set({"care", "1"}, 0);
-  oldest.set({"care", "1"}, 12.345);
+  waiting.set({"care", metric::priority_label(1)}, 2);
+  claimed.set({"care", metric::priority_label(1)}, 0);
+  oldest.set({"care", metric::priority_label(1)}, 12.345);
 
   EXPECT_EQ(metrics.render(), read(CAREWATCH_SOURCE_DIR "/tests/fixtures/metrics/catalogue_scenario.prom"));
+}
+
+// One label form for a priority on every family: the queue gauges and the latency histograms
+// write "p0".."p3", so one selector ({priority="p0"}) finds both.
+TEST(MetricCatalogue, PriorityLabelsHaveOneForm) {
+  EXPECT_EQ(metric::priority_label(0), "p0");
+  EXPECT_EQ(metric::priority_label(3), "p3");
+  EXPECT_EQ(metric::priority_label(std::string_view("2")), "p2");
+  EXPECT_EQ(metric::priority_label(std::string_view()), "unknown");
 }
 
 TEST(MetricCatalogue, NamesAreUniqueAndFollowPrometheusConventions) {
