@@ -161,7 +161,9 @@ struct Scheduler::Impl {
       else schedule(p, cfg.interval);
     } catch (const RedisUnavailable& e) {
       // Pause: the cursor was not stored, so the same page is polled again once Redis is back.
+      // The source is down until then: nothing it fetches can be queued.
       metrics.poll_errors.inc({cfg.name, "redis"});
+      metrics.source_up.set({cfg.name}, 0);
       const milliseconds delay = p.backoff.next();
       log::warn("redis unavailable; source paused",
                 {{"source", cfg.name}, {"error", e.what()}, {"retry_in_s", std::to_string(seconds(delay))}});
