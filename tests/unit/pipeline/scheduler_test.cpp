@@ -213,7 +213,7 @@ TEST_F(SchedulerTest, RedisAwayPausesAndResumesFromTheSameCursor) {
   scheduler.start();
   ASSERT_TRUE(eventually([&] { return metric_line(R"(carewatch_poll_errors_total{source="tag",kind="redis"} 1)"); }));
   EXPECT_EQ(conn->polls(), 0u);  // no lease, no cursor: nothing polled while Redis is away
-  EXPECT_TRUE(metric_line(R"(carewatch_source_up{source="tag"} 0)"));
+  EXPECT_TRUE(eventually([&] { return metric_line(R"(carewatch_source_up{source="tag"} 0)"); }));
   conn->add(PollResult::ok(batch_of({mention("9")}, "page-2")));
   redis.server().start();
   ASSERT_TRUE(eventually([&] {
