@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mention/common/time.h"
@@ -18,6 +19,17 @@ struct Author {
   std::int64_t followers = 0;
   bool verified = false;
 };
+
+// A queue's name: 1 to 64 ASCII letters, digits, '-', '_' and '.' (the rules write it, the API reads
+// it in paths); "" means no queue.
+inline bool is_queue_name(std::string_view q) {
+  if (q.empty() || q.size() > 64) return false;
+  for (const char c : q)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+          c == '.'))
+      return false;
+  return true;
+}
 
 enum class Category { unknown, complaint, question, praise, engagement, spam, ignore };
 const char* to_string(Category c);

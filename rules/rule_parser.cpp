@@ -111,11 +111,7 @@ int parse_priority(const Value& v, const std::string& path) {
 std::string parse_queue(const Value& v, const std::string& path) {
   if (!v.IsString()) fail(path, "expected a queue name (\"\" for no queue), got " + show(v));
   const std::string_view q = str(v);
-  const bool ok = q.size() <= 64 && std::all_of(q.begin(), q.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                           c == '-' || c == '_' || c == '.';
-                  });
-  if (!ok) fail(path, quoted(q) + " is not a queue name (at most 64 letters, digits, '-', '_', '.')");
+  if (!q.empty() && !is_queue_name(q)) fail(path, quoted(q) + " is not a queue name (at most 64 letters, digits, '-', '_', '.')");
   return std::string(q);
 }
 

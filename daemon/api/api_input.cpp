@@ -4,13 +4,13 @@
 
 #include <algorithm>
 
+#include "mention/mention.h"
 #include "mention/utf8.h"
 
 namespace carewatch {
 
 namespace {
 
-constexpr size_t kMaxQueueName = 64;
 constexpr size_t kMaxUid = 512;
 
 bool is_blank_code_point(char32_t cp) {
@@ -22,11 +22,6 @@ bool is_blank_code_point(char32_t cp) {
     default:
       return cp >= 0x2000 && cp <= 0x200D;  // en quad .. hair space, zero-width space, ZWNJ, ZWJ
   }
-}
-
-bool is_queue_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-         c == '.';
 }
 
 }  // namespace
@@ -55,7 +50,7 @@ std::optional<std::string> route_param_problem(const RouteMatch& m) {
   const std::string& p = m.param;
   switch (m.id) {
     case RouteId::claim:
-      if (p.size() <= kMaxQueueName && std::all_of(p.begin(), p.end(), is_queue_char)) return std::nullopt;
+      if (is_queue_name(p)) return std::nullopt;
       return "queue: expected a queue name (at most 64 letters, digits, '-', '_', '.'), got a name of " +
              std::to_string(p.size()) + " bytes with other characters";
     case RouteId::mention:
