@@ -1,4 +1,5 @@
 #include "daemon/api/auth_failures.h"
+#include "daemon/api/address_tally.h"
 
 #include <algorithm>
 #include <utility>
@@ -39,22 +40,11 @@ void AuthFailures::flush_due() {
 
 void AuthFailures::flush_locked() {
   if (by_address_.empty()) return;
-  size_t total = 0;
-  std::vector<std::pair<size_t, std::string>> sorted;
-  for (const auto& [address, n] : by_address_) {
-    total += n;
-    sorted.emplace_back(n, address);
-  }
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::string addresses;
-  for (size_t i = 0; i < sorted.size() && i < kAddressesShown; ++i)
-    addresses += (i ? ", " : "") + sorted[i].second + " " + std::to_string(sorted[i].first);
-  if (sorted.size() > kAddressesShown)
-    addresses += ", and " + std::to_string(sorted.size() - kAddressesShown) + " more addresses";
+  const AddressTally tally = tally_addresses(by_address_, kAddressesShown);
   log::warn("api: failed authentication (401, 429 over the per-address limit)",
-            {{"count", std::to_string(total)},
+            {{"count", std::to_string(tally.total)},
              {"refused_429", std::to_string(refused_)},
-             {"addresses", addresses},
+             {"addresses", tally.addresses},
              {"interval_s", std::to_string(kLogInterval.count())}});
   by_address_.clear();
   refused_ = 0;

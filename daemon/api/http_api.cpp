@@ -47,6 +47,7 @@
 #include <thread>
 #include <vector>
 
+#include "daemon/api/address_tally.h"
 #include "daemon/api/api_json.h"
 #include "daemon/api/api_match.h"
 #include "daemon/api/api_routes.h"
@@ -139,22 +140,12 @@ class RefusalLog {
  private:
   void flush_locked() {
     if (by_address_.empty()) return;
-    size_t total = 0;
-    std::vector<std::pair<size_t, std::string>> sorted;
-    for (const auto& [address, n] : by_address_) {
-      total += n;
-      sorted.emplace_back(n, address);
-    }
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    std::string addresses;
-    for (size_t i = 0; i < sorted.size() && i < 10; ++i)
-      addresses += (i ? ", " : "") + sorted[i].second + " " + std::to_string(sorted[i].first);
-    if (sorted.size() > 10) addresses += ", and " + std::to_string(sorted.size() - 10) + " more addresses";
+    const AddressTally tally = tally_addresses(by_address_);
     std::string limits;
     for (const auto& [limit, n] : by_limit_) limits += (limits.empty() ? "" : ", ") + limit + " " + std::to_string(n);
     log::warn("api: refused connections over a connection limit (503)",
-              {{"count", std::to_string(total)},
-               {"addresses", addresses},
+              {{"count", std::to_string(tally.total)},
+               {"addresses", tally.addresses},
                {"limits", limits},
                {"interval_s", std::to_string(kRefusalLogInterval.count())}});
     by_address_.clear();

@@ -20,7 +20,7 @@ using namespace std::chrono_literals;
 using testing::DaemonProcess;
 
 const std::string kBinary = CAREWATCH_BINARY;
-const auto kSlow = std::getenv("CAREWATCH_SANITIZED") ? 6 : 1;  // sanitizer builds run slower
+using testing::kSlow;
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 

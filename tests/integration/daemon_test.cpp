@@ -159,7 +159,7 @@ class DaemonTest : public ::testing::Test {
 };
 
 const std::string kBinary = CAREWATCH_BINARY;
-const auto kSlow = std::getenv("CAREWATCH_SANITIZED") ? 6 : 1;  // sanitizer builds run slower
+using testing::kSlow;
 
 TEST_F(DaemonTest, KillNineMidReplayThenRestartQueuesEveryMentionExactlyOnce) {
   const size_t total = 100000;

@@ -23,7 +23,7 @@ using testing::DaemonProcess;
 namespace fs = std::filesystem;
 
 const std::string kBinary = CAREWATCH_BINARY;
-const auto kSlow = std::getenv("CAREWATCH_SANITIZED") ? 6 : 1;  // sanitizer builds run slower
+using testing::kSlow;
 
 long long integer(RedisConnection& c, const std::vector<std::string>& argv) {
   return c.command(argv).integer;

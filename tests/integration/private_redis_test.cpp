@@ -2,6 +2,8 @@
 #include "daemon/store/private_redis.h"
 
 #include <gtest/gtest.h>
+
+#include "tests/support/daemon_process.h"
 #include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -27,13 +29,6 @@ std::string run(const RedisEndpoint& ep, const std::vector<std::string>& argv) {
 }
 
 bool alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
-
-std::string read_file(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 class PrivateRedisTest : public ::testing::Test {
  protected:
@@ -91,7 +86,7 @@ TEST_F(PrivateRedisTest, StopIsCleanAndStartKeepsTheData) {
   EXPECT_EQ(redis.pid(), -1);
   EXPECT_FALSE(alive(first));
   EXPECT_FALSE(fs::exists(redis.socket_path()));
-  EXPECT_NE(read_file(dir_ + "/data/redis.log").find("ready to exit"), std::string::npos);
+  EXPECT_NE(testing::file_text(dir_ + "/data/redis.log").find("ready to exit"), std::string::npos);
   EXPECT_THROW(run(redis.endpoint(), {"PING"}), RedisUnavailable);
   redis.stop();  // idempotent
 

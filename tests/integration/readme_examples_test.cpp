@@ -30,18 +30,11 @@ using testing::TestRedis;
 
 const std::string kBinary = CAREWATCH_BINARY;
 const std::string kSourceDir = CAREWATCH_SOURCE_DIR;
-const auto kSlow = std::getenv("CAREWATCH_SANITIZED") ? 6 : 1;  // sanitizer builds run slower
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::kSlow;
 
 // The README's text from the heading `heading` to the next heading of any level.
 std::string readme_section(const std::string& heading) {
-  const std::string readme = read_file(kSourceDir + "/README.md");
+  const std::string readme = testing::file_text(kSourceDir + "/README.md");
   const size_t start = readme.find("\n" + heading + "\n");
   EXPECT_NE(start, std::string::npos) << "README has no " << heading;
   if (start == std::string::npos) return "";

@@ -30,14 +30,7 @@ using testing::DaemonProcess;
 namespace fs = std::filesystem;
 
 const std::string kBinary = CAREWATCH_BINARY;
-const auto kSlow = std::getenv("CAREWATCH_SANITIZED") ? 6 : 1;  // sanitizer builds run slower
-
-std::string read_file(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using testing::kSlow;
 
 size_t count(const std::string& text, const std::string& needle) {
   size_t n = 0;
@@ -101,7 +94,7 @@ TEST_F(SecondCopyTest, SecondRunExitsAtOnceNamingTheLockAndTheFirstKeepsServing)
 
   // The lock file names its holder; the state dir is the owner's alone.
   const std::string lock = state_ + "/carewatch.lock";
-  EXPECT_EQ(read_file(lock), std::to_string(first.pid()) + "\n");
+  EXPECT_EQ(testing::file_text(lock), std::to_string(first.pid()) + "\n");
   EXPECT_EQ(mode_of(state_), 0700u);
   EXPECT_EQ(mode_of(state_ + "/redis"), 0700u);
 
@@ -116,10 +109,10 @@ TEST_F(SecondCopyTest, SecondRunExitsAtOnceNamingTheLockAndTheFirstKeepsServing)
 
   // Nothing changed: the same redis-server answers, only one was ever started, the first serves.
   EXPECT_EQ(redis_pid(socket()), first_redis);
-  EXPECT_EQ(count(read_file(state_ + "/redis/redis.log"), "Server initialized"), 1u);
+  EXPECT_EQ(count(testing::file_text(state_ + "/redis/redis.log"), "Server initialized"), 1u);
   EXPECT_EQ(readyz(), 200);
   EXPECT_TRUE(first.running());
-  EXPECT_EQ(read_file(lock), std::to_string(first.pid()) + "\n");
+  EXPECT_EQ(testing::file_text(lock), std::to_string(first.pid()) + "\n");
 }
 
 TEST_F(SecondCopyTest, PortInUseFailsBeforeAnyRedisServerStarts) {

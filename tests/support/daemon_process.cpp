@@ -17,15 +17,10 @@
 
 namespace carewatch::testing {
 
-namespace {
-
-// The whole file, or "" when it cannot be read (the process has written nothing yet).
 std::string file_text(const std::string& path) {
   std::string text, error;
   return read_file(path, text, error) ? text : std::string();
 }
-
-}  // namespace
 
 DaemonProcess::DaemonProcess(std::string binary, std::vector<std::string> args, std::string log_dir) {
   static int counter = 0;

@@ -2,6 +2,8 @@
 // stderr captured to files in a directory of the test's.
 #pragma once
 
+#include <cstdlib>
+
 #include <sys/types.h>
 
 #include <chrono>
@@ -9,6 +11,12 @@
 #include <vector>
 
 namespace carewatch::testing {
+
+// Sanitizer builds run slower: tests multiply their deadlines by this.
+inline const int kSlow = std::getenv("CAREWATCH_SANITIZED") ? 6 : 1;
+
+// The whole file, or "" when it cannot be read (yet).
+std::string file_text(const std::string& path);
 
 class DaemonProcess {
  public:

@@ -1,6 +1,8 @@
 #include "connectors/replay/replay_connector.h"
 
 #include <gtest/gtest.h>
+
+#include "tests/support/daemon_process.h"
 #include <rapidjson/document.h>
 #include <rapidjson/schema.h>
 
@@ -25,13 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kSourceDir = CAREWATCH_SOURCE_DIR;
-
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> lines_of(const std::string& path) {
   std::ifstream f(path);
@@ -142,7 +137,7 @@ TEST(ReplaySample, ExpectedFirstResponsesMatchTheBrandRepliesInTheSample) {
     by_uid[m.uid] = m;
   }
   rapidjson::Document expected;
-  expected.Parse(read_file(kSourceDir + "/tests/fixtures/replay/expected_first_responses.json").c_str());
+  expected.Parse(testing::file_text(kSourceDir + "/tests/fixtures/replay/expected_first_responses.json").c_str());
   ASSERT_TRUE(expected.IsObject());
   EXPECT_GE(expected.MemberCount(), 20u);
   EXPECT_EQ(expected.MemberCount(), first_reply.size()) << "every brand reply is listed, and only those";
@@ -503,7 +498,7 @@ TEST_F(ReplayTest, DefaultsAreTheSchemas) {
 
 TEST(ReplaySchema, TheSchemaAcceptsGoodOptionsAndRejectsBadOnes) {
   rapidjson::Document sd;
-  sd.Parse(read_file(kSourceDir + "/connectors/replay/schema.json").c_str());
+  sd.Parse(testing::file_text(kSourceDir + "/connectors/replay/schema.json").c_str());
   ASSERT_FALSE(sd.HasParseError());
   rapidjson::SchemaDocument schema(sd);
   auto valid = [&](const char* json) {
