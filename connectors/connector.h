@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,71 @@ struct PollResult {
   static PollResult fail(PollError e) { PollResult r; r.error = std::move(e); return r; }
 };
 
+// --- Replies: the contract every connector that can answer keeps ---------------------------
+//
+// An agent's reply is checked against the platform's rules when it is submitted (check_reply: a
+// refusal is a 400 naming the rule), then posted from the outbox by a worker (reply). What the
+// worker does with each outcome:
+//   sent          recorded as reply_sent with the post's id and URL; the first response from then
+//   retry         429, 5xx, a transport error: tried again with backoff (retry_after honoured)
+//   permanent     4xx other than 429 (a deleted post, a revoked token, a text the platform
+//                 counted differently): recorded as reply_failed, the mention stays with its agent
+//   cannot_reply  the source cannot answer at all (replay, rss, hackernews): permanent
+// Exactly once. A reply is posted once even when carewatch dies between the platform's answer and
+// recording it. The worker marks a reply "sending" before each request; a reply found "sending"
+// later (its daemon died) or retried after an answer that may have reached the platform (a
+// transport error, a 5xx) is settled before it is posted again:
+//   - within ReplyRules::idempotency_window of its first attempt, by posting again with the same
+//     reply_id as the platform's idempotency key: the platform answers with the post it made;
+//   - after it, by find_reply (ReplyRules::can_reconcile): the brand's post in reply to the
+//     mention with the same text is taken as the one sent;
+//   - where neither is possible the reply is failed for good ("may or may not have been posted:
+//     check <url>"), never posted twice.
+// The rules, the idempotency and the reconciliation of each platform are in the README ("Replies").
+
+struct ReplyRules {
+  bool can_reply = false;          // false: the source cannot answer (check_reply says where to)
+  size_t max_length = 0;           // the longest text, counted the platform's way (check_reply)
+  std::string length_unit;         // how it is counted, for messages: "characters", "graphemes", ...
+  // How long the platform dedupes a repeated request by its idempotency key (Mastodon: 1 hour);
+  // 0: it has none.
+  std::chrono::milliseconds idempotency_window{0};
+  bool can_reconcile = false;      // find_reply can look on the platform for a reply already made
+};
+
+// Why a reply may not be sent: rule is one of "empty", "max_length", "visibility", "cannot_reply"
+// (or a platform's own), message names it with the figures ("max_length: 512 characters, the
+// limit on mastodon is 500 (the @handle prefix counts)").
+struct ReplyProblem {
+  std::string rule;
+  std::string message;
+};
+
+// The post a reply became on the platform.
+struct PostedReply {
+  std::string id;                  // the platform's id of the new post
+  std::string url;                 // its permalink, may be empty
+  TimeMs posted_at = 0;            // the platform's time of it, 0 when it does not say
+};
+
+struct ReplyOutcome {
+  enum class Kind { sent, retry, permanent, cannot_reply } kind = Kind::permanent;
+  PostedReply post;                // kind == sent
+  std::string error;               // otherwise: what the platform said, never a secret
+  std::optional<std::chrono::milliseconds> retry_after;  // kind == retry, from Retry-After
+  // kind == retry: false only when the platform surely made no post (a 429, a refused
+  // connection), so the next attempt needs no settling; a timeout or a 5xx may hide a post.
+  bool may_have_posted = true;
+};
+
+// What find_reply found: the post (found), no such post (not_found), or it could not look
+// (unknown: retried later).
+struct ReplySearch {
+  enum class Kind { found, not_found, unknown } kind = Kind::unknown;
+  PostedReply post;
+  std::string error;
+};
+
 class Connector {
  public:
   virtual ~Connector() = default;
@@ -52,10 +118,41 @@ class Connector {
   // True for a source that ends (a replay file): `carewatch run --exit-when-done` waits for every
   // finite source to report Batch.exhausted, and for no other.
   virtual bool finite() const { return false; }
-  // Posts a reply on the platform. Returns an error message, or nullopt on success.
-  virtual std::optional<std::string> reply(const Mention& /*mention*/, const std::string& /*text*/) {
-    return std::string("this connector cannot reply");
+
+  // Replies (see above). The defaults are a source that cannot answer. None of these throw.
+  virtual ReplyRules reply_rules() const { return {}; }
+  // nullopt when `text` may be posted in reply to `mention`; never touches the network.
+  virtual std::optional<ReplyProblem> check_reply(const Mention& mention, const std::string& text) const {
+    (void)text;
+    return ReplyProblem{"cannot_reply", cannot_reply_message(mention)};
+  }
+  // Posts `text` in reply to `mention`; `reply_id` is stable across attempts (the idempotency key).
+  virtual ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) {
+    (void)text;
+    (void)reply_id;
+    ReplyOutcome o;
+    o.kind = ReplyOutcome::Kind::cannot_reply;
+    o.error = cannot_reply_message(mention);
+    return o;
+  }
+  // Looks on the platform for the brand's reply to `mention` with `text` (what reply would post).
+  virtual ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) {
+    (void)mention;
+    (void)text;
+    (void)reply_id;
+    ReplySearch s;
+    s.error = "this source cannot look for replies";
+    return s;
+  }
+
+  // "this source cannot reply: answer on <url>" (or "... : answer on the platform" without a url).
+  static std::string cannot_reply_message(const Mention& mention) {
+    return "this source cannot reply: answer on " + (mention.url.empty() ? std::string("the platform") : mention.url);
   }
 };
+
+// The connector of a configured source by name, or nullptr when there is no such source: how the
+// reply outbox and the API find who can post a mention's reply.
+using ConnectorLookup = std::function<std::shared_ptr<Connector>(const std::string& source)>;
 
 }  // namespace carewatch

@@ -66,4 +66,29 @@ std::string to_valid_utf8(std::string_view s) {
   return out;
 }
 
+namespace {
+
+bool is_blank_code_point(char32_t cp) {
+  switch (cp) {
+    case U'\t': case U'\n': case 0x0B: case 0x0C: case U'\r': case U' ':
+    case 0x85: case 0xA0: case 0x1680: case 0x180E:
+    case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x2060: case 0x3000: case 0xFEFF:
+      return true;
+    default:
+      return cp >= 0x2000 && cp <= 0x200D;  // en quad .. hair space, zero-width space, ZWNJ, ZWJ
+  }
+}
+
+}  // namespace
+
+bool is_blank(std::string_view text) {
+  char32_t cp = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = decode_utf8(text, i, cp);
+    if (n == 0 || !is_blank_code_point(cp)) return false;
+    i += n;
+  }
+  return true;
+}
+
 }  // namespace carewatch

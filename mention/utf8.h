@@ -18,6 +18,11 @@ std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp);
 // Appends `cp` as UTF-8; surrogates and values past U+10FFFF are written as U+FFFD.
 void append_utf8(std::string& out, char32_t cp);
 
+// True when `text` holds nothing but white space and invisible format characters (spaces, tabs,
+// line breaks, no-break and ideographic spaces, zero-width spaces and joiners, BOM); false for
+// invalid UTF-8. The one test of "says nothing" (a reply's text, in the API and the connectors).
+bool is_blank(std::string_view text);
+
 // `s` with every byte that does not start a well-formed sequence replaced by U+FFFD.
 std::string to_valid_utf8(std::string_view s);
 

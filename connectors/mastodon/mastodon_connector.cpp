@@ -4,7 +4,6 @@
 #include <rapidjson/error/en.h>
 
 #include <atomic>
-#include <cctype>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -12,10 +11,13 @@
 #include <vector>
 
 #include "connectors/http/retry_policy.h"
+#include "connectors/mastodon/html_text.h"
 #include "connectors/mastodon/json_text.h"
 #include "connectors/mastodon/pagination.h"
+#include "connectors/mastodon/reply_text.h"
 #include "connectors/mastodon/status_mention.h"
 #include "mention/common/url.h"
+#include "mention/utf8.h"
 
 namespace carewatch {
 
@@ -88,14 +90,59 @@ class MastodonConnector final : public Connector {
     }
   }
 
-  std::optional<std::string> reply(const Mention& mention, const std::string& text) override {
+  // -- replies (see mastodon_connector.h) ------------------------------------------------------
+
+  ReplyRules reply_rules() const override {
+    ReplyRules r;
+    r.can_reply = !token_.empty();
+    r.max_length = static_cast<size_t>(opt_.max_characters);
+    r.length_unit = "characters";
+    r.idempotency_window = std::chrono::hours(1);  // how long Mastodon keeps an Idempotency-Key
+    r.can_reconcile = r.can_reply;
+    return r;
+  }
+
+  std::optional<ReplyProblem> check_reply(const Mention& mention, const std::string& text) const override {
     try {
-      return reply_impl(mention, text);
+      return check_reply_impl(mention, text);
     } catch (const std::exception& e) {
-      return std::string("mastodon reply: unexpected error: ") + e.what();
+      return ReplyProblem{"cannot_reply", std::string("mastodon reply: unexpected error: ") + e.what()};
     } catch (...) {
-      return std::string("mastodon reply: unexpected error");
+      return ReplyProblem{"cannot_reply", "mastodon reply: unexpected error"};
     }
+  }
+
+  ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
+    ReplyOutcome o;
+    try {
+      o = reply_impl(mention, text, reply_id);
+    } catch (const std::exception& e) {
+      o = ReplyOutcome{};
+      o.kind = ReplyOutcome::Kind::retry;
+      o.error = std::string("mastodon reply: unexpected error: ") + e.what();
+    } catch (...) {
+      o = ReplyOutcome{};
+      o.kind = ReplyOutcome::Kind::retry;
+      o.error = "mastodon reply: unexpected error";
+    }
+    o.error = redact(std::move(o.error));
+    return o;
+  }
+
+  ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
+    (void)reply_id;  // Mastodon keeps no trace of the key past its hour: the text is what identifies it
+    ReplySearch s;
+    try {
+      s = find_reply_impl(mention, text);
+    } catch (const std::exception& e) {
+      s = ReplySearch{};
+      s.error = std::string("mastodon reply search: unexpected error: ") + e.what();
+    } catch (...) {
+      s = ReplySearch{};
+      s.error = "mastodon reply search: unexpected error";
+    }
+    s.error = redact(std::move(s.error));
+    return s;
   }
 
   std::uint64_t reblogs_skipped() const { return reblogs_skipped_.load(); }
@@ -366,67 +413,246 @@ class MastodonConnector final : public Connector {
     return PollResult::ok(std::move(batch));
   }
 
-  std::optional<std::string> reply_impl(const Mention& mention, const std::string& text) {
+  // -- replies -------------------------------------------------------------------------------
+
+  // Why this connector cannot answer `mention` at all, or nullopt.
+  std::optional<std::string> cannot_reply(const Mention& mention) const {
     if (token_.empty()) return std::string("options.access_token: required to reply on Mastodon");
     if (mention.platform != kPlatform || !valid_id(mention.native_id))
-      return "mastodon reply: " + quoted(mention.uid) + " is not a Mastodon status of this instance";
-    if (text.empty()) return std::string("mastodon reply: the text is empty");
-    std::string status = text;
-    // Mastodon notifies the author only when the reply mentions them: unless the text already
-    // has "@<username>", it starts with "@<handle> ".
-    const std::string& handle = mention.author.handle;
-    if (!handle.empty() && !mentions(text, handle.substr(0, handle.find('@')))) status = "@" + handle + " " + text;
-    QueryPairs form = {{"status", status}, {"in_reply_to_id", mention.native_id}};
-    // A reply to a private or direct status stays as private as the status it answers.
-    if (!mention.raw.empty()) {
-      rapidjson::Document raw;
-      raw.Parse(mention.raw.c_str(), mention.raw.size());
-      if (!raw.HasParseError() && raw.IsObject()) {
-        const auto v = raw.FindMember("visibility");
-        if (v != raw.MemberEnd() && v->value.IsString()) {
-          const std::string vis = json_string(v->value);
-          if (vis == "direct" || vis == "private" || vis == "unlisted") form.emplace_back("visibility", vis);
-        }
+      return "mastodon: " + quoted(mention.uid) + " is not a Mastodon status";
+    return std::nullopt;
+  }
+
+  mastodon::ReplyStatus compose(const Mention& mention, const std::string& text) const {
+    return mastodon::compose_reply(mention, text, host_);
+  }
+
+  // The visibility of the status `mention` answers ("public", "unlisted", "private", "direct"), as
+  // its JSON (Mention::raw) says; empty when it does not.
+  static std::string visibility_of(const Mention& mention) {
+    if (mention.raw.empty()) return {};
+    rapidjson::Document raw;
+    raw.Parse(mention.raw.c_str(), mention.raw.size());
+    if (raw.HasParseError() || !raw.IsObject()) return {};
+    const auto v = raw.FindMember("visibility");
+    return v != raw.MemberEnd() && v->value.IsString() ? json_string(v->value) : std::string();
+  }
+
+  std::optional<ReplyProblem> check_reply_impl(const Mention& mention, const std::string& text) const {
+    if (auto why = cannot_reply(mention)) return ReplyProblem{"cannot_reply", *why};
+    if (is_blank(text)) return ReplyProblem{"empty", "empty: the reply has no text"};
+    const mastodon::ReplyStatus status = compose(mention, text);
+    const size_t length = mastodon::status_length(status.text);
+    const auto limit = static_cast<size_t>(opt_.max_characters);
+    if (length > limit)
+      return ReplyProblem{"max_length", "max_length: the reply is " + std::to_string(length) + " characters" +
+                                            (status.prefix.empty() ? "" : " (with the " + status.prefix + " prefix)") +
+                                            ", the limit on this Mastodon instance is " + std::to_string(limit) +
+                                            " (options.max_characters)"};
+    // Mastodon delivers a direct or followers-only status to every account it mentions: naming a
+    // third account would show them the customer's private conversation.
+    const std::string visibility = visibility_of(mention);
+    if (visibility == "direct" || visibility == "private") {
+      for (const auto& m : mastodon::mentions_in(status.text)) {
+        if (mastodon::names_author(m, mention, host_)) continue;
+        return ReplyProblem{"visibility",
+                            "visibility: the customer's post is " +
+                                std::string(visibility == "direct" ? "a direct message" : "followers-only") +
+                                "; mentioning " + m.written + " would show the conversation to them"};
       }
     }
+    return std::nullopt;
+  }
+
+  // The message of a failed request: "<METHOD> <url>: <status> <reason>" (and the token hint of a
+  // 401/403), then Mastodon's {"error": "..."} text, else an excerpt of the body, else the
+  // transport error.
+  static std::string failure_message(const HttpRequest& req, const HttpResponse& resp) {
+    HttpResponse bare = resp;
+    bare.body.clear();
+    std::string message = classify_response(req, bare, now_ms()).message;
+    if (const std::string detail = error_detail(resp); !detail.empty()) return message + ": " + detail;
+    return classify_response(req, resp, now_ms()).message;
+  }
+
+  // The posted status of a 2xx answer to POST /api/v1/statuses (or of a status in a context).
+  static std::optional<PostedReply> posted_reply(const Value& status) {
+    if (!status.IsObject()) return std::nullopt;
+    const auto id = status.FindMember("id");
+    if (id == status.MemberEnd() || !id->value.IsString()) return std::nullopt;
+    PostedReply p;
+    p.id = json_string(id->value);
+    if (!valid_id(p.id)) return std::nullopt;
+    for (const char* field : {"url", "uri"}) {
+      const auto u = status.FindMember(field);
+      if (u != status.MemberEnd() && u->value.IsString() && u->value.GetStringLength() > 0) {
+        p.url = json_string(u->value);
+        break;
+      }
+    }
+    const auto at = status.FindMember("created_at");
+    if (at != status.MemberEnd() && at->value.IsString() && !parse_iso8601(json_string(at->value), p.posted_at))
+      p.posted_at = 0;
+    return p;
+  }
+
+  // An Idempotency-Key Mastodon takes as it is: printable ASCII without spaces.
+  static bool valid_reply_id(const std::string& id) {
+    if (id.empty() || id.size() > 200) return false;
+    for (char c : id)
+      if (c <= 0x20 || c >= 0x7F) return false;
+    return true;
+  }
+
+  ReplyOutcome reply_impl(const Mention& mention, const std::string& text, const std::string& reply_id) {
+    ReplyOutcome o;
+    if (auto why = cannot_reply(mention)) {
+      o.kind = ReplyOutcome::Kind::cannot_reply;
+      o.error = *why;
+      return o;
+    }
+    if (!valid_reply_id(reply_id)) {
+      o.kind = ReplyOutcome::Kind::permanent;
+      o.error = "mastodon reply: the reply id (its Idempotency-Key) must be 1 to 200 printable ASCII characters";
+      return o;
+    }
+    const mastodon::ReplyStatus status = compose(mention, text);
+    QueryPairs form = {{"status", status.text}, {"in_reply_to_id", mention.native_id}};
+    // A reply to a private or direct status stays as private as the status it answers.
+    const std::string visibility = visibility_of(mention);
+    if (visibility == "direct" || visibility == "private" || visibility == "unlisted")
+      form.emplace_back("visibility", visibility);
     HttpRequest req = make_request("POST", instance_ + "/api/v1/statuses");
     req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-    req.headers.emplace_back("Idempotency-Key", idempotency_key(mention.uid, status));
+    // Mastodon answers a repeated key (for an hour) with the status the first request made.
+    req.headers.emplace_back("Idempotency-Key", reply_id);
     req.body = encode_query(form);
     const HttpResponse resp = http_->send(req);
     const Verdict v = classify_response(req, resp, now_ms());
-    if (v.outcome == Outcome::ok) return std::nullopt;
-    std::string message = v.message.empty() ? "POST " + req.url + ": status " + std::to_string(resp.status) : v.message;
-    const std::string detail = error_detail(resp);
-    if (!detail.empty() && message.find(detail) == std::string::npos) message += ": " + detail;
-    if (resp.status == 0 && !resp.error.empty() && message.find(resp.error) == std::string::npos)
-      message += ": " + resp.error;
+    if (v.outcome == Outcome::ok) {
+      rapidjson::Document doc;
+      doc.Parse(resp.body.c_str(), resp.body.size());
+      if (!doc.HasParseError()) {
+        if (auto posted = posted_reply(doc)) {
+          o.kind = ReplyOutcome::Kind::sent;
+          o.post = std::move(*posted);
+          return o;
+        }
+      }
+      // The instance said yes but not with a status (a proxy page?): the same key settles it.
+      o.kind = ReplyOutcome::Kind::retry;
+      o.error = v.message + (looks_like_html(resp) ? " with an HTML page" : " with a body that is not a status") +
+                " (expected a JSON status with an \"id\")";
+      o.retry_after = v.retry_after;
+      return o;
+    }
+    o.kind = v.outcome == Outcome::retry ? ReplyOutcome::Kind::retry : ReplyOutcome::Kind::permanent;
+    o.error = failure_message(req, resp);
+    if (v.outcome == Outcome::retry) o.retry_after = v.retry_after;
+    // A 429 is Mastodon's rate limiter refusing before anything is written; a timeout or a 5xx
+    // may come after the status was made.
+    o.may_have_posted = resp.status != 429;
+    return o;
+  }
+
+  // GET `url` as JSON into `doc`; the failure's message otherwise.
+  // `status`, when given, gets the answer's HTTP status.
+  std::optional<std::string> get_json(const std::string& url, rapidjson::Document& doc, int* status = nullptr) {
+    const HttpRequest req = make_request("GET", url);
+    const HttpResponse resp = http_->send(req);
+    if (status) *status = resp.status;
+    const Verdict v = classify_response(req, resp, now_ms());
+    if (v.outcome != Outcome::ok) return failure_message(req, resp);
+    doc.Parse(resp.body.c_str(), resp.body.size());
+    if (doc.HasParseError())
+      return v.message + (looks_like_html(resp) ? " with an HTML page instead of JSON"
+                                                : ": invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) +
+                                                      ": " + rapidjson::GetParseError_En(doc.GetParseError()));
+    return std::nullopt;
+  }
+
+  // The brand account's id (GET /api/v1/accounts/verify_credentials, asked once).
+  std::optional<std::string> brand_account_id(std::string& error) {
+    {
+      std::lock_guard lock(account_mutex_);
+      if (!brand_account_id_.empty()) return brand_account_id_;
+    }
+    const std::string url = instance_ + "/api/v1/accounts/verify_credentials";
+    rapidjson::Document doc;
+    if (auto failed = get_json(url, doc)) {
+      error = *failed;
+      return std::nullopt;
+    }
+    const Value* id = doc.IsObject() && doc.HasMember("id") ? &doc["id"] : nullptr;
+    if (!id || !id->IsString() || !valid_id(json_string(*id))) {
+      error = "GET " + url + ": id: expected an account id, got " + (id ? type_name(*id) : std::string("nothing"));
+      return std::nullopt;
+    }
+    std::lock_guard lock(account_mutex_);
+    brand_account_id_ = json_string(*id);
+    return brand_account_id_;
+  }
+
+  ReplySearch find_reply_impl(const Mention& mention, const std::string& text) {
+    ReplySearch s;
+    if (auto why = cannot_reply(mention)) {
+      s.error = *why;
+      return s;
+    }
+    const auto account = brand_account_id(s.error);
+    if (!account) return s;
+    const std::string url = instance_ + "/api/v1/statuses/" + mention.native_id + "/context";
+    rapidjson::Document doc;
+    int status = 0;
+    if (auto failed = get_json(url, doc, &status)) {
+      // The status answered is gone (deleted): no reply to it can exist, and posting one will
+      // fail for good with the same 404, so nothing can be posted twice.
+      if (status == 404) s.kind = ReplySearch::Kind::not_found;
+      s.error = *failed;
+      return s;
+    }
+    const Value* descendants = doc.IsObject() && doc.HasMember("descendants") ? &doc["descendants"] : nullptr;
+    if (!descendants || !descendants->IsArray()) {
+      s.error = "GET " + url + ": descendants: expected an array, got " +
+                (descendants ? type_name(*descendants) : std::string("nothing"));
+      return s;
+    }
+    const std::string wanted = mastodon::compare_form(compose(mention, text).text);
+    std::optional<PostedReply> found;
+    for (const auto& d : descendants->GetArray()) {
+      if (!d.IsObject()) continue;
+      const auto parent = d.FindMember("in_reply_to_id");
+      if (parent == d.MemberEnd() || !parent->value.IsString() || json_string(parent->value) != mention.native_id)
+        continue;
+      const auto author = d.FindMember("account");
+      if (author == d.MemberEnd() || !author->value.IsObject()) continue;
+      const auto author_id = author->value.FindMember("id");
+      if (author_id == author->value.MemberEnd() || !author_id->value.IsString() ||
+          json_string(author_id->value) != *account)
+        continue;
+      const auto content = d.FindMember("content");
+      if (content == d.MemberEnd() || !content->value.IsString() ||
+          mastodon::compare_form(html_to_text(json_string(content->value))) != wanted)
+        continue;
+      auto posted = posted_reply(d);
+      // Two such posts: the first is the one this reply made.
+      if (posted && (!found || id_less(posted->id, found->id))) found = std::move(posted);
+    }
+    if (found) {
+      s.kind = ReplySearch::Kind::found;
+      s.post = std::move(*found);
+    } else {
+      s.kind = ReplySearch::Kind::not_found;
+    }
+    return s;
+  }
+
+  // `message` without the token (belt and braces: no message is built with it).
+  std::string redact(std::string message) const {
+    if (token_.empty()) return message;
+    for (size_t at = message.find(token_); at != std::string::npos; at = message.find(token_, at))
+      message.replace(at, token_.size(), "[access token]");
     return message;
-  }
-
-  // Whether `text` has "@<username>" as a whole word (case-insensitive; "@dan@host" counts).
-  static bool mentions(const std::string& text, const std::string& username) {
-    const std::string t = lower(text), needle = "@" + lower(username);
-    for (size_t at = t.find(needle); at != std::string::npos; at = t.find(needle, at + 1)) {
-      const size_t end = at + needle.size();
-      const bool word_start = at == 0 || !(std::isalnum(static_cast<unsigned char>(t[at - 1])) || t[at - 1] == '_');
-      const bool word_end = end == t.size() || !(std::isalnum(static_cast<unsigned char>(t[end])) || t[end] == '_');
-      if (word_start && word_end) return true;
-    }
-    return false;
-  }
-
-  // The same reply to the same mention is posted once, even when the request is retried.
-  static std::string idempotency_key(const std::string& uid, const std::string& text) {
-    std::uint64_t h = 1469598103934665603ull;  // FNV-1a
-    for (unsigned char c : uid + '\n' + text) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    static const char* hex = "0123456789abcdef";
-    std::string key = "carewatch-";
-    for (int i = 60; i >= 0; i -= 4) key.push_back(hex[(h >> i) & 0xF]);
-    return key;
   }
 
   std::mutex mutex_;
@@ -438,6 +664,8 @@ class MastodonConnector final : public Connector {
   std::shared_ptr<HttpClient> http_;
   std::vector<Stream> streams_;
   std::atomic<std::uint64_t> reblogs_skipped_{0};
+  std::mutex account_mutex_;
+  std::string brand_account_id_;  // the token's account (verify_credentials), once asked
 };
 
 }  // namespace

@@ -29,9 +29,30 @@
 // the failure as a warning (the failed stream's cursor does not move). A good page that used up
 // the rate limit (x-ratelimit-remaining: 0) sets Batch::retry_after and ends the poll.
 //
-// reply(): POST /api/v1/statuses (form: status, in_reply_to_id, and the same visibility when the
-// status answered was direct, private or unlisted), with an Idempotency-Key so a retried reply
-// posts once. The text is prefixed "@<handle> " unless it already mentions the author.
+// Replies (the contract is in connectors/connector.h; the text rules in reply_text.h). Only with
+// access_token (scope write:statuses); a mention that is not a Mastodon status cannot be answered
+// (cannot_reply).
+//   - The text posted is the agent's text prefixed "@<handle> " unless it already mentions the
+//     author: a Mastodon reply reaches its author only through a mention. check_reply, reply and
+//     find_reply all use this one composed text.
+//   - check_reply (no network): "empty" (only white space); "max_length": longer than
+//     options.max_characters (default 500, Mastodon's), counted as Mastodon counts (code points,
+//     a link 23, "@user@domain" as "@user", the prefix included); "visibility": the customer's
+//     status is direct or followers-only and the text mentions another account, which Mastodon
+//     would deliver the conversation to.
+//   - reply: POST /api/v1/statuses (form: status, in_reply_to_id, and the visibility of the status
+//     answered when it is direct, private or unlisted) with "Idempotency-Key: <reply_id>". Sent:
+//     the new status's id, url and created_at. A 2xx without a status in its body, 408, 425, 429,
+//     5xx and transport errors are retried (with Retry-After / the rate-limit reset); other 4xx
+//     are permanent, naming the status and Mastodon's {"error": ...} text, never the token.
+//   - Exactly once: Mastodon keeps an Idempotency-Key for an hour (reply_rules().idempotency_window)
+//     and answers a repeated key with the status the first request made, so within the hour a
+//     repeated post is harmless. After it, find_reply reconciles: it asks verify_credentials for the
+//     brand account's id (once), then GET /api/v1/statuses/<id>/context, and takes the first
+//     descendant in reply to the status, by the brand account, whose text (html_to_text of its
+//     content) equals the composed text (white space collapsed, mentions as "@user"); none is
+//     not_found (the reply was never made, or has since been deleted or edited on the platform: it
+//     is posted again); a failed request or an unreadable answer is unknown (asked again later).
 #pragma once
 
 #include <cstdint>

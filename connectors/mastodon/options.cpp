@@ -15,6 +15,7 @@ void MastodonOptions::read(OptionReader& r) {
   r.read("limit", limit);
   r.read("max_pages", max_pages);
   r.read("timeout", timeout);
+  r.read("max_characters", max_characters);
 }
 
 namespace mastodon {

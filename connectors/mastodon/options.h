@@ -26,6 +26,7 @@ struct MastodonOptions {
   int limit = 0;
   int max_pages = 0;
   std::chrono::milliseconds timeout{};
+  int max_characters = 0;               // the instance's status length limit (replies)
 
   void read(OptionReader& r);
 };

@@ -13,17 +13,6 @@ namespace {
 
 constexpr size_t kMaxUid = 512;
 
-bool is_blank_code_point(char32_t cp) {
-  switch (cp) {
-    case U'\t': case U'\n': case 0x0B: case 0x0C: case U'\r': case U' ':
-    case 0x85: case 0xA0: case 0x1680: case 0x180E:
-    case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x2060: case 0x3000: case 0xFEFF:
-      return true;
-    default:
-      return cp >= 0x2000 && cp <= 0x200D;  // en quad .. hair space, zero-width space, ZWNJ, ZWJ
-  }
-}
-
 }  // namespace
 
 std::optional<std::string> utf8_problem(std::string_view s, std::string_view what) {
@@ -34,16 +23,6 @@ std::optional<std::string> utf8_problem(std::string_view s, std::string_view wha
     i += n;
   }
   return std::nullopt;
-}
-
-bool is_blank(std::string_view text) {
-  char32_t cp = 0;
-  for (size_t i = 0; i < text.size();) {
-    const size_t n = decode_utf8(text, i, cp);
-    if (n == 0 || !is_blank_code_point(cp)) return false;
-    i += n;
-  }
-  return true;
 }
 
 std::optional<std::string> route_param_problem(const RouteMatch& m) {
@@ -81,15 +60,26 @@ ReplyText read_reply_text(std::string_view body) {
     out.problem = "body: expected a JSON object like {\"text\": \"...\"}";
     return out;
   }
+  if (const auto ext = doc.FindMember("external"); ext != doc.MemberEnd()) {
+    if (!ext->value.IsBool()) {
+      out.problem = "external: expected true or false";
+      return out;
+    }
+    out.external = ext->value.GetBool();
+  }
   const auto it = doc.FindMember("text");
   if (it == doc.MemberEnd() || !it->value.IsString() || it->value.GetStringLength() == 0) {
     out.problem = "text: expected a non-empty string";
+    out.rule = "empty";
     return out;
   }
   out.text.assign(it->value.GetString(), it->value.GetStringLength());
   // Escapes can still spell what the bytes could not ("\ud800", a lone surrogate).
   if ((out.problem = utf8_problem(out.text, "text"))) return out;
-  if (is_blank(out.text)) out.problem = "text: expected something to say, got only white space";
+  if (is_blank(out.text)) {
+    out.problem = "text: expected something to say, got only white space";
+    out.rule = "empty";
+  }
   return out;
 }
 

@@ -16,9 +16,6 @@ namespace carewatch {
 // well-formed sequence (offsets count from 0).
 std::optional<std::string> utf8_problem(std::string_view s, std::string_view what);
 
-// True when `text` (valid UTF-8) holds nothing but white space and invisible format characters
-// (spaces, tabs, line breaks, no-break and ideographic spaces, zero-width spaces and joiners, BOM).
-bool is_blank(std::string_view text);
 
 // The route's parameter ({queue} or {uid}, already percent-decoded) against its alphabet:
 //   {queue}: at most 64 letters, digits, '-', '_', '.' (as rules files name queues);
@@ -26,9 +23,13 @@ bool is_blank(std::string_view text);
 std::optional<std::string> route_param_problem(const RouteMatch& match);
 
 // A reply body {"text": "..."}: the text, or the problem (bytes, JSON shape, blank text).
+// The body of POST /v1/mentions/{uid}/reply: {"text": "...", "external": false}. A problem is
+// a 400 message; `rule` is "empty" when the text is missing, empty or blank.
 struct ReplyText {
   std::string text;
+  bool external = false;
   std::optional<std::string> problem;
+  std::string rule;
 };
 ReplyText read_reply_text(std::string_view body);
 

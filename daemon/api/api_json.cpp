@@ -182,6 +182,38 @@ std::string operation_json(std::string_view uid, std::optional<TimeMs> lease_unt
   return done(sb);
 }
 
+std::string reply_accepted_json(std::string_view uid, std::string_view reply_id, bool external, TimeMs submitted_at) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  w.Key("uid");
+  put(w, uid);
+  w.Key("reply_id");
+  put(w, reply_id);
+  w.Key("state");
+  w.String(external ? "sent" : "queued");
+  w.Key("external");
+  w.Bool(external);
+  w.Key("submitted_at");
+  put(w, format_iso8601(submitted_at));
+  w.EndObject();
+  return done(sb);
+}
+
+std::string resolve_pending_json(std::string_view uid) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  w.Key("uid");
+  put(w, uid);
+  w.Key("status");
+  w.String("pending");
+  w.Key("resolves_when");
+  w.String("reply_sent");
+  w.EndObject();
+  return done(sb);
+}
+
 std::string mention_json(std::string_view uid, const MentionRecord& rec, const SlaClock& sla) {
   namespace f = redis_field;
   rapidjson::StringBuffer sb;
@@ -216,6 +248,44 @@ std::string mention_json(std::string_view uid, const MentionRecord& rec, const S
       put(w, k);
       put_field(w, k, v);
     }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("replies");
+  w.StartArray();
+  for (const ReplyRecord& r : rec.replies) {
+    w.StartObject();
+    w.Key("reply_id");
+    put(w, r.id);
+    w.Key("agent");
+    put(w, r.agent);
+    w.Key("text");
+    put(w, r.text);
+    w.Key("state");
+    put(w, r.state);
+    w.Key("external");
+    w.Bool(r.external);
+    w.Key("attempts");
+    w.Int64(r.attempts);
+    w.Key("submitted_at");
+    put(w, format_iso8601(r.submitted_at));
+    w.Key("sent_at");
+    if (r.sent_at > 0) put(w, format_iso8601(r.sent_at));
+    else w.Null();
+    w.Key("next_attempt_at");
+    if (r.state == "queued" && r.next_attempt_at > 0) put(w, format_iso8601(r.next_attempt_at));
+    else w.Null();
+    w.Key("error");
+    if (!r.error.empty()) put(w, r.error);
+    else w.Null();
+    w.Key("will_retry");
+    w.Bool(r.will_retry);
+    w.Key("post_id");
+    if (!r.post_id.empty()) put(w, r.post_id);
+    else w.Null();
+    w.Key("post_url");
+    if (!r.post_url.empty()) put(w, r.post_url);
+    else w.Null();
     w.EndObject();
   }
   w.EndArray();

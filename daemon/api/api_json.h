@@ -29,6 +29,14 @@ std::string operation_json(std::string_view uid, std::optional<TimeMs> lease_unt
 // GET /v1/mentions/{uid}
 std::string mention_json(std::string_view uid, const MentionRecord& record, const SlaClock& sla);
 
+// The answer to an accepted reply: {"uid", "reply_id", "state": "queued" | "sent", "external",
+// "submitted_at"}.
+std::string reply_accepted_json(std::string_view uid, std::string_view reply_id, bool external, TimeMs submitted_at);
+
+// The answer to a resolve while a reply is still being sent: {"uid", "status": "pending",
+// "resolves_when": "reply_sent"}.
+std::string resolve_pending_json(std::string_view uid);
+
 // Age in seconds of something queued at `oldest` (0 when nothing waits).
 double age_seconds(TimeMs now, TimeMs oldest);
 

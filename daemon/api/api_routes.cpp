@@ -12,7 +12,9 @@
 #include "daemon/telemetry/log.h"
 #include "daemon/telemetry/metric_catalogue.h"
 #include "daemon/telemetry/sla_clock.h"
+#include "daemon/store/redis_fields.h"
 #include "mention/common/duration.h"
+#include "mention/mention_json.h"
 #include "mention/utf8.h"
 
 namespace carewatch {
@@ -47,6 +49,7 @@ struct ApiRoutes::Impl {
   AuthFailures auth_failures;
   Counter<2> requests;
   Gauge<2> waiting, claimed, oldest;
+  ReplyDesk replies;
 
   Impl(const Config& c, QueueStore& s, Metrics& m, std::function<bool()> r, Clock n,
        RateLimiter::Clock lc)
@@ -70,7 +73,8 @@ struct ApiRoutes::Impl {
   ApiResponse dispatch(const ApiRequest& req, const RouteMatch& m, const std::string& agent, const Query& query);
 
   ApiResponse claim(const std::string& queue, const std::string& agent);
-  ApiResponse operation(RouteId id, const std::string& uid, const std::string& agent, const std::string& body);
+  ApiResponse operation(RouteId id, const std::string& uid, const std::string& agent);
+  ApiResponse reply(const std::string& uid, const std::string& agent, const std::string& body);
   ApiResponse mention(const std::string& uid);
   ApiResponse stats(const Query& query);
   ApiResponse readyz();
@@ -87,10 +91,10 @@ ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m
     case RouteId::claim: return claim(m.param, agent);
     case RouteId::mention: return mention(m.param);
     case RouteId::stats: return stats(query);
+    case RouteId::reply: return reply(m.param, agent, req.body);
     case RouteId::renew:
     case RouteId::release:
-    case RouteId::resolve:
-    case RouteId::reply: return operation(m.id, m.param, agent, req.body);
+    case RouteId::resolve: return operation(m.id, m.param, agent);
   }
   return error_response(404, "not found");
 }
@@ -152,32 +156,78 @@ ApiResponse ApiRoutes::Impl::claim(const std::string& queue, const std::string& 
   return json_response(200, claimed_json(*c));
 }
 
-ApiResponse ApiRoutes::Impl::operation(RouteId id, const std::string& uid, const std::string& agent,
-                                       const std::string& body) {
-  OpResult result;
-  TimeMs lease_until = 0;
-  switch (id) {
-    case RouteId::renew: result = store.renew(uid, agent, &lease_until); break;
-    case RouteId::release: result = store.release(uid, agent); break;
-    case RouteId::resolve: result = store.resolve(uid, agent); break;
-    case RouteId::reply: {
-      ReplyText reply = read_reply_text(body);
-      if (reply.problem) return error_response(400, *reply.problem);
-      result = store.reply(uid, agent, std::move(reply.text));
-      break;
-    }
-    default: return error_response(404, "not found");
-  }
+// The answer to a store operation the mention's state refused (404, 409), or nullopt.
+static std::optional<ApiResponse> op_refusal(const std::string& uid, const OpResult& result) {
   switch (result.status) {
-    case OpStatus::ok: break;
+    case OpStatus::ok:
+    case OpStatus::pending: return std::nullopt;
     case OpStatus::not_found: return error_response(404, "mention " + uid + " not found");
     case OpStatus::conflict:
       return json_response(409, json_coded_error("mention " + uid + " is " + result.message, "conflict"));
     case OpStatus::not_claimed:
       return json_response(409, json_coded_error("mention " + uid + " is " + result.message, "not_claimed"));
   }
+  return std::nullopt;
+}
+
+ApiResponse ApiRoutes::Impl::operation(RouteId id, const std::string& uid, const std::string& agent) {
+  OpResult result;
+  TimeMs lease_until = 0;
+  switch (id) {
+    case RouteId::renew: result = store.renew(uid, agent, &lease_until); break;
+    case RouteId::release: result = store.release(uid, agent); break;
+    case RouteId::resolve: result = store.resolve(uid, agent); break;
+    default: return error_response(404, "not found");
+  }
+  if (auto refused = op_refusal(uid, result)) return std::move(*refused);
+  if (result.status == OpStatus::pending) return json_response(202, resolve_pending_json(uid));
   return json_response(200, operation_json(uid, id == RouteId::renew ? std::optional<TimeMs>(lease_until)
                                                                     : std::nullopt));
+}
+
+// POST /v1/mentions/{uid}/reply. Checked in this order: the body; the mention and its claim (404,
+// 409); the platform's rules for the text, by the connector of the mention's source (400 naming
+// the rule; a source that cannot reply says where to answer) unless the reply is external. Then
+// the reply enters the outbox (202) or, external, is recorded as sent (200).
+ApiResponse ApiRoutes::Impl::reply(const std::string& uid, const std::string& agent, const std::string& body) {
+  ReplyText reply = read_reply_text(body);
+  if (reply.problem)
+    return json_response(400, reply.rule.empty() ? json_error(*reply.problem) : json_coded_error(*reply.problem, reply.rule));
+  const auto rec = store.get(uid, false);
+  if (!rec) return error_response(404, "mention " + uid + " not found");
+  const auto field = [&](const char* name) {
+    const auto it = rec->state.find(name);
+    return it == rec->state.end() ? std::string() : it->second;
+  };
+  const std::string state = field(redis_field::state);
+  if (state != "claimed" && state != "replied")
+    return json_response(409, json_coded_error("mention " + uid + " is not claimed (state " + state + ")", "not_claimed"));
+  if (field(redis_field::owner) != agent)
+    return json_response(409, json_coded_error("mention " + uid + " is claimed by " + field(redis_field::owner), "conflict"));
+  if (!reply.external) {
+    Mention m;
+    std::string why;
+    if (!parse_mention(rec->mention_json, m, why))
+      return json_response(400, json_coded_error("mention " + uid + " cannot be read: " + why, "cannot_reply"));
+    const std::string source = field(redis_field::source);
+    const std::shared_ptr<Connector> c = replies.connector_for ? replies.connector_for(source) : nullptr;
+    if (!c)
+      return json_response(400, json_coded_error(Connector::cannot_reply_message(m) + " (source \"" + source +
+                                                     "\" is not configured here); record a reply made there with "
+                                                     "\"external\": true",
+                                                 "cannot_reply"));
+    if (const auto problem = c->check_reply(m, reply.text)) {
+      std::string message = problem->message;
+      if (problem->rule == "cannot_reply") message += "; record a reply made there with \"external\": true";
+      return json_response(400, json_coded_error(message, problem->rule));
+    }
+  }
+  const std::string reply_id = QueueStore::new_reply_id();
+  TimeMs submitted_at = 0;
+  const OpResult result = store.submit_reply(uid, agent, reply.text, reply_id, reply.external, &submitted_at);
+  if (auto refused = op_refusal(uid, result)) return std::move(*refused);
+  if (!reply.external && replies.submitted) replies.submitted();
+  return json_response(reply.external ? 200 : 202, reply_accepted_json(uid, reply_id, reply.external, submitted_at));
 }
 
 ApiResponse ApiRoutes::Impl::mention(const std::string& uid) {
@@ -241,6 +291,8 @@ ApiRoutes::ApiRoutes(const Config& config, QueueStore& store, Metrics& metrics, 
                                    std::move(limiter_clock))) {}
 
 ApiRoutes::~ApiRoutes() = default;
+
+void ApiRoutes::set_reply_desk(ReplyDesk desk) { impl_->replies = std::move(desk); }
 
 ApiResponse ApiRoutes::reject(std::string_view target, int status, const std::string& message) {
   const RouteMatch m = match_target(target);

@@ -50,6 +50,7 @@
 #include <utility>
 #include <vector>
 
+#include "connectors/connector.h"
 #include "daemon/config/config.h"
 #include "daemon/telemetry/metrics.h"
 #include "daemon/store/queue_store.h"
@@ -74,6 +75,13 @@ struct ApiResponse {
   std::string route;          // the matched pattern ("/v1/mentions/{uid}"), "unmatched" if none
 };
 
+// What POST /v1/mentions/{uid}/reply needs beyond the store: the connector of the mention's source
+// (its rules check the text before it is accepted) and a nudge for the outbox's workers.
+struct ReplyDesk {
+  ConnectorLookup connector_for;        // unset: every source is treated as one that cannot reply
+  std::function<void()> submitted;      // called after a reply entered the outbox
+};
+
 class ApiRoutes {
  public:
   using Clock = std::function<TimeMs()>;
@@ -85,6 +93,9 @@ class ApiRoutes {
   ~ApiRoutes();
   ApiRoutes(const ApiRoutes&) = delete;
   ApiRoutes& operator=(const ApiRoutes&) = delete;
+
+  // Set before serving.
+  void set_reply_desk(ReplyDesk desk);
 
   // Answers one request. Never throws. Counts it in carewatch_http_requests_total{route,status}.
   ApiResponse handle(const ApiRequest& request);

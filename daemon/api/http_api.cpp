@@ -458,6 +458,8 @@ HttpApi::HttpApi(const Config& config, QueueStore& store, Metrics& metrics, std:
 
 HttpApi::~HttpApi() { stop(); }
 
+void HttpApi::set_reply_desk(ReplyDesk desk) { impl_->routes.set_reply_desk(std::move(desk)); }
+
 void HttpApi::start() {
   Impl& s = *impl_;
   if (s.started) throw std::runtime_error("the HTTP API is already started");

@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 
+#include "daemon/api/api_routes.h"
 #include "daemon/config/config.h"
 #include "daemon/telemetry/metrics.h"
 #include "daemon/store/queue_store.h"
@@ -30,6 +31,9 @@ class HttpApi {
   ~HttpApi();
   HttpApi(const HttpApi&) = delete;
   HttpApi& operator=(const HttpApi&) = delete;
+
+  // How replies are checked and who posts them (before start()).
+  void set_reply_desk(ReplyDesk desk);
 
   // Binds config.api_host:config.api_port (port 0: a free port) and serves on its own threads.
   // Throws std::runtime_error when it cannot listen.

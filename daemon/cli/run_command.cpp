@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <random>
 
@@ -24,6 +25,7 @@
 #include "daemon/store/private_redis.h"
 #include "daemon/store/queue_store.h"
 #include "daemon/store/redis_supervisor.h"
+#include "daemon/pipeline/reply_sender.h"
 #include "daemon/pipeline/rules_holder.h"
 #include "daemon/pipeline/scheduler.h"
 #include "rules/default_rules.h"
@@ -147,8 +149,27 @@ int run_daemon(const RunOptions& options) {
       };
       supervisor = std::make_unique<RedisSupervisor>(*private_redis, std::move(events));
     }
+    // Every source's connector, by name: the reply outbox posts through them, the API checks
+    // replies against their rules (a disabled source still answers the mentions it fetched).
+    auto connectors = std::make_shared<std::map<std::string, std::shared_ptr<Connector>>>();
+    for (const auto& s : sources) connectors->emplace(s.config.name, s.connector);
+    const ConnectorLookup connector_for = [connectors](const std::string& name) -> std::shared_ptr<Connector> {
+      const auto it = connectors->find(name);
+      return it == connectors->end() ? nullptr : it->second;
+    };
+    const std::string instance_id = make_instance_id();
+    ReplySenderOptions ro;
+    ro.instance_id = instance_id;
+    ro.workers = cfg.replies.workers;
+    ro.sending_lease = cfg.replies.sending_lease;
+    ro.retry_initial = cfg.replies.retry_initial;
+    ro.retry_max = cfg.replies.retry_max;
+    ro.give_up_after = cfg.replies.give_up_after;
+    ReplySender reply_sender(store, metrics, connector_for, ro);
+
     std::atomic<bool> ready{false};
     HttpApi api(cfg, store, metrics, [&ready] { return ready.load(); });
+    api.set_reply_desk({connector_for, [&reply_sender] { reply_sender.wake(); }});
     try {
       api.start();
     } catch (const std::exception& e) {
@@ -158,10 +179,11 @@ int run_daemon(const RunOptions& options) {
       return 1;
     }
     SchedulerOptions so;
-    so.instance_id = make_instance_id();
+    so.instance_id = instance_id;
     so.brand_handles = cfg.brand_handles;
     Scheduler scheduler(store, rules, metrics, std::move(sources), so);
     scheduler.start();
+    reply_sender.start();
     ready = true;
     std::cout << "carewatch: API listening on http://" << cfg.api_host << ":" << api.port()
               << "  (sources: " << cfg.sources.size() << ", rules: " << rule_set->size()
@@ -190,8 +212,9 @@ int run_daemon(const RunOptions& options) {
       }
     }
     ready = false;
-    scheduler.stop();
     api.stop();
+    reply_sender.stop();
+    scheduler.stop();
     if (supervisor) supervisor->stop();  // before the server is stopped, so it is not restarted
   }
   if (private_redis) private_redis->stop();

@@ -254,6 +254,14 @@ void read_queues(const Value& q, Config& cfg, ConfigReport& report) {
   }
 }
 
+void read_replies(const Value& r, Config& cfg, ConfigReport& report) {
+  if (const Value* w = json_member(&r, "workers")) cfg.replies.workers = w->GetUint();
+  if (auto d = duration_at(r, "sending_lease", "replies", std::chrono::seconds(1), report)) cfg.replies.sending_lease = *d;
+  if (auto d = duration_at(r, "retry_initial", "replies", std::chrono::seconds(1), report)) cfg.replies.retry_initial = *d;
+  if (auto d = duration_at(r, "retry_max", "replies", std::chrono::seconds(1), report)) cfg.replies.retry_max = *d;
+  if (auto d = duration_at(r, "give_up_after", "replies", std::chrono::minutes(1), report)) cfg.replies.give_up_after = *d;
+}
+
 std::string known_types() {
   std::string list;
   for (const auto& t : connector_types()) list += (list.empty() ? "" : ", ") + json_quoted(t.type);
@@ -305,6 +313,7 @@ void fill(const Value& doc, Config& cfg, ConfigReport& report) {
   if (const Value* api = json_member(&doc, "api")) read_api(*api, cfg, report);
   if (const Value* agents = json_member(&doc, "agents")) read_agents(*agents, cfg, report);
   if (const Value* queues = json_member(&doc, "queues")) read_queues(*queues, cfg, report);
+  if (const Value* replies = json_member(&doc, "replies")) read_replies(*replies, cfg, report);
   if (const Value* brand = json_member(&doc, "brand"))
     if (const Value* handles = json_member(brand, "handles"))
       for (const auto& h : handles->GetArray())

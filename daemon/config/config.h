@@ -33,6 +33,15 @@ struct SourceConfig {
   std::string options_json = "{}";   // validated against the connector type's options schema
 };
 
+// The reply outbox (config "replies"; what each does: config/schema/config.schema.json).
+struct RepliesConfig {
+  size_t workers = 2;
+  std::chrono::milliseconds sending_lease{std::chrono::minutes(2)};
+  std::chrono::milliseconds retry_initial{std::chrono::seconds(5)};
+  std::chrono::milliseconds retry_max{std::chrono::minutes(10)};
+  std::chrono::milliseconds give_up_after{std::chrono::hours(24)};
+};
+
 // Who may read /metrics (api.metrics): anyone, a caller with a valid agent key as Bearer, nobody.
 enum class MetricsAccess { open, key, off };
 
@@ -58,6 +67,8 @@ struct Config {
   // SLA first-response targets per priority (p0..p3) and the fraction at which a warning fires.
   std::map<int, std::chrono::milliseconds> sla_first_response;
   double sla_warn_at = 0.8;
+
+  RepliesConfig replies;
 
   // Handles of the brand's own accounts ("acme", "acme@mastodon.social"): a mention by one of
   // them that replies to a queued mention counts as that mention's first response.

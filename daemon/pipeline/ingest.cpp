@@ -73,9 +73,13 @@ IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, Que
   // After the enqueue, so that a reply in the same batch as the mention it answers finds it.
   for (size_t i : brand_replies) {
     const Mention& r = batch[i];
-    const auto result = store.record_native_reply(make_uid(r.platform, r.parent_id), r.posted_at,
+    const auto result = store.record_native_reply(make_uid(r.platform, r.parent_id), r.uid, r.posted_at,
                                                   "brand:" + r.author.handle);
-    if (result.status == OpStatus::ok) ++counts.brand_replies;
+    // ok: applied ("first" when it became the first response; "already recorded": a replayed page);
+    // pending: kept until its mention arrives; conflict "own": a post carewatch made.
+    const bool ok = result.status == OpStatus::ok;
+    if ((ok && result.message != "already recorded") || result.status == OpStatus::pending) ++counts.brand_replies;
+    if (ok && result.message == "first") ++counts.brand_first_responses;
   }
   return counts;
 }

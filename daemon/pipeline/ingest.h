@@ -1,6 +1,7 @@
 // Ingest: what happens to a batch a connector delivered, before its cursor may be stored.
 // Decide every mention with the rules, enqueue the batch (one pipelined round trip), then record
-// replies made natively by the brand's own accounts as first responses.
+// the replies made natively by the brand's own accounts (QueueStore::record_native_reply): the
+// earliest reply to a mention is its first response, whatever order replies and mentions come in.
 #pragma once
 
 #include <string>
@@ -16,7 +17,11 @@ struct IngestCounts {
   size_t queued = 0;
   size_t stored = 0;
   size_t duplicates = 0;
-  size_t brand_replies = 0;   // native replies recorded as first responses
+  // Native replies by the brand's accounts recorded by this batch: applied to their mention, or kept
+  // until it arrives. Not counted: posts carewatch made itself, replies recorded before (a replayed page).
+  size_t brand_replies = 0;
+  // Of those, the ones that became their mention's first response (or replaced a later one).
+  size_t brand_first_responses = 0;
 };
 
 // True when the mention was written by one of the brand's own accounts (case-insensitive; a
@@ -24,7 +29,9 @@ struct IngestCounts {
 bool is_brand_author(const Mention& m, const std::vector<std::string>& brand_handles);
 
 // Throws RedisUnavailable (from the store) when Redis is away; nothing is half-done in a way
-// that loses data: replaying the same batch later is harmless (dedup).
+// that loses data: replaying the same batch later is harmless (dedup). Every brand reply of the
+// batch is recorded, also one whose own enqueue was a duplicate (a crash between the enqueue and
+// the recording of a replayed batch loses nothing; each reply is recorded once).
 IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, QueueStore& store,
                           const std::vector<std::string>& brand_handles);
 

@@ -37,6 +37,7 @@ struct PollMetrics {
   explicit PollMetrics(Metrics& m)
       : mentions(m.add(metric::mentions_total)),
         brand_replies(m.add(metric::brand_replies_total)),
+        brand_first_responses(m.add(metric::brand_first_responses_total)),
         polls(m.add(metric::polls_total)),
         poll_errors(m.add(metric::poll_errors_total)),
         source_up(m.add(metric::source_up)),
@@ -44,6 +45,7 @@ struct PollMetrics {
         source_warnings(m.add(metric::source_warnings_total)) {}
   Counter<2> mentions;
   Counter<1> brand_replies;
+  Counter<1> brand_first_responses;
   Counter<2> polls;
   Counter<2> poll_errors;
   Gauge<1> source_up;
@@ -147,6 +149,8 @@ struct Scheduler::Impl {
       if (counts.stored) metrics.mentions.inc({cfg.name, "stored"}, static_cast<double>(counts.stored));
       if (counts.duplicates) metrics.mentions.inc({cfg.name, "duplicate"}, static_cast<double>(counts.duplicates));
       if (counts.brand_replies) metrics.brand_replies.inc({cfg.name}, static_cast<double>(counts.brand_replies));
+      if (counts.brand_first_responses)
+        metrics.brand_first_responses.inc({cfg.name}, static_cast<double>(counts.brand_first_responses));
       for (const auto& m : batch.mentions)
         if (const auto delay = detection_delay_ms(m.posted_at, m.seen_at); delay && *delay >= 0)
           metrics.detection_delay.observe({m.platform}, static_cast<double>(*delay) / 1000.0);

@@ -24,7 +24,7 @@ namespace carewatch {
 
 struct ScheduledSource {
   SourceConfig config;
-  std::unique_ptr<Connector> connector;
+  std::shared_ptr<Connector> connector;  // shared with the reply outbox worker and the API
 };
 
 struct SchedulerOptions {

@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <random>
+#include <tuple>
 
 #include "daemon/store/redis_connection.h"
 #include "daemon/store/redis_fields.h"
@@ -33,6 +35,8 @@ extern const char* const kLuaDepths;
 extern const char* const kLuaTrim;
 extern const char* const kLuaLeaseAcquire;
 extern const char* const kLuaLeaseRelease;
+extern const char* const kLuaReplyTake;
+extern const char* const kLuaReplyDone;
 
 namespace {
 
@@ -122,15 +126,55 @@ std::vector<Event> enqueue_events(const std::string& uid, const std::map<std::st
   return out;
 }
 
+// A reply hash ({P}:r:<id>, HGETALL) as a record; id is not in the hash.
+ReplyRecord parse_reply(std::string id, const RedisReply& flat) {
+  ReplyRecord r;
+  r.id = std::move(id);
+  auto num = [](const std::string& v) -> std::int64_t {
+    try {
+      return std::stoll(v);
+    } catch (const std::exception&) {
+      return 0;
+    }
+  };
+  namespace f = redis_field;
+  for (size_t i = 0; i + 1 < flat.elements.size(); i += 2) {
+    const std::string& k = flat.elements[i].str;
+    const std::string& v = flat.elements[i + 1].str;
+    if (k == f::uid) r.uid = v;
+    else if (k == f::agent) r.agent = v;
+    else if (k == f::text) r.text = v;
+    else if (k == f::reply_state) r.state = v;
+    else if (k == f::external) r.external = v == "1";
+    else if (k == f::attempts) r.attempts = num(v);
+    else if (k == f::submitted_at) r.submitted_at = num(v);
+    else if (k == f::first_attempt_at) r.first_attempt_at = num(v);
+    else if (k == f::next_attempt_at) r.next_attempt_at = num(v);
+    else if (k == f::sent_at) r.sent_at = num(v);
+    else if (k == f::error) r.error = v;
+    else if (k == f::will_retry) r.will_retry = v == "1";
+    else if (k == f::post_id) r.post_id = v;
+    else if (k == f::post_url) r.post_url = v;
+  }
+  return r;
+}
+
 OpResult parse_op(const RedisReply& r) {
   OpResult out;
   const std::string status = r.elements.empty() ? "" : r.elements[0].str;
   const std::string detail = r.elements.size() > 1 ? r.elements[1].str : "";
   if (status == "ok") {
     out.status = OpStatus::ok;
+    out.message = detail;
   } else if (status == "not_found") {
     out.status = OpStatus::not_found;
     out.message = "unknown mention";
+  } else if (status == "pending") {
+    out.status = OpStatus::pending;
+    out.message = "waiting for its reply to be sent";
+  } else if (status == "own") {
+    out.status = OpStatus::conflict;
+    out.message = "own";
   } else if (status == "not_claimed") {
     out.status = OpStatus::not_claimed;
     out.message = "not claimed (state " + (detail.empty() ? std::string("unknown") : detail) + ")";
@@ -165,7 +209,8 @@ struct QueueStore::Impl {
       release{"release", {}, {}}, reply{"reply", {}, {}}, resolve{"resolve", {}, {}},
       native_reply{"native_reply", {}, {}}, reap{"reap", {}, {}}, depths{"depths", {}, {}},
       trim{"trim", {}, {}}, lease_acquire{"lease_acquire", {}, {}},
-      lease_release{"lease_release", {}, {}};
+      lease_release{"lease_release", {}, {}}, reply_take{"reply_take", {}, {}},
+      reply_done{"reply_done", {}, {}};
 
   Impl(RedisEndpoint ep, const QueueStoreOptions& o)
       : endpoint(std::move(ep)), options(o), kp("{" + o.prefix + "}"), events_key(kp + ":events") {
@@ -174,7 +219,8 @@ struct QueueStore::Impl {
         {&enqueue, kLuaEnqueue}, {&claim, kLuaClaim}, {&renew, kLuaRenew},
         {&release, kLuaRelease}, {&reply, kLuaReply}, {&resolve, kLuaResolve},
         {&native_reply, kLuaNativeReply}, {&reap, kLuaReap}, {&depths, kLuaDepths},
-        {&trim, kLuaTrim}, {&lease_acquire, kLuaLeaseAcquire}, {&lease_release, kLuaLeaseRelease}};
+        {&trim, kLuaTrim}, {&lease_acquire, kLuaLeaseAcquire}, {&lease_release, kLuaLeaseRelease},
+        {&reply_take, kLuaReplyTake}, {&reply_done, kLuaReplyDone}};
     for (const auto& [s, body] : bodies) s->body = common + "\n" + body;
   }
 
@@ -475,29 +521,99 @@ OpResult QueueStore::release(const std::string& uid, const std::string& agent) {
   return parse_op(impl_->run(impl_->release, {uid, agent}));
 }
 
-OpResult QueueStore::reply(const std::string& uid, const std::string& agent, const std::string& text) {
-  return parse_op(impl_->run(impl_->reply, {uid, agent, text}));
+OpResult QueueStore::submit_reply(const std::string& uid, const std::string& agent, const std::string& text,
+                                  const std::string& reply_id, bool external, TimeMs* submitted_at) {
+  if (reply_id.empty()) throw std::invalid_argument("submit_reply: empty reply id");
+  const RedisReply r =
+      impl_->run(impl_->reply, {uid, agent, text, reply_id, external ? "1" : "0", fmt(options_.lease.count())});
+  OpResult out = parse_op(r);
+  if (out.status == OpStatus::ok && submitted_at && r.elements.size() > 1) *submitted_at = to_int(r.elements[1]);
+  return out;
 }
+
+std::string QueueStore::new_reply_id() {
+  static thread_local std::mt19937_64 rng{std::random_device{}() ^ (std::uint64_t(std::random_device{}()) << 32)};
+  static const char* hex = "0123456789abcdef";
+  std::string id = "r";
+  for (int part = 0; part < 2; ++part) {
+    const std::uint64_t v = rng();
+    for (int i = 60; i >= 0; i -= 4) id.push_back(hex[(v >> i) & 0xF]);
+  }
+  return id;
+}
+
+std::optional<TakenReply> QueueStore::take_reply(const std::string& token, std::chrono::milliseconds sending_lease) {
+  const RedisReply r = impl_->run(impl_->reply_take, {token, fmt(std::max<std::int64_t>(1, sending_lease.count()))});
+  if (!r.is_array() || r.elements.size() < 12) return std::nullopt;
+  TakenReply t;
+  const auto& e = r.elements;
+  t.reply.id = e[0].str;
+  t.reply.uid = e[1].str;
+  t.reply.agent = e[2].str;
+  t.reply.text = e[3].str;
+  t.reply.state = "sending";
+  t.previous_state = e[4].str;
+  t.reply.attempts = to_int(e[5]) + 1;
+  t.reply.submitted_at = to_int(e[6]);
+  t.reply.first_attempt_at = to_int(e[7]);
+  t.mention_json = e[8].str;
+  t.source = e[9].str;
+  t.mention_state = e[10].str;
+  t.needs_settling = t.previous_state == "sending" || e[11].str == "1";
+  return t;
+}
+
+bool QueueStore::record_reply_sent(const std::string& reply_id, const std::string& token, const std::string& post_id,
+                                   const std::string& post_uid, const std::string& post_url, TimeMs platform_at) {
+  const RedisReply r = impl_->run(impl_->reply_done,
+                                  {reply_id, token, "sent", post_id, post_uid, post_url, fmt(std::max<TimeMs>(0, platform_at)),
+                                   fmt(options_.dedup_ttl.count()), fmt(options_.dedup_ttl.count())});
+  return !r.elements.empty() && r.elements[0].str == "ok";
+}
+
+bool QueueStore::record_reply_retry(const std::string& reply_id, const std::string& token, const std::string& error,
+                                    std::chrono::milliseconds retry_in, bool may_have_posted) {
+  const RedisReply r = impl_->run(impl_->reply_done, {reply_id, token, "retry", error,
+                                                      fmt(std::max<std::int64_t>(0, retry_in.count())),
+                                                      may_have_posted ? "1" : "0"});
+  return !r.elements.empty() && r.elements[0].str == "ok";
+}
+
+bool QueueStore::record_reply_failed(const std::string& reply_id, const std::string& token, const std::string& error) {
+  const RedisReply r =
+      impl_->run(impl_->reply_done, {reply_id, token, "failed", error, fmt(options_.lease.count())});
+  return !r.elements.empty() && r.elements[0].str == "ok";
+}
+
+std::int64_t QueueStore::outbox_depth() { return to_int(impl_->command({"ZCARD", impl_->kp + ":outbox"})); }
 
 OpResult QueueStore::resolve(const std::string& uid, const std::string& agent) {
   return parse_op(impl_->run(impl_->resolve, {uid, agent, fmt(options_.dedup_ttl.count())}));
 }
 
-OpResult QueueStore::record_native_reply(const std::string& uid, TimeMs at, const std::string& actor) {
-  return parse_op(impl_->run(impl_->native_reply, {uid, fmt(at), actor}));
+OpResult QueueStore::record_native_reply(const std::string& parent_uid, const std::string& reply_uid, TimeMs at,
+                                         const std::string& actor) {
+  return parse_op(
+      impl_->run(impl_->native_reply, {parent_uid, reply_uid, fmt(at), actor, fmt(options_.dedup_ttl.count())}));
 }
 
 std::optional<MentionRecord> QueueStore::get(const std::string& uid, bool with_events) {
   const std::string hk = impl_->kp + ":m:" + uid;
   const std::string mk = impl_->kp + ":me:" + uid;
-  auto [hash, history] = impl_->with_connection([&](RedisConnection& c) {
+  const std::string rk = impl_->kp + ":mr:" + uid;
+  auto [hash, history, reply_ids] = impl_->with_connection([&](RedisConnection& c) {
     c.append({"HGETALL", hk});
-    if (with_events) c.append({"XRANGE", mk, "-", "+"});
+    if (with_events) {
+      c.append({"XRANGE", mk, "-", "+"});
+      c.append({"LRANGE", rk, "0", "-1"});
+    }
     RedisReply h = c.read_reply();
     RedisReply e = with_events ? c.read_reply() : RedisReply{};
+    RedisReply ids = with_events ? c.read_reply() : RedisReply{};
     impl_->check(c, h, "HGETALL");
     impl_->check(c, e, "XRANGE");
-    return std::make_pair(std::move(h), std::move(e));
+    impl_->check(c, ids, "LRANGE");
+    return std::make_tuple(std::move(h), std::move(e), std::move(ids));
   });
   if (hash.elements.empty()) return std::nullopt;
   MentionRecord rec;
@@ -514,6 +630,17 @@ std::optional<MentionRecord> QueueStore::get(const std::string& uid, bool with_e
   }
   rec.state.erase(redis_field::ingested_event);
   rec.state.erase(redis_field::queued_event);
+  if (!reply_ids.elements.empty()) {
+    auto replies = impl_->with_connection([&](RedisConnection& c) {
+      for (const auto& id : reply_ids.elements) c.append({"HGETALL", impl_->kp + ":r:" + id.str});
+      std::vector<RedisReply> out;
+      for (size_t i = 0; i < reply_ids.elements.size(); ++i) out.push_back(c.read_reply());
+      for (const auto& r : out) impl_->check(c, r, "HGETALL");
+      return out;
+    });
+    for (size_t i = 0; i < replies.size(); ++i)
+      if (!replies[i].elements.empty()) rec.replies.push_back(parse_reply(reply_ids.elements[i].str, replies[i]));
+  }
   return rec;
 }
 

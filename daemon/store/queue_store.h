@@ -8,6 +8,11 @@
 //   {P}:events               stream                    every state change (audit + latency)
 //   {P}:cursor:<source>      string                    connector checkpoint
 //   {P}:lease:<name>         string SET NX PX token    poller / reaper leases
+//   {P}:r:<reply id>         hash                      an agent's reply: text, state, attempts
+//   {P}:mr:<uid>             list                      a mention's reply ids, in order
+//   {P}:outbox               sorted set                replies to post, scored by when due
+//   {P}:own:<uid>            string EX                 a post carewatch made -> its reply id
+//   {P}:early:<uid>          sorted set                brand replies seen before <uid> itself
 #pragma once
 
 #include <chrono>
@@ -28,7 +33,9 @@ namespace carewatch {
 
 enum class EnqueueOutcome { queued, stored, duplicate };  // stored: kept but routed to no queue
 
-enum class OpStatus { ok, not_found, not_claimed, conflict };
+// pending: resolve asked while a reply is still queued or sending; the mention is resolved when
+// the reply is sent (and stays with its agent if it fails).
+enum class OpStatus { ok, not_found, not_claimed, conflict, pending };
 
 struct OpResult {
   OpStatus status = OpStatus::ok;
@@ -37,17 +44,50 @@ struct OpResult {
 
 struct Event {
   std::string id;            // stream id
-  std::string type;          // ingested|queued|claimed|renewed|released|expired|replied|resolved
+  std::string type;          // ingested|queued|claimed|renewed|released|expired|replied|
+                             // reply_queued|reply_sent|reply_failed|resolved
   std::string uid;
   std::string actor;         // agent id, source name or "reaper"
   TimeMs at = 0;
   std::map<std::string, std::string> fields;  // queue, platform, priority, durations (redis_fields.def)
 };
 
+// One reply of an agent, as the outbox holds it ({P}:r:<id>).
+struct ReplyRecord {
+  std::string id;
+  std::string uid;
+  std::string agent;
+  std::string text;
+  std::string state;         // queued | sending | sent | failed
+  bool external = false;     // made outside carewatch and recorded
+  std::int64_t attempts = 0; // requests made to the platform
+  TimeMs submitted_at = 0;
+  TimeMs first_attempt_at = 0;
+  TimeMs next_attempt_at = 0;  // queued: when due; sending: when the attempt is given up as lost
+  TimeMs sent_at = 0;
+  std::string error;         // the platform's latest error
+  bool will_retry = false;   // with error: it is queued again
+  std::string post_id;       // sent: the platform's id and permalink of the post
+  std::string post_url;
+};
+
 struct MentionRecord {
   std::string mention_json;  // the Mention as written by to_json
   std::map<std::string, std::string> state;  // state, owner, queue, priority, *_at timestamps
   std::vector<Event> events; // filled by get(uid, true)
+  std::vector<ReplyRecord> replies;  // filled by get(uid, true), in submission order
+};
+
+// A reply the outbox worker took to post (QueueStore::take_reply).
+struct TakenReply {
+  ReplyRecord reply;         // state "sending", attempts counting this one
+  std::string previous_state;  // "sending": a worker died or gave up mid-request
+  // An earlier attempt may have posted (its worker died while sending, or it got no clear
+  // answer): settle before posting again.
+  bool needs_settling = false;
+  std::string mention_json;
+  std::string source;        // the source that fetched the mention: its connector posts
+  std::string mention_state;
 };
 
 struct Claimed {
@@ -107,10 +147,38 @@ class QueueStore {
   std::optional<Claimed> claim(const std::string& queue, const std::string& agent);
   OpResult renew(const std::string& uid, const std::string& agent, TimeMs* lease_until = nullptr);
   OpResult release(const std::string& uid, const std::string& agent);
-  OpResult reply(const std::string& uid, const std::string& agent, const std::string& text);
+  // An agent's reply (only the claim holder's; renews the lease). Not external: into the outbox
+  // (state queued, event reply_queued), posted by an outbox worker. External: a reply made
+  // outside carewatch, recorded as sent now (event replied, external "1"). `reply_id` is new
+  // (new_reply_id()); submitted_at is set on ok.
+  OpResult submit_reply(const std::string& uid, const std::string& agent, const std::string& text,
+                        const std::string& reply_id, bool external, TimeMs* submitted_at = nullptr);
+  // A fresh reply id: "r" + 32 hex digits, random.
+  static std::string new_reply_id();
+  // Resolves; OpStatus::pending while one of the agent's replies is queued or sending.
   OpResult resolve(const std::string& uid, const std::string& agent);
-  // Records a reply made natively on the platform by the brand's own account.
-  OpResult record_native_reply(const std::string& uid, TimeMs at, const std::string& actor);
+  // Records a reply made natively on the platform by the brand's own account: `reply_uid` is the
+  // uid of the brand's post, `parent_uid` the mention it answers. Earlier than the recorded first
+  // response, it becomes the first response. A parent not stored yet: the reply is kept and applied
+  // when the parent arrives (OpStatus::pending). A post carewatch made itself (reply_sent) is not
+  // recorded (OpStatus::conflict, message "own").
+  OpResult record_native_reply(const std::string& parent_uid, const std::string& reply_uid, TimeMs at,
+                               const std::string& actor);
+
+  // The outbox, for its workers (pipeline/reply_sender.h). take_reply takes the most overdue due
+  // reply, marks it sending by `token` and makes it due again after `sending_lease` (a worker that
+  // dies mid-request leaves it to be taken again). The record_* calls return false when `token`
+  // no longer holds the reply (its sending lease ran out and another worker took it).
+  std::optional<TakenReply> take_reply(const std::string& token, std::chrono::milliseconds sending_lease);
+  // A post carewatch made is remembered as its own (post_uid -> reply id) for dedup_ttl.
+  bool record_reply_sent(const std::string& reply_id, const std::string& token, const std::string& post_id,
+                         const std::string& post_uid, const std::string& post_url, TimeMs platform_at);
+  // `may_have_posted`: the attempt got no clear answer, so the next one is settled first.
+  bool record_reply_retry(const std::string& reply_id, const std::string& token, const std::string& error,
+                          std::chrono::milliseconds retry_in, bool may_have_posted = true);
+  bool record_reply_failed(const std::string& reply_id, const std::string& token, const std::string& error);
+  // Replies still to post (queued or sending).
+  std::int64_t outbox_depth();
 
   std::optional<MentionRecord> get(const std::string& uid, bool with_events = true);
   std::vector<std::string> queues();

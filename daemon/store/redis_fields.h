@@ -27,6 +27,7 @@ struct RedisField {
   bool in_hash;   // {P}:m:<uid>
   bool in_event;  // {P}:events, {P}:me:<uid>
   bool in_entry;  // {P}:q:<queue>:p<n>
+  bool in_reply;  // {P}:r:<reply id>
   std::string_view what;
 };
 

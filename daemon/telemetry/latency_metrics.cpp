@@ -33,10 +33,19 @@ LatencyMetrics::LatencyMetrics(Metrics& metrics)
     : detection_(metrics.add(metric::queued_detection_delay_seconds)),
       queue_wait_(metrics.add(metric::queue_wait_seconds)),
       first_response_(metrics.add(metric::first_response_seconds)),
-      resolution_(metrics.add(metric::resolution_seconds)) {}
+      resolution_(metrics.add(metric::resolution_seconds)),
+      delivery_(metrics.add(metric::reply_delivery_seconds)) {}
 
 bool LatencyMetrics::observe(const Event& event) const {
   namespace f = redis_field;
+  bool observed = false;
+  if (event.type == "reply_sent")
+    if (const auto d = seconds_of(event, f::delivery_ms)) {
+      delivery_.observe({field_or(event, f::platform, "unknown")}, *d);
+      observed = true;
+    }
+  // A first response replaced by an earlier reply that arrived late: counted once already.
+  if (event.fields.count(f::frt_was_ms)) return observed;
   // The event types that close a span, the field carrying it, and its histogram by agent
   // (none for detection, which no agent closes).
   const struct {
@@ -46,6 +55,7 @@ bool LatencyMetrics::observe(const Event& event) const {
   } kinds[] = {{"queued", f::detect_ms, nullptr},
                {"claimed", f::wait_ms, &queue_wait_},
                {"replied", f::frt_ms, &first_response_},
+               {"reply_sent", f::frt_ms, &first_response_},
                {"resolved", f::resolve_ms, &resolution_}};
   const char* field = nullptr;
   const Histogram<4>* by_agent = nullptr;
@@ -54,9 +64,9 @@ bool LatencyMetrics::observe(const Event& event) const {
       field = k.field;
       by_agent = k.by_agent;
     }
-  if (!field) return false;
+  if (!field) return observed;
   const auto s = seconds_of(event, field);
-  if (!s) return false;
+  if (!s) return observed;
   const std::string priority = field_or(event, f::priority, "");
   std::string queue = field_or(event, f::queue, "unknown");
   std::string platform = field_or(event, f::platform, "unknown");

@@ -16,7 +16,10 @@ class LatencyMetrics {
   // Observes the duration an event closes, if it carries one (see latency_stats.h):
   //   queued   detect_ms  -> carewatch_queued_detection_delay_seconds{queue,platform,priority}
   //   claimed  wait_ms    -> carewatch_queue_wait_seconds{queue,platform,priority,agent}
-  //   replied  frt_ms     -> carewatch_first_response_seconds{queue,platform,priority,agent}
+  //   replied / reply_sent  frt_ms -> carewatch_first_response_seconds{queue,platform,priority,agent}
+  //            (once per mention: an event that replaced a later first response, frt_was_ms,
+  //            is not observed again; GET /v1/stats takes the earliest)
+  //   reply_sent delivery_ms -> carewatch_reply_delivery_seconds{platform}
   //   resolved resolve_ms -> carewatch_resolution_seconds{queue,platform,priority,agent}
   // Negative or unparsable durations are ignored. Returns true when something was observed.
   bool observe(const Event& event) const;
@@ -24,6 +27,7 @@ class LatencyMetrics {
  private:
   Histogram<3> detection_;
   Histogram<4> queue_wait_, first_response_, resolution_;
+  Histogram<1> delivery_;
 };
 
 }  // namespace carewatch

@@ -147,6 +147,13 @@ std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy 
   // Keyed by (kind, group): with GroupBy::agent a source and an agent of the same name stay apart.
   std::map<std::pair<std::string, std::string>, std::array<std::vector<long long>, kMeasures.size()>> samples;
   if (by == GroupBy::none) samples[{"", "all"}];  // the overall figures exist even with no samples
+  auto add = [&](const Event& e, size_t measure, long long ms) {
+    samples[{by == GroupBy::agent ? actor_kind(e) : "", group_of(e, by)}][measure].push_back(ms);
+  };
+  // First response: per mention the earliest sample and the event that carried it.
+  constexpr size_t kFirstResponse = 2;
+  static_assert(kMeasures[kFirstResponse] == Measure::first_response);
+  std::map<std::string_view, std::pair<long long, const Event*>> earliest;
   for (const Event& e : events) {
     if (e.at < since || e.at > until) continue;
     for (size_t i = 0; i < kMeasures.size(); ++i) {
@@ -154,9 +161,15 @@ std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy 
       if (!raw) continue;
       const auto ms = parse_ms(*raw);
       if (!ms) continue;
-      samples[{by == GroupBy::agent ? actor_kind(e) : "", group_of(e, by)}][i].push_back(*ms);
+      if (i != kFirstResponse || e.uid.empty()) {
+        add(e, i, *ms);
+        continue;
+      }
+      auto [it, fresh] = earliest.try_emplace(e.uid, *ms, &e);
+      if (!fresh && *ms < it->second.first) it->second = {*ms, &e};
     }
   }
+  for (const auto& [uid, sample] : earliest) add(*sample.second, kFirstResponse, sample.first);
   std::vector<GroupStats> out;
   out.reserve(samples.size());
   for (auto& [key, per_measure] : samples) {

@@ -4,10 +4,16 @@
 // the fields are declared in daemon/store/redis_fields.def):
 //   queued   detect_ms   = seen_at - posted_at          (detection delay: what polling costs)
 //   claimed  wait_ms     = first claimed_at - queued_at (queue wait; only the first claim)
-//   replied  frt_ms      = first_reply_at - posted_at   (first response time; only the first reply,
-//                                                        by an agent or natively by the brand)
+//   replied, reply_sent
+//            frt_ms      = first_reply_at - posted_at   (first response time: the reply that became
+//                                                        the first response, sent by an agent's reply,
+//                                                        natively by the brand or recorded as external)
 //   resolved resolve_ms  = resolved_at - posted_at      (resolution time)
 // and the fields queue, platform, priority and actor (the agent for claimed/replied/resolved).
+// first_reply_at only moves earlier: a brand reply that arrives after a later one replaced it as
+// the first response emits a second frt_ms (with frt_was_ms, the one it replaced). A mention
+// therefore counts once in the first response figures, with its earliest frt_ms among the events
+// of the window, under that event's group.
 #pragma once
 
 #include <cstddef>
@@ -51,8 +57,8 @@ struct GroupStats {
 // through the API.
 const char* actor_kind(const Event& e);
 
-// One sample per event that carries the measure's field, grouped; events outside [since, until]
-// (by `at`) are ignored. With GroupBy::agent the group is the event's actor and `kind` its
+// One sample per event that carries the measure's field (first response: one per mention uid,
+// its earliest), grouped; events outside [since, until] (by `at`) are ignored. With GroupBy::agent the group is the event's actor and `kind` its
 // actor_kind, so a source (detection delay) or the brand's own replies never pass for an agent;
 // groups are sorted by kind (agent, brand, source), then name. Otherwise groups are sorted by
 // name and `kind` is empty. An event without the grouping value (e.g. an unrouted mention's

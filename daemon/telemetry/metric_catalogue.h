@@ -32,7 +32,12 @@ inline constexpr CounterFamily<1> source_warnings_total{
     "carewatch_source_warnings_total",
     "Input a source skipped but kept going (a malformed line or status), by source.", {"source"}};
 inline constexpr CounterFamily<1> brand_replies_total{
-    "carewatch_brand_replies_total", "Replies by the brand's own accounts recorded as first responses.",
+    "carewatch_brand_replies_total",
+    "Replies made on the platform by the brand's own accounts and recorded (posts carewatch made excluded).",
+    {"source"}};
+inline constexpr CounterFamily<1> brand_first_responses_total{
+    "carewatch_brand_first_responses_total",
+    "Replies by the brand's own accounts that became a mention's first response (or replaced a later one).",
     {"source"}};
 inline constexpr HistogramFamily<1> detection_delay_seconds{
     "carewatch_detection_delay_seconds", "Time from a mention's posting to carewatch fetching it.", {"platform"}};
@@ -52,10 +57,22 @@ inline constexpr HistogramFamily<4> queue_wait_seconds{
     {"queue", "platform", "priority", "agent"}};
 inline constexpr HistogramFamily<4> first_response_seconds{
     "carewatch_first_response_seconds",
-    "First response time: from posting to the first reply (by an agent or natively by the brand).",
+    "First response time: from posting to the first reply the customer could see (an agent's reply once the "
+    "platform accepted it, a native brand reply, or one recorded as external).",
     {"queue", "platform", "priority", "agent"}};
 inline constexpr HistogramFamily<4> resolution_seconds{
     "carewatch_resolution_seconds", "Time from posting to resolution.", {"queue", "platform", "priority", "agent"}};
+
+// Replies (daemon/pipeline/reply_sender.cpp, daemon/telemetry/latency_metrics.cpp).
+inline constexpr CounterFamily<2> replies_total{
+    "carewatch_replies_total",
+    "Attempts to post agents' replies, by platform and outcome (sent, retry, failed, reconciled).",
+    {"platform", "outcome"}};
+inline constexpr GaugeFamily<0> outbox_depth{"carewatch_outbox_depth",
+                                             "Replies waiting to be posted or being posted.", {}};
+inline constexpr HistogramFamily<1> reply_delivery_seconds{
+    "carewatch_reply_delivery_seconds", "Time from an agent submitting a reply to the platform accepting it.",
+    {"platform"}};
 
 // The HTTP API (daemon/api/).
 inline constexpr CounterFamily<2> http_requests_total{
@@ -74,6 +91,7 @@ inline const MetricFamilyInfo kCatalogue[] = {
     mentions_total, polls_total, poll_errors_total, source_up, source_warnings_total, brand_replies_total,
     detection_delay_seconds, claims_expired_total, queued_detection_delay_seconds, queue_wait_seconds,
     first_response_seconds, resolution_seconds, http_requests_total, queue_waiting, queue_claimed,
-    queue_oldest_age_seconds, redis_restarts_total};
+    queue_oldest_age_seconds, redis_restarts_total, brand_first_responses_total, replies_total, outbox_depth,
+    reply_delivery_seconds};
 
 }  // namespace carewatch::metric

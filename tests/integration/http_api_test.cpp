@@ -319,7 +319,7 @@ TEST_F(HttpApiTest, ReplyThenResolveAndTheMentionShowsItsHistory) {
   EXPECT_EQ(not_json.status, 400);
   EXPECT_NE(not_json.error().find("body"), std::string::npos) << not_json.body;
 
-  const Reply reply = post("/v1/mentions/mastodon%3A7/reply", kAliceKey, R"({"text": "So sorry, DM us"})");
+  const Reply reply = post("/v1/mentions/mastodon%3A7/reply", kAliceKey, R"({"text": "So sorry, DM us", "external": true})");
   ASSERT_EQ(reply.status, 200) << reply.body;
   const Reply resolve = post("/v1/mentions/mastodon:7/resolve", kAliceKey);
   ASSERT_EQ(resolve.status, 200) << resolve.body;
@@ -398,7 +398,7 @@ TEST_F(HttpApiTest, WhitespaceReplyIs400AndRecordsNoFirstResponse) {
   EXPECT_FALSE(d["state"].HasMember("first_reply_at")) << "counted as the first response";
   EXPECT_STREQ(d["sla"]["status"].GetString(), "ok") << "not met";
   // Text around the spaces is a reply.
-  EXPECT_EQ(post("/v1/mentions/mastodon:9/reply", kAliceKey, R"({"text": "  ok  "})").status, 200);
+  EXPECT_EQ(post("/v1/mentions/mastodon:9/reply", kAliceKey, R"({"text": "  ok  ", "external": true})").status, 200);
 }
 
 TEST_F(HttpApiTest, ClaimOnAnUnknownQueueIs404NamingTheQueues) {
@@ -467,9 +467,9 @@ TEST_F(HttpApiTest, StatsPerAgentOverAWindow) {
   start();
   const std::string a = post("/v1/queues/care/claim", kAliceKey).json()["uid"].GetString();
   const std::string b = post("/v1/queues/care/claim", kBobKey).json()["uid"].GetString();
-  ASSERT_EQ(post("/v1/mentions/" + a + "/reply", kAliceKey, R"({"text": "on it"})").status, 200);
+  ASSERT_EQ(post("/v1/mentions/" + a + "/reply", kAliceKey, R"({"text": "on it", "external": true})").status, 200);
   ASSERT_EQ(post("/v1/mentions/" + a + "/resolve", kAliceKey).status, 200);
-  ASSERT_EQ(post("/v1/mentions/" + b + "/reply", kBobKey, R"({"text": "looking"})").status, 200);
+  ASSERT_EQ(post("/v1/mentions/" + b + "/reply", kBobKey, R"({"text": "looking", "external": true})").status, 200);
 
   const Reply r = get("/v1/stats?window=1h&by=agent");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -533,7 +533,7 @@ TEST_F(HttpApiTest, OversizedBodyIs413) {
   EXPECT_EQ(r.status, 413);
   EXPECT_NE(r.error().find("1024"), std::string::npos) << r.body;
   // Nothing was recorded, and the server still answers.
-  const Reply small = post("/v1/mentions/mastodon:1/reply", kAliceKey, R"({"text": "short"})");
+  const Reply small = post("/v1/mentions/mastodon:1/reply", kAliceKey, R"({"text": "short", "external": true})");
   EXPECT_EQ(small.status, 200) << small.body;
   EXPECT_EQ(store->get("mastodon:1")->state.at("replies"), "1");
 }

@@ -54,6 +54,13 @@ std::vector<std::string> event_types(const MentionRecord& r) {
   return out;
 }
 
+// An agent's reply through the outbox (queued until a worker posts it), or recorded as made
+// elsewhere (external: it counts at once).
+OpResult reply(QueueStore& store, const std::string& uid, const std::string& agent, const std::string& text,
+               bool external = false) {
+  return store.submit_reply(uid, agent, text, QueueStore::new_reply_id(), external);
+}
+
 class QueueStoreTest : public ::testing::Test {
  protected:
   QueueStoreOptions options(std::chrono::milliseconds lease = 60s) {
@@ -142,7 +149,7 @@ TEST_F(QueueStoreTest, UntrustedTextIsStoredVerbatim) {
   ASSERT_TRUE(parse_mention(c->mention_json, back, error)) << error;
   EXPECT_EQ(back.text, m.text);
   const std::string reply = "sorry!\r\n-ERR not an error\0x"s;
-  EXPECT_EQ(store->reply(m.uid, "agent a", reply).status, OpStatus::ok);
+  EXPECT_EQ(carewatch::reply(*store, m.uid, "agent a", reply).status, OpStatus::ok);
   EXPECT_EQ(store->get(m.uid)->state.at("last_reply"), reply);
 }
 
@@ -209,7 +216,7 @@ TEST_F(QueueStoreTest, OnlyTheHolderRenewsReleasesRepliesResolves) {
   auto c = store->claim("care", "alice");
   ASSERT_TRUE(c);
   for (const OpResult& r : {store->renew(c->uid, "bob"), store->release(c->uid, "bob"),
-                            store->reply(c->uid, "bob", "hi"), store->resolve(c->uid, "bob")}) {
+                            reply(*store, c->uid, "bob", "hi"), store->resolve(c->uid, "bob")}) {
     EXPECT_EQ(r.status, OpStatus::conflict);
     EXPECT_NE(r.message.find("alice"), std::string::npos) << r.message;
   }
@@ -223,10 +230,14 @@ TEST_F(QueueStoreTest, OnlyTheHolderRenewsReleasesRepliesResolves) {
 
   EXPECT_EQ(store->renew("mastodon:404", "alice").status, OpStatus::not_found);
   EXPECT_EQ(store->release("mastodon:404", "alice").status, OpStatus::not_found);
-  EXPECT_EQ(store->reply("mastodon:404", "alice", "x").status, OpStatus::not_found);
+  EXPECT_EQ(reply(*store, "mastodon:404", "alice", "x").status, OpStatus::not_found);
   EXPECT_EQ(store->resolve("mastodon:404", "alice").status, OpStatus::not_found);
 
-  EXPECT_EQ(store->reply(c->uid, "alice", "sorry").status, OpStatus::ok);
+  EXPECT_EQ(reply(*store, c->uid, "alice", "sorry").status, OpStatus::ok);
+  EXPECT_EQ(store->get(c->uid)->state.at("state"), "claimed");  // until the platform accepts it
+  const auto taken = store->take_reply("worker", 60s);
+  ASSERT_TRUE(taken);
+  ASSERT_TRUE(store->record_reply_sent(taken->reply.id, "worker", "9001", "mastodon:9001", "", 0));
   EXPECT_EQ(store->get(c->uid)->state.at("state"), "replied");
   EXPECT_EQ(store->renew(c->uid, "alice").status, OpStatus::ok);  // still holds it
   EXPECT_EQ(store->resolve(c->uid, "alice").status, OpStatus::ok);
@@ -315,8 +326,8 @@ TEST_F(QueueStoreTest, EventHistoryAndDurationsAreExact) {
   store->enqueue({make_mention("d")});
   auto c = store->claim("care", "a");
   ASSERT_TRUE(c);
-  ASSERT_EQ(store->reply(c->uid, "a", "first").status, OpStatus::ok);
-  ASSERT_EQ(store->reply(c->uid, "a", "second").status, OpStatus::ok);
+  ASSERT_EQ(reply(*store, c->uid, "a", "first", true).status, OpStatus::ok);
+  ASSERT_EQ(reply(*store, c->uid, "a", "second", true).status, OpStatus::ok);
   ASSERT_EQ(store->resolve(c->uid, "a").status, OpStatus::ok);
   const TimeMs after = now_ms();
 
@@ -370,7 +381,7 @@ TEST_F(QueueStoreTest, NativeRepliesCountAsFirstResponse) {
   // stored (never queued)
   Mention ignored = make_mention("i", "care", 1, Category::ignore);
   store->enqueue({ignored});
-  EXPECT_EQ(store->record_native_reply("mastodon:i", kPosted + 60'000, "brand:acme").status, OpStatus::ok);
+  EXPECT_EQ(store->record_native_reply("mastodon:i", "mastodon:r1", kPosted + 60'000, "brand:acme").status, OpStatus::ok);
   auto rec = store->get("mastodon:i");
   EXPECT_EQ(num(*rec, "first_reply_at"), kPosted + 60'000);
   const Event* replied = find_event(*rec, "replied");
@@ -379,27 +390,29 @@ TEST_F(QueueStoreTest, NativeRepliesCountAsFirstResponse) {
   EXPECT_EQ(replied->fields.at("frt_ms"), "60000");
   EXPECT_EQ(replied->fields.at("native"), "1");
   // a replayed page records nothing new
-  EXPECT_EQ(store->record_native_reply("mastodon:i", kPosted + 60'000, "brand:acme").status, OpStatus::ok);
+  EXPECT_EQ(store->record_native_reply("mastodon:i", "mastodon:r1", kPosted + 60'000, "brand:acme").status, OpStatus::ok);
   EXPECT_EQ(event_types(*store->get("mastodon:i")), (std::vector<std::string>{"ingested", "replied"}));
 
   // queued, then claimed: the native reply was first, an agent's later reply does not move it
-  EXPECT_EQ(store->record_native_reply("mastodon:q", kPosted + 5'000, "brand:acme").status, OpStatus::ok);
+  EXPECT_EQ(store->record_native_reply("mastodon:q", "mastodon:r2", kPosted + 5'000, "brand:acme").status, OpStatus::ok);
   EXPECT_EQ(store->get("mastodon:q")->state.at("state"), "queued");
   auto c = store->claim("care", "a");
   ASSERT_TRUE(c);
   EXPECT_EQ(c->uid, "mastodon:s");
   c = store->claim("care", "a");
   EXPECT_EQ(c->uid, "mastodon:q");
-  EXPECT_EQ(store->reply(c->uid, "a", "thanks").status, OpStatus::ok);
+  EXPECT_EQ(reply(*store, c->uid, "a", "thanks", true).status, OpStatus::ok);
   rec = store->get(c->uid);
   EXPECT_EQ(num(*rec, "first_reply_at"), kPosted + 5'000);
   EXPECT_FALSE(find_event(*rec, "replied", 1)->fields.count("frt_ms"));
   // on a claimed mention, a later native reply is recorded without frt_ms
-  EXPECT_EQ(store->record_native_reply("mastodon:s", kPosted + 9'000, "brand:acme").status, OpStatus::ok);
+  EXPECT_EQ(store->record_native_reply("mastodon:s", "mastodon:r3", kPosted + 9'000, "brand:acme").status, OpStatus::ok);
   EXPECT_EQ(find_event(*store->get("mastodon:s"), "replied")->fields.at("frt_ms"), "9000");
   EXPECT_EQ(store->get("mastodon:s")->state.at("state"), "claimed");
 
-  EXPECT_EQ(store->record_native_reply("mastodon:404", kPosted, "brand:acme").status, OpStatus::not_found);
+  // a parent not stored yet: kept until it arrives
+  EXPECT_EQ(store->record_native_reply("mastodon:404", "mastodon:r4", kPosted, "brand:acme").status,
+            OpStatus::pending);
 }
 
 TEST_F(QueueStoreTest, DepthsCountWaitingAndClaimedPerPriority) {
@@ -671,7 +684,7 @@ TEST_F(QueueStoreTest, EventsAfterFollowsTheStreamWithoutGapsOrRepeats) {
 
   auto c = store->claim("care", "a");
   ASSERT_TRUE(c);
-  ASSERT_EQ(store->reply(c->uid, "a", "hi").status, OpStatus::ok);
+  ASSERT_EQ(reply(*store, c->uid, "a", "hi", true).status, OpStatus::ok);
   std::vector<std::string> types;
   std::string at = mark;
   for (;;) {  // one at a time: every event exactly once, in order

@@ -270,7 +270,8 @@ TEST_F(ReadmeExamplesTest, AgentApiExampleBlockWorksWheneverItIsRun) {
   std::istringstream in(out);
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) lines.push_back(line);
-  ASSERT_EQ(lines.size(), 6u) << out;  // queues, claimed:, reply, resolve, mention, stats
+  // queues, claimed:, the refused reply, the external one, resolve, mention, stats
+  ASSERT_EQ(lines.size(), 7u) << out;
   const std::string prefix = "claimed: ";
   ASSERT_EQ(lines[1].rfind(prefix, 0), 0u) << out;
   const std::string uid = lines[1].substr(prefix.size());
@@ -282,36 +283,47 @@ TEST_F(ReadmeExamplesTest, AgentApiExampleBlockWorksWheneverItIsRun) {
     EXPECT_TRUE(d.IsObject()) << lines[i];
     return d;
   };
-  for (size_t i : {2u, 3u}) {
-    const auto d = json(i);
-    ASSERT_TRUE(d.HasMember("status")) << lines[i];
-    EXPECT_STREQ(d["status"].GetString(), "ok");
-    EXPECT_EQ(d["uid"].GetString(), uid);
-  }
+  // A replay source cannot post: the refusal says where to answer.
+  const auto refused = json(2);
+  ASSERT_TRUE(refused.HasMember("code")) << lines[2];
+  EXPECT_STREQ(refused["code"].GetString(), "cannot_reply");
+  EXPECT_EQ(std::string(refused["error"].GetString()).rfind("this source cannot reply: answer on http", 0), 0u)
+      << lines[2];
+  const auto external = json(3);
+  ASSERT_TRUE(external.HasMember("state")) << lines[3];
+  EXPECT_STREQ(external["state"].GetString(), "sent");
+  EXPECT_TRUE(external["external"].GetBool());
+  EXPECT_EQ(external["uid"].GetString(), uid);
+  const auto resolved = json(4);
+  ASSERT_TRUE(resolved.HasMember("status")) << lines[4];
+  EXPECT_STREQ(resolved["status"].GetString(), "ok");
   // The mention's history: resolved by ana, and every time in it ISO 8601 (the mention's own
   // posted_at and seen_at were epoch ms before).
-  const auto mention = json(4);
-  ASSERT_TRUE(mention.HasMember("state")) << lines[4];
+  const auto mention = json(5);
+  ASSERT_TRUE(mention.HasMember("state")) << lines[5];
+  ASSERT_EQ(mention["replies"].Size(), 1u) << lines[5];
+  EXPECT_TRUE(mention["replies"][0]["external"].GetBool()) << lines[5];
+  EXPECT_TRUE(mention["state"]["first_reply_at"].IsString()) << lines[5];
   EXPECT_STREQ(mention["state"]["state"].GetString(), "resolved");
   const std::regex iso(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)");
   for (const char* key : {"posted_at", "seen_at"}) {
-    ASSERT_TRUE(mention["mention"][key].IsString()) << key << " in " << lines[4];
-    EXPECT_TRUE(std::regex_match(std::string(mention["mention"][key].GetString()), iso)) << lines[4];
-    EXPECT_TRUE(std::regex_match(std::string(mention["state"][key].GetString()), iso)) << lines[4];
+    ASSERT_TRUE(mention["mention"][key].IsString()) << key << " in " << lines[5];
+    EXPECT_TRUE(std::regex_match(std::string(mention["mention"][key].GetString()), iso)) << lines[5];
+    EXPECT_TRUE(std::regex_match(std::string(mention["state"][key].GetString()), iso)) << lines[5];
   }
   for (const auto& e : mention["events"].GetArray())
-    EXPECT_TRUE(std::regex_match(std::string(e["at"].GetString()), iso)) << lines[4];
+    EXPECT_TRUE(std::regex_match(std::string(e["at"].GetString()), iso)) << lines[5];
   // The figures by agent: ana is an agent, the replayed source and the brand's native replies
   // are groups of their own kinds, never agents.
-  const auto stats = json(5);
+  const auto stats = json(6);
   std::map<std::string, std::string> kinds;
   for (const auto& g : stats["groups"].GetArray()) kinds[g["group"].GetString()] = g["kind"].GetString();
-  EXPECT_EQ(kinds["ana"], "agent") << lines[5];
-  EXPECT_EQ(kinds["sample"], "source") << lines[5];
-  EXPECT_EQ(kinds["brand:acmeair"], "brand") << lines[5];
+  EXPECT_EQ(kinds["ana"], "agent") << lines[6];
+  EXPECT_EQ(kinds["sample"], "source") << lines[6];
+  EXPECT_EQ(kinds["brand:acmeair"], "brand") << lines[6];
   for (const auto& [group, kind] : kinds) {
     if (kind == "agent") {
-      EXPECT_EQ(group, "ana") << lines[5];
+      EXPECT_EQ(group, "ana") << lines[6];
     }
   }
   daemon.signal(SIGTERM);

@@ -37,7 +37,7 @@ const std::map<std::string, std::set<std::string>> kMayUse = {
     {"daemon/config", {"daemon/store", "connectors", "mention", "mention/common"}},
     {"daemon/pipeline", {"daemon/config", "daemon/store", "daemon/telemetry", "connectors", "rules", "mention",
                          "mention/common"}},
-    {"daemon/api", {"daemon/config", "daemon/store", "daemon/telemetry", "rules", "mention", "mention/common"}},
+    {"daemon/api", {"daemon/config", "daemon/store", "daemon/telemetry", "connectors", "rules", "mention", "mention/common"}},
     {"daemon/tools", {"daemon/pipeline", "daemon/config", "daemon/store", "daemon/telemetry", "connectors", "rules",
                       "mention", "mention/common"}},
     {"daemon/cli", {"daemon/tools", "daemon/api", "daemon/pipeline", "daemon/config", "daemon/store",

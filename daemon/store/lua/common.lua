@@ -83,3 +83,123 @@ end
 local function give_back(stream, id)
   redis.call('XCLAIM', stream, GROUP, RELEASED, 0, id, 'TIME', 0, 'FORCE', 'JUSTID')
 end
+
+-- Replies --------------------------------------------------------------------------------------
+-- {P}:r:<reply id>   hash (RF fields)   one reply of an agent: its text, state and attempts
+-- {P}:mr:<uid>       list               the mention's reply ids, in submission order
+-- {P}:outbox         sorted set         reply ids still to post, scored by when each is due (ms)
+-- {P}:own:<uid>      string             the uid of a post carewatch made -> its reply id: when it
+--                                       comes back through a connector it is not a new mention
+--                                       and not a native reply
+-- {P}:early:<uid>    sorted set         native brand replies to <uid> seen before <uid> itself,
+--                                       scored by their platform time (member: "<at>|<actor>")
+local function reply_key(id) return P .. ':r:' .. id end
+local function replies_key(uid) return P .. ':mr:' .. uid end
+local function outbox_key() return P .. ':outbox' end
+local function own_key(uid) return P .. ':own:' .. uid end
+local function early_key(uid) return P .. ':early:' .. uid end
+
+-- Makes `at` the mention's first response when it is earlier than the one recorded (or there
+-- is none): the first response only ever moves earlier, whatever order replies arrive in.
+-- Returns the event fields that say so (frt_ms, and frt_was_ms when an earlier reply replaced a
+-- later one), or nil when `at` is not earlier. Updates h.first_reply_at.
+local function set_first_reply(uid, h, at)
+  local was = tonumber(h.first_reply_at)
+  if was and at >= was then return nil end
+  redis.call('HSET', mention_key(uid), MF.first_reply_at, fmt(at))
+  h.first_reply_at = fmt(at)
+  local posted = tonumber(h.posted_at) or 0
+  if posted <= 0 then return {} end
+  local extra = {EF.frt_ms, fmt(at - posted)}
+  if was then
+    extra[#extra + 1] = EF.frt_was_ms
+    extra[#extra + 1] = fmt(was - posted)
+  end
+  return extra
+end
+
+-- Renews the claim of `agent` (the entry's idle time is the lease; see renew.lua).
+local function renew_claim(uid, h, agent, lease_ms, now)
+  redis.call('XCLAIM', queue_key(h.queue, h.priority), GROUP, agent, 0, h.entry_id, 'FORCE', 'JUSTID')
+  redis.call('HSET', mention_key(uid), MF.lease_until, fmt(now + lease_ms))
+  return now + lease_ms
+end
+
+-- Expires a finished reply with its mention once the mention is resolved.
+local function expire_replies(uid, ttl)
+  local ids = redis.call('LRANGE', replies_key(uid), 0, -1)
+  for _, id in ipairs(ids) do
+    local state = redis.call('HGET', reply_key(id), RF.reply_state)
+    if state == 'sent' or state == 'failed' then redis.call('EXPIRE', reply_key(id), ttl) end
+  end
+  redis.call('EXPIRE', replies_key(uid), ttl)
+end
+
+-- Resolves a claimed mention: acknowledges its entry, records resolved_at and the event; the
+-- mention, its history and its finished replies then expire after ttl seconds.
+local function resolve_now(uid, h, agent, now, ttl)
+  local hk = mention_key(uid)
+  redis.call('XACK', queue_key(h.queue, h.priority), GROUP, h.entry_id)
+  redis.call('HSET', hk, MF.state, 'resolved', MF.resolved_at, fmt(now), MF.resolved_by, agent)
+  redis.call('HDEL', hk, MF.lease_until, MF.resolve_after_reply)
+  local extra = nil
+  local posted = tonumber(h.posted_at) or 0
+  if posted > 0 then extra = {EF.resolve_ms, fmt(now - posted)} end
+  emit(now, uid, 'resolved', agent, h, extra)
+  redis.call('EXPIRE', hk, ttl)
+  redis.call('EXPIRE', history_key(uid), ttl)
+  expire_replies(uid, ttl)
+end
+
+-- Native brand replies (native_reply.lua; enqueue.lua applies the early ones) -----------------
+-- {P}:nr:<reply uid>  string EX ttl     a brand reply already recorded (applied or kept early):
+--                                       a replayed page records it once
+-- {P}:early:<uid>     sorted set EX ttl as above; each member is "<n>|<reply uid><actor>", n the
+--                                       reply uid's length in bytes (any byte may occur in either)
+local function native_seen_key(reply_uid) return P .. ':nr:' .. reply_uid end
+
+local function keep_early_reply(uid, reply_uid, at, actor, ttl)
+  local k = early_key(uid)
+  redis.call('ZADD', k, at, fmt(#reply_uid) .. '|' .. reply_uid .. actor)
+  redis.call('EXPIRE', k, ttl)
+end
+
+-- Records a native reply on a stored mention `h` (loaded, or the table enqueue builds): the
+-- latest native_reply_at, the first response when `at` is earlier than the recorded one, and the
+-- event "replied" (native "1", reply_at, frt_ms / frt_was_ms when it became the first response).
+-- A mention that is only stored is never resolved: its history expires with it (ttl). True when
+-- the reply became the first response.
+local function apply_native_reply(uid, h, at, actor, now, ttl)
+  local latest = tonumber(h.native_reply_at)
+  if not latest or at > latest then
+    redis.call('HSET', mention_key(uid), MF.native_reply_at, fmt(at))
+    h.native_reply_at = fmt(at)
+  end
+  local extra = set_first_reply(uid, h, at)
+  local first = extra ~= nil
+  extra = extra or {}
+  extra[#extra + 1] = EF.native
+  extra[#extra + 1] = '1'
+  extra[#extra + 1] = EF.reply_at
+  extra[#extra + 1] = fmt(at)
+  emit(now, uid, 'replied', actor, h, extra)
+  if h.state == 'stored' then redis.call('EXPIRE', history_key(uid), ttl) end
+  return first
+end
+
+-- Applies the native replies kept for `uid` before it arrived, earliest first (so only the
+-- earliest becomes the first response), and forgets them. True when one became the first response.
+local function apply_early_replies(uid, h, now, ttl)
+  local k = early_key(uid)
+  local flat = redis.call('ZRANGE', k, 0, -1, 'WITHSCORES')
+  local first = false
+  for i = 1, #flat, 2 do
+    local n, rest = string.match(flat[i], '^(%d+)|(.*)$')
+    if n then
+      local actor = string.sub(rest, tonumber(n) + 1)
+      if apply_native_reply(uid, h, tonumber(flat[i + 1]), actor, now, ttl) then first = true end
+    end
+  end
+  redis.call('DEL', k)
+  return first
+end

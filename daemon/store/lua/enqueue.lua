@@ -3,6 +3,10 @@
 --   computed by the queue store, redis_fields.h detection_delay_ms).
 -- Several mentions per call (one call per chunk of a batch): the per-call cost of a script is
 -- paid once per chunk. Returns one of 'duplicate', 'queued' or 'stored' per mention, in order.
+-- A post carewatch made itself (own_key: it came back through a connector) is stored, never
+-- queued. Native brand replies kept for a mention before it arrived (early_key, see
+-- native_reply.lua) are applied once it is stored, earliest first. Both are found by one EXISTS
+-- per mention (the hot path: mostly neither exists).
 local ttl = ARGV[2]
 local now = now_ms()
 
@@ -11,8 +15,13 @@ local function enqueue_one(uid, json, platform, source, queue, priority, categor
 
   local hk, mk = mention_key(uid), history_key(uid)
   redis.call('DEL', hk, mk)  -- leftovers of an earlier life of this uid (dedup key expired)
-  local routed = queue ~= '' and category ~= 'ignore'
-  local h = {queue = routed and queue or '', platform = platform, priority = fmt(priority)}
+  local own, early = false, false
+  if redis.call('EXISTS', own_key(uid), early_key(uid)) > 0 then
+    own = redis.call('EXISTS', own_key(uid)) == 1
+    early = redis.call('EXISTS', early_key(uid)) == 1
+  end
+  local routed = queue ~= '' and category ~= 'ignore' and not own
+  local h = {queue = routed and queue or '', platform = platform, priority = fmt(priority), posted_at = posted}
   local ingested = emit_shared(now, uid, 'ingested', source, h, nil)
 
   if not routed then
@@ -21,6 +30,8 @@ local function enqueue_one(uid, json, platform, source, queue, priority, categor
                MF.posted_at, posted, MF.seen_at, seen, MF.ingested_at, fmt(now),
                MF.ingested_event, ingested)
     redis.call('EXPIRE', hk, ttl)
+    h.state = 'stored'
+    if early then apply_early_replies(uid, h, now, ttl) end
     return 'stored'
   end
 
@@ -40,6 +51,8 @@ local function enqueue_one(uid, json, platform, source, queue, priority, categor
              MF.queue, h.queue, MF.priority, h.priority, MF.category, category, MF.state, 'queued',
              MF.posted_at, posted, MF.seen_at, seen, MF.ingested_at, fmt(now),
              MF.entry_id, id, MF.queued_at, fmt(now), MF.ingested_event, ingested, MF.queued_event, queued)
+  h.state = 'queued'
+  if early then apply_early_replies(uid, h, now, ttl) end
   return 'queued'
 end
 

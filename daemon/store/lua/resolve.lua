@@ -1,17 +1,12 @@
 -- resolve: ARGV = P, uid, agent, history_ttl_s. Acknowledges the entry; the mention and its
--- history then expire after history_ttl_s.
+-- history then expire after history_ttl_s. While one of the agent's replies is still queued or
+-- sending, the mention is resolved once it is sent instead (reply_done.lua): returns 'pending'.
 local uid, agent, ttl = ARGV[2], ARGV[3], ARGV[4]
 local h, err = owned(uid, agent)
 if not h then return err end
-local now = now_ms()
-local hk = mention_key(uid)
-redis.call('XACK', queue_key(h.queue, h.priority), GROUP, h.entry_id)
-redis.call('HSET', hk, MF.state, 'resolved', MF.resolved_at, fmt(now), MF.resolved_by, agent)
-redis.call('HDEL', hk, MF.lease_until)
-local extra = nil
-local posted = tonumber(h.posted_at) or 0
-if posted > 0 then extra = {EF.resolve_ms, fmt(now - posted)} end
-emit(now, uid, 'resolved', agent, h, extra)
-redis.call('EXPIRE', hk, ttl)
-redis.call('EXPIRE', history_key(uid), ttl)
+if (tonumber(h.pending_replies) or 0) > 0 then
+  redis.call('HSET', mention_key(uid), MF.resolve_after_reply, agent)
+  return {'pending', ''}
+end
+resolve_now(uid, h, agent, now_ms(), ttl)
 return {'ok', ''}

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "mention/utf8.h"
+
 namespace carewatch {
 namespace {
 
@@ -29,6 +31,7 @@ TEST(ApiInputTest, BlankIsOnlyWhiteSpaceAndInvisibles) {
   EXPECT_TRUE(is_blank("\xC2\xA0\xE3\x80\x80\xE2\x80\x8B\xEF\xBB\xBF"));  // NBSP, ideographic, ZWSP, BOM
   EXPECT_FALSE(is_blank(" . "));
   EXPECT_FALSE(is_blank("\xF0\x9F\x99\x8F"));  // an emoji says something
+  EXPECT_FALSE(is_blank("\xFF"));              // not text at all
 }
 
 TEST(ApiInputTest, ReplyTextChecksBytesShapeEscapesAndBlankness) {

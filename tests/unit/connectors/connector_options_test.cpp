@@ -186,7 +186,8 @@ TEST(ConnectorTypes, EveryOptionOfEverySchemaIsRead) {
       {"replay", R"({"path": "m.jsonl", "pace": "timestamps", "speed": 2, "batch_size": 10, "rebase_time": false,
                      "platform": "x"})"},
       {"mastodon", R"({"instance": "https://mastodon.example", "access_token": "t", "hashtags": ["a"],
-                       "notifications": true, "search": ["q"], "limit": 10, "max_pages": 2, "timeout": "5s"})"},
+                       "notifications": true, "search": ["q"], "limit": 10, "max_pages": 2, "timeout": "5s",
+                       "max_characters": 1000})"},
   };
   for (const auto& t : connector_types()) {
     SCOPED_TRACE(t.type);

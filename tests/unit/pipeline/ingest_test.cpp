@@ -73,6 +73,62 @@ TEST_F(IngestTest, DecidesQueuesAndRecordsTheBrandsReply) {
   EXPECT_EQ(repeat.queued, 0u);
 }
 
+// brand_replies counts the native replies a batch recorded (applied, or kept until their mention
+// arrives); brand_first_responses those that became a first response. A replayed batch counts none.
+TEST_F(IngestTest, CountsBrandRepliesRecordedAndThoseThatBecameFirstResponses) {
+  const TimeMs t = now_ms() - 600'000;
+  auto at = [&](Mention m, TimeMs posted) {
+    m.posted_at = posted;
+    return m;
+  };
+  std::vector<Mention> batch = {
+      at(mention("10", "ana", "@acmeair my bag never arrived, this is terrible"), t),
+      at(mention("11", "acmeair", "@ana so sorry, we are tracing it", "10"), t + 120'000),
+      at(mention("12", "acmeair", "@ana the first answer, on another page", "10"), t + 60'000),
+      at(mention("13", "acmeair", "@bo sorry for the wait", "20"), t + 90'000),  // 20 comes later
+      at(mention("14", "acme_help", "@cy not the brand's handle here"), t + 30'000),
+  };
+  auto counts = ingest_batch(batch, *default_rules(), store, {"acmeair", "acme_help"});
+  EXPECT_EQ(counts.brand_replies, 3u);          // 11, 12 applied; 13 kept for 20
+  EXPECT_EQ(counts.brand_first_responses, 2u);  // 11, then 12 replaced it
+  auto rec = store.get("mastodon:10");
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->state.at("first_reply_at"), std::to_string(t + 60'000));
+
+  std::vector<Mention> again = batch;
+  counts = ingest_batch(again, *default_rules(), store, {"acmeair", "acme_help"});
+  EXPECT_EQ(counts.duplicates, batch.size());
+  EXPECT_EQ(counts.brand_replies, 0u);
+  EXPECT_EQ(counts.brand_first_responses, 0u);
+
+  std::vector<Mention> parent = {at(mention("20", "bo", "@acmeair still waiting for my refund, terrible"), t)};
+  counts = ingest_batch(parent, *default_rules(), store, {"acmeair"});
+  EXPECT_EQ(counts.brand_replies, 0u);  // recorded by the first batch
+  rec = store.get("mastodon:20");
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->state.at("first_reply_at"), std::to_string(t + 90'000));
+}
+
+// A crash after the enqueue of a batch but before its brand replies were recorded: the replayed
+// batch is all duplicates, and its replies are recorded all the same.
+TEST_F(IngestTest, ABrandReplyIsRecordedEvenWhenItsEnqueueWasADuplicate) {
+  std::vector<Mention> batch = {
+      mention("30", "ana", "@acmeair my flight was cancelled, nobody answers"),
+      mention("31", "acmeair", "@ana we rebooked you on the 14:05", "30"),
+  };
+  for (auto& m : batch) {
+    m.decision.category = Category::ignore;  // as ingest decides a brand post; the complaint unrouted
+  }
+  store.enqueue(batch);  // then the crash
+  const auto counts = ingest_batch(batch, *default_rules(), store, {"acmeair"});
+  EXPECT_EQ(counts.duplicates, 2u);
+  EXPECT_EQ(counts.brand_replies, 1u);
+  EXPECT_EQ(counts.brand_first_responses, 1u);
+  const auto rec = store.get("mastodon:30");
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->state.at("first_reply_at"), std::to_string(batch[1].posted_at));
+}
+
 TEST_F(IngestTest, RedisAwayThrowsAndTheBatchCanBeReplayed) {
   std::vector<Mention> batch = {mention("7", "bo", "where is my refund? still waiting after three weeks")};
   redis.server().stop();

@@ -228,6 +228,34 @@ TEST(LatencyStatsJson, ByAgentGroupsCarryTheirKind) {
   EXPECT_EQ(by_queue.find("\"kind\""), std::string::npos) << by_queue;
 }
 
+// first_reply_at only moves earlier: a brand reply that arrives after a later one (another page,
+// another source) replaces it and emits a second frt_ms with frt_was_ms. Each mention counts once,
+// with its earliest sample in the window, under the group of the event that carried it.
+std::vector<Event> replaced_first_response() {
+  return {
+      ev("replied", "x:2", "brand:acme", s(60), "care", "x", "1",
+         {{"native", "1"}, {"reply_at", std::to_string(s(60))}, {"frt_ms", "60000"}}),
+      ev("reply_sent", "x:1", "alice", s(300), "care", "x", "1", {{"frt_ms", "300000"}}),
+      ev("replied", "x:1", "brand:acme", s(350), "care", "x", "1",
+         {{"native", "1"}, {"reply_at", std::to_string(s(120))}, {"frt_ms", "120000"}, {"frt_was_ms", "300000"}}),
+      // a later sample of x:2 (not possible from the scripts, but the earliest still wins)
+      ev("replied", "x:2", "bob", s(400), "care", "x", "1", {{"frt_ms", "400000"}}),
+  };
+}
+
+TEST(LatencyStats, AMentionCountsOnceWithItsEarliestFirstResponse) {
+  auto g = latency_stats(replaced_first_response(), GroupBy::none, T, s(3600));
+  expect_groups(g, {{"all", none, none, {2, 60, 120, 120, 120}, none}});
+
+  g = latency_stats(replaced_first_response(), GroupBy::agent, T, s(3600));
+  expect_groups(g, {{"brand:acme", none, none, {2, 60, 120, 120, 120}, none}});  // not alice's, not bob's
+  EXPECT_EQ(g[0].kind, "brand");
+
+  // Among the events of the window only: before the brand's late reply was seen, alice's counted.
+  g = latency_stats(replaced_first_response(), GroupBy::agent, T, s(320));
+  expect_groups(g, {{"alice", none, none, one(300), none}, {"brand:acme", none, none, one(60), none}});
+}
+
 // ---- window ----
 
 TEST(LatencyStats, WindowBoundsAreInclusive) {
