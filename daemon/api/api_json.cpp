@@ -182,6 +182,38 @@ std::string operation_json(std::string_view uid, std::optional<TimeMs> lease_unt
   return done(sb);
 }
 
+// One reply of the outbox: every field present, null when it does not apply (yet).
+static void put_reply(Writer& w, const ReplyRecord& r) {
+  const auto text_or_null = [&w](const char* key, const std::string& v) {
+    w.Key(key);
+    if (v.empty()) w.Null();
+    else put(w, v);
+  };
+  const auto time_or_null = [&w](const char* key, TimeMs t) {
+    w.Key(key);
+    if (t > 0) put(w, format_iso8601(t));
+    else w.Null();
+  };
+  w.StartObject();
+  text_or_null("reply_id", r.id);
+  text_or_null("agent", r.agent);
+  text_or_null("text", r.text);
+  text_or_null("state", r.state);
+  w.Key("external");
+  w.Bool(r.external);
+  w.Key("attempts");
+  w.Int64(r.attempts);
+  time_or_null("submitted_at", r.submitted_at);
+  time_or_null("sent_at", r.sent_at);
+  time_or_null("next_attempt_at", r.state == "queued" ? r.next_attempt_at : 0);
+  text_or_null("error", r.error);
+  w.Key("will_retry");
+  w.Bool(r.will_retry);
+  text_or_null("post_id", r.post_id);
+  text_or_null("post_url", r.post_url);
+  w.EndObject();
+}
+
 std::string reply_accepted_json(std::string_view uid, std::string_view reply_id, bool external, TimeMs submitted_at) {
   rapidjson::StringBuffer sb;
   Writer w(sb);
@@ -253,41 +285,7 @@ std::string mention_json(std::string_view uid, const MentionRecord& rec, const S
   w.EndArray();
   w.Key("replies");
   w.StartArray();
-  for (const ReplyRecord& r : rec.replies) {
-    w.StartObject();
-    w.Key("reply_id");
-    put(w, r.id);
-    w.Key("agent");
-    put(w, r.agent);
-    w.Key("text");
-    put(w, r.text);
-    w.Key("state");
-    put(w, r.state);
-    w.Key("external");
-    w.Bool(r.external);
-    w.Key("attempts");
-    w.Int64(r.attempts);
-    w.Key("submitted_at");
-    put(w, format_iso8601(r.submitted_at));
-    w.Key("sent_at");
-    if (r.sent_at > 0) put(w, format_iso8601(r.sent_at));
-    else w.Null();
-    w.Key("next_attempt_at");
-    if (r.state == "queued" && r.next_attempt_at > 0) put(w, format_iso8601(r.next_attempt_at));
-    else w.Null();
-    w.Key("error");
-    if (!r.error.empty()) put(w, r.error);
-    else w.Null();
-    w.Key("will_retry");
-    w.Bool(r.will_retry);
-    w.Key("post_id");
-    if (!r.post_id.empty()) put(w, r.post_id);
-    else w.Null();
-    w.Key("post_url");
-    if (!r.post_url.empty()) put(w, r.post_url);
-    else w.Null();
-    w.EndObject();
-  }
+  for (const ReplyRecord& r : rec.replies) put_reply(w, r);
   w.EndArray();
   w.Key("sla");
   w.StartObject();

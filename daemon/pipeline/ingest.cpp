@@ -64,7 +64,7 @@ IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, Que
     size_t k = 0;
     for (size_t i = begin; i < end; ++i)
       if (!by_brand[i]) batch[i].decision = std::move(decisions[k++]);
-  });
+  }, &counts.brand_first_responses);  // replies seen before their mention, applied as it arrived
   for (auto o : outcomes) {
     if (o == EnqueueOutcome::queued) ++counts.queued;
     else if (o == EnqueueOutcome::stored) ++counts.stored;
@@ -73,7 +73,10 @@ IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, Que
   // After the enqueue, so that a reply in the same batch as the mention it answers finds it.
   for (size_t i : brand_replies) {
     const Mention& r = batch[i];
-    const auto result = store.record_native_reply(make_uid(r.platform, r.parent_id), r.uid, r.posted_at,
+    // A platform that gives no time for the reply: when carewatch saw it, the latest it can be.
+    const TimeMs at = r.posted_at > 0 ? r.posted_at : r.seen_at;
+    if (at <= 0) continue;
+    const auto result = store.record_native_reply(make_uid(r.platform, r.parent_id), r.uid, at,
                                                   "brand:" + r.author.handle);
     // ok: applied ("first" when it became the first response; "already recorded": a replayed page);
     // pending: kept until its mention arrives; conflict "own": a post carewatch made.

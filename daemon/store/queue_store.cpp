@@ -13,7 +13,6 @@
 #include <condition_variable>
 #include <mutex>
 #include <random>
-#include <tuple>
 
 #include "daemon/store/redis_connection.h"
 #include "daemon/store/redis_fields.h"
@@ -37,6 +36,7 @@ extern const char* const kLuaLeaseAcquire;
 extern const char* const kLuaLeaseRelease;
 extern const char* const kLuaReplyTake;
 extern const char* const kLuaReplyDone;
+extern const char* const kLuaGet;
 
 namespace {
 
@@ -210,7 +210,7 @@ struct QueueStore::Impl {
       native_reply{"native_reply", {}, {}}, reap{"reap", {}, {}}, depths{"depths", {}, {}},
       trim{"trim", {}, {}}, lease_acquire{"lease_acquire", {}, {}},
       lease_release{"lease_release", {}, {}}, reply_take{"reply_take", {}, {}},
-      reply_done{"reply_done", {}, {}};
+      reply_done{"reply_done", {}, {}}, get{"get", {}, {}};
 
   Impl(RedisEndpoint ep, const QueueStoreOptions& o)
       : endpoint(std::move(ep)), options(o), kp("{" + o.prefix + "}"), events_key(kp + ":events") {
@@ -220,7 +220,7 @@ struct QueueStore::Impl {
         {&release, kLuaRelease}, {&reply, kLuaReply}, {&resolve, kLuaResolve},
         {&native_reply, kLuaNativeReply}, {&reap, kLuaReap}, {&depths, kLuaDepths},
         {&trim, kLuaTrim}, {&lease_acquire, kLuaLeaseAcquire}, {&lease_release, kLuaLeaseRelease},
-        {&reply_take, kLuaReplyTake}, {&reply_done, kLuaReplyDone}};
+        {&reply_take, kLuaReplyTake}, {&reply_done, kLuaReplyDone}, {&get, kLuaGet}};
     for (const auto& [s, body] : bodies) s->body = common + "\n" + body;
   }
 
@@ -315,7 +315,8 @@ struct QueueStore::Impl {
   }
 
   std::vector<EnqueueOutcome> enqueue_batch(const std::vector<Mention>& batch,
-                                            const std::function<void(size_t, size_t)>& prepare);
+                                            const std::function<void(size_t, size_t)>& prepare,
+                                            size_t* early_first_responses);
 
   static bool is_noscript(const RedisReply& r) { return r.is_error() && starts_with(r.str, "NOSCRIPT"); }
 
@@ -354,7 +355,8 @@ struct QueueStore::Impl {
 // each), pipelined. prepare(begin, end), when given, runs on a chunk just before it is written,
 // so Redis works on the previous chunk meanwhile.
 std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Mention>& batch,
-                                                            const std::function<void(size_t, size_t)>& prepare) {
+                                                            const std::function<void(size_t, size_t)>& prepare,
+                                                            size_t* early_first_responses) {
   for (size_t i = 0; i < batch.size(); ++i)
     if (batch[i].uid.empty())
       throw std::invalid_argument("enqueue: mention " + std::to_string(i) + " of the batch has an empty uid");
@@ -376,9 +378,12 @@ std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Me
     argv.push_back(detect ? fmt(*detect) : std::string());
   };
   constexpr size_t kArgsPerMention = 10;
-  auto outcome_of = [](const RedisReply& r) {
-    if (r.str == "queued") return EnqueueOutcome::queued;
-    if (r.str == "stored") return EnqueueOutcome::stored;
+  // "queued" or "stored", + " first" when brand replies kept for it were applied (lua/enqueue.lua).
+  auto outcome_of = [&](const RedisReply& r) {
+    const std::string_view s = r.str;
+    if (early_first_responses && s.ends_with(" first")) ++*early_first_responses;
+    if (s.starts_with("queued")) return EnqueueOutcome::queued;
+    if (s.starts_with("stored")) return EnqueueOutcome::stored;
     return EnqueueOutcome::duplicate;
   };
   const size_t chunks = (batch.size() + kChunk - 1) / kChunk;
@@ -463,12 +468,13 @@ bool QueueStore::ping(std::chrono::milliseconds bound) {
 }
 
 std::vector<EnqueueOutcome> QueueStore::enqueue(const std::vector<Mention>& batch) {
-  return impl_->enqueue_batch(batch, nullptr);
+  return impl_->enqueue_batch(batch, nullptr, nullptr);
 }
 
 std::vector<EnqueueOutcome> QueueStore::enqueue(std::vector<Mention>& batch,
-                                                const std::function<void(size_t, size_t)>& prepare) {
-  return impl_->enqueue_batch(batch, prepare);
+                                                const std::function<void(size_t, size_t)>& prepare,
+                                                size_t* early_first_responses) {
+  return impl_->enqueue_batch(batch, prepare, early_first_responses);
 }
 
 std::string QueueStore::cursor_key(const std::string& source) const { return impl_->kp + ":cursor:" + source; }
@@ -598,23 +604,12 @@ OpResult QueueStore::record_native_reply(const std::string& parent_uid, const st
 }
 
 std::optional<MentionRecord> QueueStore::get(const std::string& uid, bool with_events) {
-  const std::string hk = impl_->kp + ":m:" + uid;
-  const std::string mk = impl_->kp + ":me:" + uid;
-  const std::string rk = impl_->kp + ":mr:" + uid;
-  auto [hash, history, reply_ids] = impl_->with_connection([&](RedisConnection& c) {
-    c.append({"HGETALL", hk});
-    if (with_events) {
-      c.append({"XRANGE", mk, "-", "+"});
-      c.append({"LRANGE", rk, "0", "-1"});
-    }
-    RedisReply h = c.read_reply();
-    RedisReply e = with_events ? c.read_reply() : RedisReply{};
-    RedisReply ids = with_events ? c.read_reply() : RedisReply{};
-    impl_->check(c, h, "HGETALL");
-    impl_->check(c, e, "XRANGE");
-    impl_->check(c, ids, "LRANGE");
-    return std::make_tuple(std::move(h), std::move(e), std::move(ids));
-  });
+  // One script: the hash, its history and its replies as of one moment.
+  const RedisReply all = impl_->run(impl_->get, {uid, with_events ? "1" : "0"});
+  if (!all.is_array() || all.elements.size() < 3) return std::nullopt;
+  const RedisReply& hash = all.elements[0];
+  const RedisReply& history = all.elements[1];
+  const RedisReply& replies = all.elements[2];
   if (hash.elements.empty()) return std::nullopt;
   MentionRecord rec;
   for (size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
@@ -630,17 +625,8 @@ std::optional<MentionRecord> QueueStore::get(const std::string& uid, bool with_e
   }
   rec.state.erase(redis_field::ingested_event);
   rec.state.erase(redis_field::queued_event);
-  if (!reply_ids.elements.empty()) {
-    auto replies = impl_->with_connection([&](RedisConnection& c) {
-      for (const auto& id : reply_ids.elements) c.append({"HGETALL", impl_->kp + ":r:" + id.str});
-      std::vector<RedisReply> out;
-      for (size_t i = 0; i < reply_ids.elements.size(); ++i) out.push_back(c.read_reply());
-      for (const auto& r : out) impl_->check(c, r, "HGETALL");
-      return out;
-    });
-    for (size_t i = 0; i < replies.size(); ++i)
-      if (!replies[i].elements.empty()) rec.replies.push_back(parse_reply(reply_ids.elements[i].str, replies[i]));
-  }
+  for (const auto& r : replies.elements)
+    if (r.is_array() && r.elements.size() == 2) rec.replies.push_back(parse_reply(r.elements[0].str, r.elements[1]));
   return rec;
 }
 

@@ -126,9 +126,13 @@ class QueueStore {
   // The same, calling prepare(begin, end) (e.g. to decide batch[begin .. end) by the rules)
   // just before those mentions are sent, a chunk of up to kEnqueueChunk at a time: Redis works
   // on the mentions already sent while the next ones are prepared.
+  // `early_first_responses`, when given, grows by one for each mention stored by this call that
+  // brand replies seen before it answered: they were applied as it was stored (see
+  // lua/native_reply.lua), and the earliest became its first response.
   static constexpr size_t kEnqueueChunk = 32;
   std::vector<EnqueueOutcome> enqueue(std::vector<Mention>& batch,
-                                      const std::function<void(size_t begin, size_t end)>& prepare);
+                                      const std::function<void(size_t begin, size_t end)>& prepare,
+                                      size_t* early_first_responses = nullptr);
 
   std::optional<std::string> get_cursor(const std::string& source);
   void set_cursor(const std::string& source, const std::string& cursor);

@@ -120,7 +120,7 @@ TEST_F(ReplyOutboxTest, SentRecordsThePostAndMakesTheFirstResponseAtThePlatforms
   // a platform time before the submission is clamped to it; one in the future to now
   ASSERT_TRUE(store->record_reply_sent(id, "w1", "9001", "mastodon:9001", "https://m.example/@acme/9001", 1));
   auto rec = store->get(uid);
-  const ReplyRecord& r = rec->replies.at(0);
+  const ReplyRecord r = rec->replies.at(0);  // a copy: rec is read again below
   EXPECT_EQ(r.state, "sent");
   EXPECT_EQ(r.post_id, "9001");
   EXPECT_EQ(r.post_url, "https://m.example/@acme/9001");
@@ -221,6 +221,24 @@ TEST_F(ReplyOutboxTest, AResolveAskedWhileAReplyIsPendingHappensWhenItIsSent) {
   EXPECT_NE(redis.command("TTL {t}:mr:" + uid), "-1");
 }
 
+// The claim ran out while the reply was pending and another agent took the mention: the first
+// agent's resolve is not carried out on the second agent's claim.
+TEST_F(ReplyOutboxTest, APendingResolveDiesWithTheClaimThatAskedForIt) {
+  auto store = make_store(300ms);
+  const std::string uid = claimed(*store, "8");
+  const std::string id = submit(*store, uid, "Checking.");
+  EXPECT_EQ(store->resolve(uid, "alice").status, OpStatus::pending);
+  std::this_thread::sleep_for(400ms);
+  EXPECT_EQ(store->reap_expired(), 1u);
+  ASSERT_TRUE(store->claim("care", "bob"));
+  EXPECT_FALSE(store->get(uid)->state.count("resolve_after_reply"));
+  ASSERT_TRUE(store->take_reply("w", 60s));
+  ASSERT_TRUE(store->record_reply_sent(id, "w", "88", "mastodon:88", "", 0));
+  auto rec = store->get(uid);
+  EXPECT_EQ(rec->state.at("state"), "replied");
+  EXPECT_EQ(rec->state.at("owner"), "bob");
+}
+
 TEST_F(ReplyOutboxTest, AnExternalReplyCountsAtOnceAndNeverEntersTheOutbox) {
   auto store = make_store();
   const std::string uid = claimed(*store, "6");
@@ -249,6 +267,40 @@ TEST_F(ReplyOutboxTest, AReplyWhoseMentionIsGoneFailsInsteadOfBlockingTheOutbox)
   EXPECT_FALSE(store->take_reply("w", 60s));
   EXPECT_EQ(store->outbox_depth(), 0);
   EXPECT_EQ(redis.command("HGET {t}:r:" + id + " reply_state"), "failed");
+}
+
+// GET /v1/mentions/{uid} reads a mention in one script: a reply seen as sent always comes with
+// the first response it set (read in two round trips, a reader could see one without the other).
+TEST_F(ReplyOutboxTest, AMentionIsReadAsOfOneMoment) {
+  auto store = make_store();
+  std::vector<std::pair<std::string, std::string>> pending;  // uid, reply id
+  for (int i = 0; i < 40; ++i) {
+    const std::string uid = claimed(*store, "g" + std::to_string(i), "agent" + std::to_string(i));
+    pending.emplace_back(uid, submit(*store, uid, "hi", false, "agent" + std::to_string(i)));
+  }
+  std::atomic<bool> done{false};
+  std::atomic<int> torn{0}, seen_sent{0};
+  std::thread reader([&] {
+    auto mine = make_store();
+    while (!done) {
+      for (const auto& [uid, id] : pending) {
+        const auto rec = mine->get(uid);
+        if (!rec || rec->replies.empty() || rec->replies[0].state != "sent") continue;
+        ++seen_sent;
+        if (!rec->state.count("first_reply_at")) ++torn;
+      }
+    }
+  });
+  size_t sent = 0;
+  while (const auto t = store->take_reply("w", 60s)) {
+    const std::string& id = t->reply.id;
+    sent += store->record_reply_sent(id, "w", "p" + id, "mastodon:p" + id, "", 0);
+  }
+  done = true;
+  reader.join();
+  EXPECT_EQ(sent, pending.size());
+  EXPECT_EQ(torn.load(), 0);
+  EXPECT_GT(seen_sent.load(), 0);
 }
 
 // Several daemons on one Redis: each reply is taken by one worker only.

@@ -21,6 +21,7 @@ local function take(stream, e, holder)
   local hk = mention_key(uid)
   redis.call('HSET', hk, MF.state, 'claimed', MF.owner, agent, MF.claimed_at, fmt(now),
              MF.lease_until, fmt(lease_until))
+  redis.call('HDEL', hk, MF.resolve_after_reply)  -- asked by an earlier claim: not this one's
   local extra = nil
   if not h.first_claimed_at then
     redis.call('HSET', hk, MF.first_claimed_at, fmt(now))

@@ -92,7 +92,7 @@ end
 --                                       comes back through a connector it is not a new mention
 --                                       and not a native reply
 -- {P}:early:<uid>    sorted set         native brand replies to <uid> seen before <uid> itself,
---                                       scored by their platform time (member: "<at>|<actor>")
+--                                       scored by their platform time (member: see below)
 local function reply_key(id) return P .. ':r:' .. id end
 local function replies_key(uid) return P .. ':mr:' .. uid end
 local function outbox_key() return P .. ':outbox' end

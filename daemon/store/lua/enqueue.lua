@@ -2,7 +2,8 @@
 --   queue ('' = not routed), priority, category, posted_at, seen_at, detect_ms ('' = unknown;
 --   computed by the queue store, redis_fields.h detection_delay_ms).
 -- Several mentions per call (one call per chunk of a batch): the per-call cost of a script is
--- paid once per chunk. Returns one of 'duplicate', 'queued' or 'stored' per mention, in order.
+-- paid once per chunk. Returns one of 'duplicate', 'queued' or 'stored' per mention, in order,
+-- followed by ' first' ('queued first') when brand replies kept for it became its first response.
 -- A post carewatch made itself (own_key: it came back through a connector) is stored, never
 -- queued. Native brand replies kept for a mention before it arrived (early_key, see
 -- native_reply.lua) are applied once it is stored, earliest first. Both are found by one EXISTS
@@ -31,7 +32,7 @@ local function enqueue_one(uid, json, platform, source, queue, priority, categor
                MF.ingested_event, ingested)
     redis.call('EXPIRE', hk, ttl)
     h.state = 'stored'
-    if early then apply_early_replies(uid, h, now, ttl) end
+    if early and apply_early_replies(uid, h, now, ttl) then return 'stored first' end
     return 'stored'
   end
 
@@ -52,7 +53,7 @@ local function enqueue_one(uid, json, platform, source, queue, priority, categor
              MF.posted_at, posted, MF.seen_at, seen, MF.ingested_at, fmt(now),
              MF.entry_id, id, MF.queued_at, fmt(now), MF.ingested_event, ingested, MF.queued_event, queued)
   h.state = 'queued'
-  if early then apply_early_replies(uid, h, now, ttl) end
+  if early and apply_early_replies(uid, h, now, ttl) then return 'queued first' end
   return 'queued'
 end
 

@@ -58,7 +58,8 @@ if outcome == 'sent' then
   emit(now, uid, 'reply_sent', agent, h, extra)
   if h.state == 'resolved' then
     redis.call('EXPIRE', rk, ttl)
-  elseif left == 0 and h.resolve_after_reply and (h.state == 'claimed' or h.state == 'replied') then
+  elseif left == 0 and h.resolve_after_reply and h.owner == h.resolve_after_reply and
+         (h.state == 'claimed' or h.state == 'replied') then
     resolve_now(uid, h, h.resolve_after_reply, now, ttl)
   end
   return {'ok', fmt(sent)}

@@ -103,7 +103,8 @@ TEST_F(IngestTest, CountsBrandRepliesRecordedAndThoseThatBecameFirstResponses) {
 
   std::vector<Mention> parent = {at(mention("20", "bo", "@acmeair still waiting for my refund, terrible"), t)};
   counts = ingest_batch(parent, *default_rules(), store, {"acmeair"});
-  EXPECT_EQ(counts.brand_replies, 0u);  // recorded by the first batch
+  EXPECT_EQ(counts.brand_replies, 0u);          // recorded by the first batch
+  EXPECT_EQ(counts.brand_first_responses, 1u);  // 13, kept for 20 and applied as it arrived
   rec = store.get("mastodon:20");
   ASSERT_TRUE(rec);
   EXPECT_EQ(rec->state.at("first_reply_at"), std::to_string(t + 90'000));
@@ -127,6 +128,20 @@ TEST_F(IngestTest, ABrandReplyIsRecordedEvenWhenItsEnqueueWasADuplicate) {
   const auto rec = store.get("mastodon:30");
   ASSERT_TRUE(rec);
   EXPECT_EQ(rec->state.at("first_reply_at"), std::to_string(batch[1].posted_at));
+}
+
+// A platform that gives no time for the brand's reply: the time carewatch saw it stands in (the
+// latest it can have been), never 0, which would read as an answer before the question.
+TEST_F(IngestTest, ABrandReplyWithoutAPostedTimeCountsFromWhenItWasSeen) {
+  std::vector<Mention> batch = {mention("40", "ana", "@acmeair my bag is lost, please help"),
+                                mention("41", "acmeair", "@ana we are on it", "40")};
+  batch[1].posted_at = 0;
+  batch[1].seen_at = batch[0].posted_at + 45'000;
+  const auto counts = ingest_batch(batch, *default_rules(), store, {"acmeair"});
+  EXPECT_EQ(counts.brand_first_responses, 1u);
+  const auto rec = store.get("mastodon:40");
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->state.at("first_reply_at"), std::to_string(batch[1].seen_at));
 }
 
 TEST_F(IngestTest, RedisAwayThrowsAndTheBatchCanBeReplayed) {
