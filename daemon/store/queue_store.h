@@ -12,6 +12,7 @@
 //   {P}:mr:<uid>             list                      a mention's reply ids, in order
 //   {P}:outbox               sorted set                replies to post, scored by when due
 //   {P}:own:<uid>            string EX                 a post carewatch made -> its reply id
+//   {P}:nr:<reply uid>       string EX                 a native brand reply already recorded
 //   {P}:early:<uid>          sorted set                brand replies seen before <uid> itself
 #pragma once
 

@@ -113,6 +113,18 @@ TEST(Config, EmptyObjectGivesDefaults) {
   const std::map<int, milliseconds> sla = {{0, minutes(15)}, {1, hours(1)}, {2, hours(4)}, {3, hours(24)}};
   EXPECT_EQ(cfg.sla_first_response, sla);
   EXPECT_DOUBLE_EQ(cfg.sla_warn_at, 0.8);
+  EXPECT_EQ(cfg.replies.workers, 2u);
+  EXPECT_EQ(cfg.replies.sending_lease, minutes(2));
+  EXPECT_EQ(cfg.replies.retry_initial, std::chrono::seconds(5));
+  EXPECT_EQ(cfg.replies.retry_max, minutes(10));
+  EXPECT_EQ(cfg.replies.give_up_after, hours(24));
+  const Config replies = parse_ok(
+      R"({"replies": {"workers": 4, "sending_lease": "30s", "retry_initial": "2s", "retry_max": "1m", "give_up_after": "2h"}})");
+  EXPECT_EQ(replies.replies.workers, 4u);
+  EXPECT_EQ(replies.replies.sending_lease, std::chrono::seconds(30));
+  EXPECT_EQ(replies.replies.retry_initial, std::chrono::seconds(2));
+  EXPECT_EQ(replies.replies.retry_max, minutes(1));
+  EXPECT_EQ(replies.replies.give_up_after, hours(2));
   EXPECT_TRUE(cfg.agents.empty());
   EXPECT_TRUE(cfg.sources.empty());
   EXPECT_TRUE(cfg.rules_path.empty());
@@ -196,6 +208,12 @@ TEST(ConfigErrors, EnumPatternAndRange) {
             R"(log.level: expected one of "trace", "debug", "info", "warn", "error", got "verbose")");
   EXPECT_EQ(one_error(R"({"sources": [)" + replay_source("my source") + "]}"),
             R"(sources[0].name: expected letters, digits, '_', '.' and '-' only, got "my source")");
+  EXPECT_EQ(one_error(R"({"replies": {"sending_lease": "500ms"}})"),
+            R"(replies.sending_lease: expected a duration of at least 1s, got "500ms")");
+  EXPECT_EQ(one_error(R"({"replies": {"give_up_after": "30s"}})"),
+            R"(replies.give_up_after: expected a duration of at least 60s, got "30s")");
+  EXPECT_EQ(one_error(R"({"replies": {"retry_max": "soon"}})"),
+            R"(replies.retry_max: expected a duration like "30s", got "soon")");
   EXPECT_EQ(one_error(R"({"queues": {"sla_warn_at": 0}})"), "queues.sla_warn_at: expected a number > 0, got 0");
   EXPECT_EQ(one_error(R"({"queues": {"sla_warn_at": 1.5}})"), "queues.sla_warn_at: expected a number <= 1, got 1.5");
   EXPECT_EQ(one_error(R"({"api": {"rate_limit_per_minute": 0}})"),
