@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -15,6 +16,22 @@
 #include "mention/mention.h"
 
 namespace carewatch {
+
+// What a poll cost and what the platform said of its limits: the source's metrics. Set on a good
+// poll and on a failed one alike (a failed poll may have read a page before it failed).
+struct SourceUsage {
+  // Calls left in the platform's current rate-limit window, from its headers, when it says
+  // (carewatch_source_rate_limit_remaining{source}).
+  std::optional<double> rate_limit_remaining;
+  // Items the platform returned, duplicates and skipped ones included: what a platform that bills
+  // per read (X) counts (carewatch_source_posts_read_total{source}).
+  std::uint64_t posts_read = 0;
+  // Units of the source's daily budget this poll spent, in the platform's unit (posts read on X,
+  // quota units on YouTube), and what is left of today's (carewatch_source_budget_used_total,
+  // carewatch_source_budget_remaining). Only for sources with a budget.
+  std::uint64_t budget_used = 0;
+  std::optional<double> budget_remaining;
+};
 
 struct Batch {
   std::vector<Mention> mentions;
@@ -41,8 +58,19 @@ struct PollError {
 struct PollResult {
   std::optional<Batch> batch;         // set on success
   std::optional<PollError> error;     // set on failure
-  static PollResult ok(Batch b) { PollResult r; r.batch = std::move(b); return r; }
-  static PollResult fail(PollError e) { PollResult r; r.error = std::move(e); return r; }
+  SourceUsage usage;                  // what the poll cost, good or failed
+  static PollResult ok(Batch b, SourceUsage u = {}) {
+    PollResult r;
+    r.batch = std::move(b);
+    r.usage = u;
+    return r;
+  }
+  static PollResult fail(PollError e, SourceUsage u = {}) {
+    PollResult r;
+    r.error = std::move(e);
+    r.usage = u;
+    return r;
+  }
 };
 
 // --- Replies: the contract every connector that can answer keeps ---------------------------

@@ -98,6 +98,8 @@ struct Mention {
   std::string parent_id;            // the id this mention replies to, empty if none
   TimeMs posted_at = 0;             // platform time
   TimeMs seen_at = 0;               // when carewatch fetched it
+  int rating = 0;                   // a review's stars, 1 (worst) .. 5; 0: not a review
+  std::string app_version;          // a review's app version ("4.12.0"), may be empty
   std::string raw;                  // the platform payload as received (JSON text), may be empty
   Decision decision;
 };

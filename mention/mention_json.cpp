@@ -251,6 +251,11 @@ std::string to_json(const Mention& m, bool include_raw) {
   w.Int64(m.posted_at);
   w.Key("seen_at");
   w.Int64(m.seen_at);
+  if (m.rating) {
+    w.Key("rating");
+    w.Int(m.rating);
+  }
+  if (!m.app_version.empty()) write_str(w, "app_version", m.app_version);
   w.Key("decision");
   write_decision(w, m.decision);
   if (include_raw && !m.raw.empty()) {
@@ -287,6 +292,14 @@ bool parse_mention(std::string_view json, Mention& m, std::string& error) {
     return false;
   }
   m.text.assign(text->value.GetString(), text->value.GetStringLength());
+  if (const auto rating = doc.FindMember("rating"); rating != doc.MemberEnd() && !rating->value.IsNull()) {
+    if (!rating->value.IsInt() || rating->value.GetInt() < 1 || rating->value.GetInt() > 5) {
+      error = "rating: expected an integer from 1 to 5";
+      return false;
+    }
+    m.rating = rating->value.GetInt();
+  }
+  if (!get_string(doc, "app_version", m.app_version, error)) return false;
   auto author = doc.FindMember("author");
   if (author != doc.MemberEnd() && !author->value.IsNull()) {
     const auto& a = author->value;

@@ -5,6 +5,7 @@
 //    "author": {"id": "...", "handle": "...", "name": "...", "followers": 10, "verified": false},
 //    "conversation_id": "...", "parent_id": "...",
 //    "posted_at": "2026-11-22T10:00:00Z" | 1795341600000, "seen_at": ...,
+//    "rating": 2, "app_version": "4.12.0",           (reviews only: 1..5 stars; both omitted otherwise)
 //    "decision": {"category": "complaint", "priority": 1, "queue": "care", "tags": [], "rules": [],
 //                 "sentiment": {"compound": -0.6, "pos": 0, "neu": 0.7, "neg": 0.3},
 //                 "complaint_score": 0.93, "language": "en",

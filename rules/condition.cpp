@@ -1,12 +1,15 @@
 #include "rules/condition.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace carewatch::rules {
 
 namespace {
 
+// A missing value (NaN: a rating on a mention that is not a review) satisfies no comparison.
 bool compare(double actual, const Comparison& c) {
+  if (std::isnan(actual)) return false;
   switch (c.op) {
     case CompareOp::eq: return actual == c.value;
     case CompareOp::ne: return actual != c.value;

@@ -1,5 +1,7 @@
 #include "rules/features.h"
 
+#include <limits>
+
 namespace carewatch::rules {
 
 namespace {
@@ -14,6 +16,7 @@ constexpr std::array<FieldSpec, kFieldCount> kFields = {{
     {"sentiment.neu", FieldType::number},
     {"sentiment.neg", FieldType::number},
     {"complaint_score", FieldType::number},     // 0 .. 1
+    {"rating", FieldType::number},              // a review's stars 1 .. 5; missing (no comparison holds) otherwise
 }};
 
 void set(Features& f, Field field, double v) { f.values[static_cast<size_t>(field)] = v; }
@@ -55,6 +58,8 @@ Features compute_features(const Mention& m, const TextTokens& tokens, const Text
   set(f, Field::sentiment_neu, scores.sentiment.neu);
   set(f, Field::sentiment_neg, scores.sentiment.neg);
   set(f, Field::complaint_score, scores.complaint);
+  // Not a review: NaN, so that no comparison holds ({"field": "rating", "lte": 2} is false).
+  set(f, Field::rating, m.rating ? static_cast<double>(m.rating) : std::numeric_limits<double>::quiet_NaN());
   f.models = &scores.models;
   return f;
 }

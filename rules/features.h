@@ -33,6 +33,7 @@ enum class Field : size_t {
   sentiment_neu,
   sentiment_neg,
   complaint_score,
+  rating,
   count_
 };
 inline constexpr size_t kFieldCount = static_cast<size_t>(Field::count_);

@@ -16,8 +16,9 @@ namespace {
 using std::chrono::milliseconds;
 
 // Query parameters that carry credentials; they never appear in messages or logs.
-constexpr std::array<std::string_view, 6> kSecretParams = {"access_token", "token",  "key",
-                                                           "api_key",      "apikey", "client_secret"};
+constexpr std::array<std::string_view, 8> kSecretParams = {"access_token",  "token",    "key",
+                                                           "api_key",       "apikey",   "client_secret",
+                                                           "refresh_token", "password"};
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -45,8 +46,8 @@ long long parse_count(std::string_view s, long long cap) {
   return v;
 }
 
-// The URL without credentials: user:password@ and secret query parameters are dropped.
-std::string redact_url(const std::string& url) {
+// See redact_url.
+std::string redact_url_impl(const std::string& url) {
   std::string out = url;
   const auto scheme_end = out.find("://");
   if (scheme_end != std::string::npos) {
@@ -195,17 +196,31 @@ std::optional<milliseconds> retry_after_header(const HttpResponse& response, lon
   return std::nullopt;
 }
 
-// x-ratelimit-remaining: 0 with x-ratelimit-reset as an ISO 8601 time (Mastodon), epoch
-// seconds (GitHub-style) or, for small numbers, seconds until the reset (Reddit-style).
+// The rate-limit headers of one family: "x-ratelimit-" (Mastodon, Reddit), "x-rate-limit-" (X),
+// "ratelimit-" (Bluesky, the IETF draft). `remaining` empty when the response has none.
+struct RateLimitHeaders {
+  std::string remaining, reset;
+};
+
+RateLimitHeaders rate_limit_headers(const HttpResponse& response) {
+  for (const char* prefix : {"x-ratelimit-", "x-rate-limit-", "ratelimit-"}) {
+    std::string remaining = std::string(trim(response.header(std::string(prefix) + "remaining")));
+    if (!remaining.empty())
+      return {std::move(remaining), std::string(trim(response.header(std::string(prefix) + "reset")))};
+  }
+  return {};
+}
+
+// <remaining> = 0 with <reset> as an ISO 8601 time (Mastodon), epoch seconds (X, Bluesky) or,
+// for small numbers, seconds until the reset (Reddit, the IETF draft).
 std::optional<milliseconds> rate_limit_reset(const HttpResponse& response, long long now_ms) {
-  const std::string remaining_header = response.header("x-ratelimit-remaining");
-  const std::string_view remaining = trim(remaining_header);
+  const RateLimitHeaders h = rate_limit_headers(response);
+  const std::string_view remaining = h.remaining;
   if (remaining.empty()) return std::nullopt;
   // Some platforms send a decimal ("0.0"); only the integer part matters.
   const std::string_view integral = remaining.substr(0, remaining.find('.'));
   if (!all_digits(integral) || parse_count(integral, 1) != 0) return std::nullopt;
-  const std::string reset_header = response.header("x-ratelimit-reset");
-  const std::string_view reset = trim(reset_header);
+  const std::string_view reset = h.reset;
   if (reset.empty()) return std::nullopt;
   const std::string_view reset_int = reset.substr(0, reset.find('.'));
   if (all_digits(reset_int) && (reset_int.size() == reset.size() || all_digits(reset.substr(reset_int.size() + 1)))) {
@@ -222,13 +237,24 @@ std::optional<milliseconds> rate_limit_reset(const HttpResponse& response, long 
 
 }  // namespace
 
+std::string redact_url(const std::string& url) { return redact_url_impl(url); }
+
+std::optional<double> rate_limit_remaining(const HttpResponse& response) {
+  const std::string remaining = rate_limit_headers(response).remaining;
+  if (remaining.empty()) return std::nullopt;
+  const std::string_view integral = std::string_view(remaining).substr(0, remaining.find('.'));
+  if (!all_digits(integral)) return std::nullopt;
+  return static_cast<double>(parse_count(integral, 1'000'000'000'000LL));
+}
+
 Verdict classify_response(const HttpRequest& request, const HttpResponse& response, long long now_ms) {
   Verdict v;
-  const std::string what = request.method + " " + redact_url(request.url);
+  const std::string what = request.method + " " + redact_url_impl(request.url);
 
   auto wait = retry_after_header(response, now_ms);
   if (auto reset = rate_limit_reset(response, now_ms)) wait = wait ? std::max(*wait, *reset) : *reset;
   v.retry_after = wait;
+  v.rate_limit_remaining = rate_limit_remaining(response);
 
   const int status = response.status;
   if (status == 0) {
@@ -249,7 +275,7 @@ Verdict classify_response(const HttpRequest& request, const HttpResponse& respon
     v.outcome = Outcome::fatal;
     if (status == 401 || status == 403) v.message += " (check the access token and its scopes)";
     if (status >= 300 && status < 400 && !response.header("location").empty())
-      v.message += " (redirected to " + redact_url(response.header("location")) + ")";
+      v.message += " (redirected to " + redact_url_impl(response.header("location")) + ")";
   }
   if (const std::string excerpt = body_excerpt(response.body); !excerpt.empty()) v.message += ": " + excerpt;
   return v;

@@ -17,14 +17,26 @@ struct Verdict {
   Outcome outcome = Outcome::ok;
   std::optional<std::chrono::milliseconds> retry_after;  // Retry-After / x-ratelimit-reset
   std::string message;                                   // "GET <url>: 429 Too Many Requests"
+  // Calls left in the current rate-limit window, when the platform says (rate_limit_remaining).
+  std::optional<double> rate_limit_remaining;
 };
 
 // Classifies a response: 2xx ok; 408/425/429/5xx/transport errors retry; other 4xx fatal
 // (401/403: a token problem, 404: a wrong instance or tag). Reads Retry-After (seconds or an
-// HTTP date) and rate-limit headers (x-ratelimit-remaining = 0 with x-ratelimit-reset as an
-// ISO 8601 time or epoch seconds). `now_ms` is the wall clock, injected for tests.
+// HTTP date) and rate-limit headers of any of the three families platforms use:
+// x-ratelimit-* (Mastodon, Reddit), x-rate-limit-* (X) and ratelimit-* (Bluesky): <remaining> = 0
+// with <reset> as an ISO 8601 time, epoch seconds, or (below 10^9) seconds until the reset.
+// `now_ms` is the wall clock, injected for tests. The message names the URL without credentials.
 Verdict classify_response(const HttpRequest& request, const HttpResponse& response,
                           long long now_ms);
+
+// Calls left in the current rate-limit window from the same headers ("598.0" reads as 598), or
+// nullopt when the response has none: carewatch_source_rate_limit_remaining.
+std::optional<double> rate_limit_remaining(const HttpResponse& response);
+
+// `url` without credentials (user:password@, and the query parameters access_token, token, key,
+// api_key, apikey, client_secret, refresh_token, password): the only form a URL takes in a message or a log.
+std::string redact_url(const std::string& url);
 
 class Backoff {
  public:

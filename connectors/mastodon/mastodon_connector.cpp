@@ -10,9 +10,10 @@
 #include <set>
 #include <vector>
 
+#include "connectors/common/json_fetch.h"
 #include "connectors/http/retry_policy.h"
-#include "connectors/mastodon/html_text.h"
-#include "connectors/mastodon/json_text.h"
+#include "connectors/common/html_text.h"
+#include "connectors/common/json_text.h"
 #include "connectors/mastodon/pagination.h"
 #include "connectors/mastodon/reply_text.h"
 #include "connectors/mastodon/status_mention.h"
@@ -25,10 +26,10 @@ namespace {
 
 using mastodon::Cursor;
 using mastodon::id_less;
-using mastodon::json_string;
-using mastodon::lower;
-using mastodon::quoted;
-using mastodon::type_name;
+using text::json_string;
+using text::lower;
+using text::quoted;
+using text::type_name;
 using mastodon::valid_id;
 using mastodon::Warn;
 using rapidjson::Value;
@@ -181,68 +182,21 @@ class MastodonConnector final : public Connector {
     return r;
   }
 
-  // The "error" text of a Mastodon error body ({"error": "..."}), for a fatal message.
-  static std::string error_detail(const HttpResponse& resp) {
-    rapidjson::Document d;
-    d.Parse(resp.body.c_str(), resp.body.size());
-    if (d.HasParseError() || !d.IsObject()) return {};
-    const auto it = d.FindMember("error");
-    if (it == d.MemberEnd() || !it->value.IsString()) return {};
-    std::string e = json_string(it->value);
-    if (e.size() > 200) e = e.substr(0, 200) + "...";
-    return e;
-  }
-
-  static bool looks_like_html(const HttpResponse& resp) {
-    if (lower(resp.header("content-type")).find("text/html") != std::string::npos) return true;
-    for (char c : resp.body) {
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
-      return c == '<';
-    }
-    return false;
-  }
-
-  // Fetches one page; on success parses it into `doc`. Sets `rate_limited_for` when the page is
-  // good but the rate limit is used up.
+  // Fetches one page (connectors/common/json_fetch.h); on success parses it into `doc`. Sets
+  // `rate_limited_for` when the page is good but the rate limit is used up.
   std::optional<FetchError> fetch(const Stream& s, const std::string& url, rapidjson::Document& doc,
                                   std::optional<milliseconds>& rate_limited_for, std::string& link) {
-    const HttpRequest req = make_request("GET", url);
-    const HttpResponse resp = http_->send(req);
-    const Verdict v = classify_response(req, resp, now_ms());
-    const std::string where = s.label + ": GET " + url;
-    if (v.outcome == Outcome::fatal) {
-      std::string message = s.label + ": " + (v.message.empty() ? "GET " + url + ": status " + std::to_string(resp.status) : v.message);
-      const std::string detail = error_detail(resp);
-      if (!detail.empty() && message.find(detail) == std::string::npos) message += ": " + detail;
-      if ((resp.status == 401 || resp.status == 403) && message.find("token") == std::string::npos)
-        message += " (is options.access_token valid, with the read scope?)";
-      else if (resp.status == 404)
-        message += " (is options.instance a Mastodon instance?)";
-      return FetchError{{PollError::Kind::fatal, std::move(message), std::nullopt}, false};
+    JsonAnswer answer;
+    if (auto failure = fetch_json(*http_, make_request("GET", url), s.label, answer, now_ms())) {
+      if (failure->error.kind == PollError::Kind::fatal && failure->status == 404)
+        failure->error.message += " (is options.instance a Mastodon instance?)";
+      rate_limit_remaining_ = answer.rate_limit_remaining;
+      return FetchError{std::move(failure->error), failure->stop_all};
     }
-    if (v.outcome == Outcome::retry) {
-      std::string message = s.label + ": " + (v.message.empty() ? "GET " + url + ": status " + std::to_string(resp.status) : v.message);
-      if (resp.status == 0 && !resp.error.empty() && message.find(resp.error) == std::string::npos)
-        message += ": " + resp.error;
-      return FetchError{{PollError::Kind::retry, std::move(message), v.retry_after},
-                        resp.status == 0 || resp.status == 429};
-    }
-    doc.Parse(resp.body.c_str(), resp.body.size());
-    if (doc.HasParseError()) {
-      if (looks_like_html(resp))
-        return FetchError{{PollError::Kind::retry,
-                           where + ": status " + std::to_string(resp.status) +
-                               " with an HTML page instead of JSON (a proxy or maintenance page?)",
-                           std::nullopt},
-                          false};
-      return FetchError{{PollError::Kind::retry,
-                         where + ": invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
-                             rapidjson::GetParseError_En(doc.GetParseError()),
-                         std::nullopt},
-                        false};
-    }
-    if (v.retry_after) rate_limited_for = v.retry_after;
-    link = resp.header("link");
+    doc.Swap(answer.doc);
+    rate_limited_for = answer.rate_limited_for;
+    if (answer.rate_limit_remaining) rate_limit_remaining_ = answer.rate_limit_remaining;
+    link = answer.response.header("link");
     return std::nullopt;
   }
 
@@ -312,6 +266,14 @@ class MastodonConnector final : public Connector {
   // -- polling ---------------------------------------------------------------------------------
 
   PollResult poll_locked(const std::string& cursor) {
+    rate_limit_remaining_.reset();
+    std::uint64_t posts_read = 0;
+    auto usage = [&] {
+      SourceUsage u;
+      u.rate_limit_remaining = rate_limit_remaining_;
+      u.posts_read = posts_read;
+      return u;
+    };
     Cursor stored;
     std::string cursor_error;
     if (!mastodon::parse_cursor(cursor, stored, cursor_error))
@@ -348,7 +310,7 @@ class MastodonConnector final : public Connector {
         std::optional<milliseconds> rate_limited_for;
         std::string link;
         if (auto err = fetch(s, url, doc, rate_limited_for, link)) {
-          if (err->error.kind == PollError::Kind::fatal) return PollResult::fail(std::move(err->error));
+          if (err->error.kind == PollError::Kind::fatal) return PollResult::fail(std::move(err->error), usage());
           wait_at_least(err->error.retry_after);
           errors.push_back(std::move(err->error));
           stop_all = err->stop_all;
@@ -361,6 +323,7 @@ class MastodonConnector final : public Connector {
           break;
         }
         any_page = true;
+        posts_read += raw_count;
         std::optional<std::string> page_newest;
         std::vector<Mention> page_mentions;  // newest first, as received
         for (const auto& e : entries) {
@@ -402,7 +365,7 @@ class MastodonConnector final : public Connector {
       PollError e = errors.front();
       if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
       e.retry_after = wait;
-      return PollResult::fail(std::move(e));
+      return PollResult::fail(std::move(e), usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (wait) {
@@ -410,7 +373,7 @@ class MastodonConnector final : public Connector {
       batch.more = false;  // rate-limited: the remaining pages wait for the limit to reset
     }
     batch.next_cursor = mastodon::write_cursor(newest);
-    return PollResult::ok(std::move(batch));
+    return PollResult::ok(std::move(batch), usage());
   }
 
   // -- replies -------------------------------------------------------------------------------
@@ -471,7 +434,7 @@ class MastodonConnector final : public Connector {
     HttpResponse bare = resp;
     bare.body.clear();
     std::string message = classify_response(req, bare, now_ms()).message;
-    if (const std::string detail = error_detail(resp); !detail.empty()) return message + ": " + detail;
+    if (const std::string detail = error_detail(resp.body); !detail.empty()) return message + ": " + detail;
     return classify_response(req, resp, now_ms()).message;
   }
 
@@ -664,6 +627,7 @@ class MastodonConnector final : public Connector {
   std::shared_ptr<HttpClient> http_;
   std::vector<Stream> streams_;
   std::atomic<std::uint64_t> reblogs_skipped_{0};
+  std::optional<double> rate_limit_remaining_;  // from the latest answer of this poll
   std::mutex account_mutex_;
   std::string brand_account_id_;  // the token's account (verify_credentials), once asked
 };

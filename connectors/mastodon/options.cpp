@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "connectors/mastodon/json_text.h"
+#include "connectors/common/json_text.h"
 
 namespace carewatch {
 
@@ -19,6 +19,8 @@ void MastodonOptions::read(OptionReader& r) {
 }
 
 namespace mastodon {
+
+using namespace text;  // lower, quoted
 
 namespace {
 

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 
-#include "connectors/mastodon/json_text.h"
+#include "connectors/common/json_text.h"
 
 namespace carewatch::mastodon {
+
+using namespace text;  // the shared JSON and message text helpers
 
 bool valid_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;

@@ -1,9 +1,11 @@
 #include "connectors/mastodon/reply_text.h"
 
-#include "connectors/mastodon/json_text.h"
+#include "connectors/common/json_text.h"
 #include "mention/utf8.h"
 
 namespace carewatch::mastodon {
+
+using namespace text;  // the shared JSON and message text helpers
 
 namespace {
 

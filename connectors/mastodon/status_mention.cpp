@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <string_view>
 
-#include "connectors/mastodon/html_text.h"
-#include "connectors/mastodon/json_text.h"
+#include "connectors/common/html_text.h"
+#include "connectors/common/json_text.h"
 #include "connectors/mastodon/pagination.h"
 
 namespace carewatch::mastodon {
+
+using namespace text;  // the shared JSON and message text helpers
 
 using rapidjson::Value;
 

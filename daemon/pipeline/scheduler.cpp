@@ -42,7 +42,11 @@ struct PollMetrics {
         poll_errors(m.add(metric::poll_errors_total)),
         source_up(m.add(metric::source_up)),
         detection_delay(m.add(metric::detection_delay_seconds)),
-        source_warnings(m.add(metric::source_warnings_total)) {}
+        source_warnings(m.add(metric::source_warnings_total)),
+        rate_limit_remaining(m.add(metric::source_rate_limit_remaining)),
+        posts_read(m.add(metric::source_posts_read_total)),
+        budget_used(m.add(metric::source_budget_used_total)),
+        budget_remaining(m.add(metric::source_budget_remaining)) {}
   Counter<2> mentions;
   Counter<1> brand_replies;
   Counter<1> brand_first_responses;
@@ -51,6 +55,18 @@ struct PollMetrics {
   Gauge<1> source_up;
   Histogram<1> detection_delay;
   Counter<1> source_warnings;
+  Gauge<1> rate_limit_remaining;
+  Counter<1> posts_read;
+  Counter<1> budget_used;
+  Gauge<1> budget_remaining;
+
+  // What a poll, good or failed, cost the source and what the platform said of its limits.
+  void record(const std::string& source, const SourceUsage& u) {
+    if (u.rate_limit_remaining) rate_limit_remaining.set({source}, *u.rate_limit_remaining);
+    if (u.posts_read) posts_read.inc({source}, static_cast<double>(u.posts_read));
+    if (u.budget_used) budget_used.inc({source}, static_cast<double>(u.budget_used));
+    if (u.budget_remaining) budget_remaining.set({source}, *u.budget_remaining);
+  }
 };
 
 }  // namespace
@@ -105,6 +121,7 @@ struct Scheduler::Impl {
       }
       const std::string cursor = store.get_cursor(cfg.name).value_or("");
       PollResult result = p.source.connector->poll(cursor);
+      metrics.record(cfg.name, result.usage);
       if (result.error) {
         const auto& e = *result.error;
         const bool fatal = e.kind == PollError::Kind::fatal;

@@ -31,6 +31,20 @@ inline constexpr GaugeFamily<1> source_up{"carewatch_source_up",
 inline constexpr CounterFamily<1> source_warnings_total{
     "carewatch_source_warnings_total",
     "Input a source skipped but kept going (a malformed line or status), by source.", {"source"}};
+inline constexpr GaugeFamily<1> source_rate_limit_remaining{
+    "carewatch_source_rate_limit_remaining",
+    "Calls left in the platform's current rate-limit window, as its headers last said.", {"source"}};
+inline constexpr CounterFamily<1> source_posts_read_total{
+    "carewatch_source_posts_read_total",
+    "Items the platform returned to a source's polls, duplicates and skipped ones included (what X bills).",
+    {"source"}};
+inline constexpr CounterFamily<1> source_budget_used_total{
+    "carewatch_source_budget_used_total",
+    "Units of a source's daily budget spent, in the platform's unit (posts read on X, quota units on YouTube).",
+    {"source"}};
+inline constexpr GaugeFamily<1> source_budget_remaining{
+    "carewatch_source_budget_remaining", "What is left of a source's daily budget today, in the platform's unit.",
+    {"source"}};
 inline constexpr CounterFamily<1> brand_replies_total{
     "carewatch_brand_replies_total",
     "Replies made on the platform by the brand's own accounts and recorded (posts carewatch made excluded).",
@@ -92,6 +106,7 @@ inline const MetricFamilyInfo kCatalogue[] = {
     detection_delay_seconds, claims_expired_total, queued_detection_delay_seconds, queue_wait_seconds,
     first_response_seconds, resolution_seconds, http_requests_total, queue_waiting, queue_claimed,
     queue_oldest_age_seconds, redis_restarts_total, brand_first_responses_total, replies_total, outbox_depth,
-    reply_delivery_seconds};
+    reply_delivery_seconds, source_rate_limit_remaining, source_posts_read_total, source_budget_used_total,
+    source_budget_remaining};
 
 }  // namespace carewatch::metric

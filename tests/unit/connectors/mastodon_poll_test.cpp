@@ -12,14 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "connectors/mastodon/json_text.h"
+#include "connectors/common/json_text.h"
 #include "connectors/mastodon/mastodon_connector.h"
 #include "mention/common/time.h"
 
 namespace carewatch::mastodon_test {
 namespace {
 
-using mastodon::to_text;
+using text::to_text;
 using testing::FakeHttpServer;
 using testing::FakeRequest;
 using testing::FakeResponse;

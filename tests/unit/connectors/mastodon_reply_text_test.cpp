@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/mastodon/html_text.h"
+#include "connectors/common/html_text.h"
 
 namespace carewatch::mastodon {
 namespace {

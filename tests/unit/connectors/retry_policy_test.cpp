@@ -154,6 +154,46 @@ TEST(RetryPolicy, LongerOfRetryAfterAndRateLimitResetWins) {
   EXPECT_EQ(*v.retry_after, seconds(60));
 }
 
+// The three header families platforms use: x-ratelimit-* (Mastodon, Reddit: remaining as a
+// decimal, reset in seconds from now), x-rate-limit-* (X: epoch seconds), ratelimit-* (Bluesky:
+// epoch seconds).
+TEST(RetryPolicy, EveryRateLimitHeaderFamilyIsRead) {
+  const long long reset_epoch_s = kNow / 1000 + 90;
+  struct Case {
+    std::map<std::string, std::string> headers;
+    double remaining;
+  };
+  const std::vector<Case> cases = {
+      {{{"x-ratelimit-remaining", "0.0"}, {"x-ratelimit-used", "100"}, {"x-ratelimit-reset", "90"}}, 0},
+      {{{"x-rate-limit-remaining", "0"}, {"x-rate-limit-limit", "450"},
+        {"x-rate-limit-reset", std::to_string(reset_epoch_s)}},
+       0},
+      {{{"ratelimit-remaining", "0"}, {"ratelimit-limit", "3000"}, {"ratelimit-reset", std::to_string(reset_epoch_s)}},
+       0},
+  };
+  for (const auto& c : cases) {
+    const Verdict v = classify_response(get(), response(200, c.headers), kNow);
+    EXPECT_EQ(v.outcome, Outcome::ok);
+    ASSERT_TRUE(v.retry_after) << c.headers.begin()->first;
+    EXPECT_EQ(*v.retry_after, seconds(90)) << c.headers.begin()->first;
+    ASSERT_TRUE(v.rate_limit_remaining);
+    EXPECT_EQ(*v.rate_limit_remaining, c.remaining);
+  }
+}
+
+TEST(RetryPolicy, RemainingCallsAreReportedWhenThePlatformSaysSo) {
+  EXPECT_EQ(rate_limit_remaining(response(200, {{"x-ratelimit-remaining", "598.0"}})), 598);
+  EXPECT_EQ(rate_limit_remaining(response(200, {{"x-rate-limit-remaining", "449"}})), 449);
+  EXPECT_EQ(rate_limit_remaining(response(200, {{"ratelimit-remaining", "2999"}})), 2999);
+  EXPECT_FALSE(rate_limit_remaining(response(200, {})));
+  EXPECT_FALSE(rate_limit_remaining(response(200, {{"x-ratelimit-remaining", "lots"}})));
+}
+
+TEST(RetryPolicy, RedactedUrlsKeepNoCredentials) {
+  EXPECT_EQ(redact_url("https://user:pw@api.example/v1?key=AIza123&part=snippet&refresh_token=r1&password=p"),
+            "https://api.example/v1?part=snippet");
+}
+
 TEST(Backoff, GrowsExponentiallyWithinJitterBounds) {
   Backoff b(milliseconds(100), seconds(60), 7);
   for (int failures = 0; failures < 8; ++failures) {

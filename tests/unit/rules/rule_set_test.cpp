@@ -265,3 +265,29 @@ TEST(RuleSet, LoadsAFileWithCommentsAndTrailingCommas) {
 
 }  // namespace
 }  // namespace carewatch
+
+namespace carewatch {
+namespace {
+
+// "rating" compares a review's stars; on a mention that is not a review no comparison holds, not
+// even "ne".
+TEST(RuleSetConditions, RatingOnlyHoldsForReviews) {
+  auto low = one(R"({"field": "rating", "lte": 2})");
+  auto not_three = one(R"({"field": "rating", "ne": 3})");
+  ASSERT_TRUE(low && not_three);
+  Mention review = mention("It is ok I guess");
+  review.platform = "appstore";
+  review.rating = 1;
+  EXPECT_TRUE(fires(*low, review));
+  review.rating = 2;
+  EXPECT_TRUE(fires(*low, review));
+  review.rating = 3;
+  EXPECT_FALSE(fires(*low, review));
+  EXPECT_FALSE(fires(*not_three, review));
+  const Mention post = mention("It is ok I guess");  // rating 0: not a review
+  EXPECT_FALSE(fires(*low, post));
+  EXPECT_FALSE(fires(*not_three, post));
+}
+
+}  // namespace
+}  // namespace carewatch

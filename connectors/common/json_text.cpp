@@ -1,10 +1,10 @@
-#include "connectors/mastodon/json_text.h"
+#include "connectors/common/json_text.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-namespace carewatch::mastodon {
+namespace carewatch::text {
 
 std::string lower(std::string s) {
   for (char& c : s)
@@ -37,4 +37,4 @@ std::string to_text(const rapidjson::Value& v) {
 
 std::string json_string(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
 
-}  // namespace carewatch::mastodon
+}  // namespace carewatch::text

@@ -1,4 +1,4 @@
-// Small text helpers the Mastodon connector's parts share: JSON values as text (a string's value,
+// Small text helpers the connectors share: JSON values as text (a string's value,
 // a value's JSON, the name of its type in messages), quoting for messages, ASCII lower case.
 #pragma once
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace carewatch::mastodon {
+namespace carewatch::text {
 
 // `s` with ASCII letters in lower case (other bytes unchanged).
 std::string lower(std::string s);
@@ -25,4 +25,4 @@ std::string to_text(const rapidjson::Value& v);
 // The value of a JSON string (which may hold NUL bytes).
 std::string json_string(const rapidjson::Value& v);
 
-}  // namespace carewatch::mastodon
+}  // namespace carewatch::text

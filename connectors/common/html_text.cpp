@@ -1,4 +1,4 @@
-#include "connectors/mastodon/html_text.h"
+#include "connectors/common/html_text.h"
 #include "mention/utf8.h"
 
 #include <algorithm>
