@@ -44,6 +44,9 @@ struct Batch {
   // Input the connector skipped but that an operator should hear about (e.g. a malformed line of
   // a replay file: "mentions.jsonl:12: text: expected a string"). The batch is still good.
   std::vector<std::string> warnings;
+  // What the source says that is not a problem, for the log at info level (an exec plugin's
+  // {"log": ..., "level": "info"} lines). Not counted as warnings.
+  std::vector<std::string> notes;
 };
 
 // The outcome of an operation that can fail: ok, retry later, or fatal (configuration/token).

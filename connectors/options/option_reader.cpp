@@ -126,6 +126,8 @@ void OptionReader::read(std::string_view name, bool& out) { read_plain(name, out
 void OptionReader::read(std::string_view name, int& out) { read_plain(name, out); }
 void OptionReader::read(std::string_view name, double& out) { read_plain(name, out); }
 void OptionReader::read(std::string_view name, std::vector<std::string>& out) { read_plain(name, out); }
+void OptionReader::read(std::string_view name, std::map<std::string, std::string>& out) { read_plain(name, out); }
+void OptionReader::read(std::string_view name, OptionJson& out) { read_plain(name, out); }
 void OptionReader::read(std::string_view name, milliseconds& out) { read_plain(name, out); }
 void OptionReader::read(std::string_view name, OptionPath& out) { read_plain(name, out); }
 
@@ -179,6 +181,32 @@ bool OptionReader::convert(std::string_view name, const Value& v, std::vector<st
     list.emplace_back(v[i].GetString(), v[i].GetStringLength());
   }
   out = std::move(list);
+  return true;
+}
+
+bool OptionReader::convert(std::string_view name, const Value& v, std::map<std::string, std::string>& out) {
+  if (!v.IsObject()) {
+    fail(name, "expected an object of strings, got " + describe(v));
+    return false;
+  }
+  std::map<std::string, std::string> map;
+  for (const auto& m : v.GetObject()) {
+    const std::string key(m.name.GetString(), m.name.GetStringLength());
+    if (!m.value.IsString()) {
+      fail(std::string(name) + "." + key, "expected a string, got " + describe(m.value));
+      return false;
+    }
+    map[key].assign(m.value.GetString(), m.value.GetStringLength());
+  }
+  out = std::move(map);
+  return true;
+}
+
+bool OptionReader::convert(std::string_view, const Value& v, OptionJson& out) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  v.Accept(writer);
+  out.text.assign(buffer.GetString(), buffer.GetSize());
   return true;
 }
 

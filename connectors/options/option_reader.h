@@ -26,6 +26,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -41,6 +42,12 @@ struct OptionPath {
   std::string resolved;
 };
 
+// An option whose value is any JSON, kept as its text (compact): what a connector hands on without
+// reading it (the exec connector's settings for its program).
+struct OptionJson {
+  std::string text;
+};
+
 class OptionReader {
  public:
   // `options_json`: sources[i].options ("" reads as {}); `schema`: the connector type's
@@ -52,6 +59,9 @@ class OptionReader {
   void read(std::string_view name, int& out);
   void read(std::string_view name, double& out);
   void read(std::string_view name, std::vector<std::string>& out);
+  // An object whose values are all strings ({"API_TOKEN": "${FORUM_TOKEN}"}).
+  void read(std::string_view name, std::map<std::string, std::string>& out);
+  void read(std::string_view name, OptionJson& out);
   // "250ms", "10s", "1h30m" (mention/common/duration.h), or an integer of milliseconds when the
   // schema's type allows "integer".
   void read(std::string_view name, std::chrono::milliseconds& out);
@@ -86,6 +96,8 @@ class OptionReader {
   bool convert(std::string_view name, const rapidjson::Value& v, int& out);
   bool convert(std::string_view name, const rapidjson::Value& v, double& out);
   bool convert(std::string_view name, const rapidjson::Value& v, std::vector<std::string>& out);
+  bool convert(std::string_view name, const rapidjson::Value& v, std::map<std::string, std::string>& out);
+  bool convert(std::string_view name, const rapidjson::Value& v, OptionJson& out);
   bool convert(std::string_view name, const rapidjson::Value& v, std::chrono::milliseconds& out);
   bool convert(std::string_view name, const rapidjson::Value& v, OptionPath& out);
   template <class T>

@@ -51,6 +51,9 @@ std::string type_of(const Value& p) {
   out = t.GetString();
   if (out == "array" && p.HasMember("items") && p["items"].HasMember("type") && p["items"]["type"].IsString())
     return out + " of " + p["items"]["type"].GetString() + "s";
+  if (out == "object" && p.HasMember("additionalProperties") && p["additionalProperties"].IsObject() &&
+      p["additionalProperties"].HasMember("type") && p["additionalProperties"]["type"].IsString())
+    return out + " of " + p["additionalProperties"]["type"].GetString() + "s";
   if (out == "integer" || out == "number") {
     const Value* min = p.HasMember("minimum") ? &p["minimum"] : nullptr;
     const Value* max = p.HasMember("maximum") ? &p["maximum"] : nullptr;

@@ -151,6 +151,7 @@ struct Scheduler::Impl {
       Batch& batch = *result.batch;
       for (const auto& w : batch.warnings)
         log::warn("source skipped input", {{"source", cfg.name}, {"warning", w}});
+      for (const auto& n : batch.notes) log::info("source says", {{"source", cfg.name}, {"note", n}});
       if (!batch.warnings.empty())
         metrics.source_warnings.inc({cfg.name}, static_cast<double>(batch.warnings.size()));
       const auto rule_set = rules.get();
