@@ -4,80 +4,16 @@
 // fields as a Discourse 3.x forum answers them).
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "connectors/registry.h"
-#include "tests/support/fake_http_server.h"
+#include "tests/support/fake_discourse.h"
 
 namespace carewatch {
 namespace {
 
-struct ForumPost {
-  int id;
-  int topic_id;
-  int post_number;
-  std::string username, name, cooked, created_at;
-  int post_type = 1;
-};
-
-std::string post_json(const ForumPost& p) {
-  return R"({"id":)" + std::to_string(p.id) + R"(,"name":")" + p.name + R"(","username":")" + p.username +
-         R"(","avatar_template":"/user_avatar/community.example.com/)" + p.username +
-         R"(/{size}/12_2.png","created_at":")" + p.created_at + R"(","cooked":")" + p.cooked +
-         R"(","post_number":)" + std::to_string(p.post_number) + R"(,"post_type":)" + std::to_string(p.post_type) +
-         R"(,"updated_at":")" + p.created_at +
-         R"(","reply_count":0,"reply_to_post_number":null,"quote_count":0,"incoming_link_count":0,"reads":2,)"
-         R"("readers_count":1,"score":0.4,"yours":false,"topic_id":)" +
-         std::to_string(p.topic_id) + R"(,"topic_slug":"checked-bag-never-arrived","topic_title":"Checked bag never arrived",)"
-         R"("topic_html_title":"Checked bag never arrived","category_id":5,"display_username":")" + p.name +
-         R"(","primary_group_name":null,"flair_name":null,"version":1,"can_edit":false,"can_delete":false,)"
-         R"("can_recover":false,"can_wiki":false,"user_title":null,"bookmarked":false,"raw":"","actions_summary":[],)"
-         R"("moderator":false,"admin":false,"staff":false,"user_id":)" + std::to_string(1000 + p.id % 7) +
-         R"(,"hidden":false,"trust_level":1,"deleted_at":null,"user_deleted":false,"edit_reason":null,)"
-         R"("can_view_edit_history":true,"wiki":false,"reviewable_id":null})";
-}
-
-// A forum whose /posts.json pages `page_size` posts, newest first, like Discourse's (50 there).
-class FakeForum {
- public:
-  explicit FakeForum(testing::FakeHttpServer& server, size_t page_size = 3) : page_size_(page_size) {
-    server.on("GET", "/posts.json", [this](const testing::FakeRequest& r) {
-      std::lock_guard lock(mu_);
-      if (!fail_.empty()) {
-        testing::FakeResponse f = fail_.front();
-        fail_.erase(fail_.begin());
-        return f;
-      }
-      const auto before = r.query.find("before");
-      const int limit = before == r.query.end() ? INT32_MAX : std::stoi(before->second);
-      std::vector<ForumPost> older;
-      for (const auto& p : posts_)
-        if (p.id < limit) older.push_back(p);
-      std::sort(older.begin(), older.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
-      std::string body = R"({"latest_posts":[)";
-      for (size_t i = 0; i < older.size() && i < page_size_; ++i) body += (i ? "," : "") + post_json(older[i]);
-      return testing::FakeResponse{200, {}, body + "]}"};
-    });
-  }
-  void add(int id, const std::string& cooked, int post_type = 1) {
-    std::lock_guard lock(mu_);
-    posts_.push_back({id, 55, id - 99, "dan" + std::to_string(id), "Dan Example", cooked,
-                      "2026-12-01T10:" + std::to_string(10 + id % 50) + ":00.000Z", post_type});
-  }
-  void fail_next(testing::FakeResponse r) {
-    std::lock_guard lock(mu_);
-    fail_.push_back(std::move(r));
-  }
-
- private:
-  size_t page_size_;
-  std::mutex mu_;
-  std::vector<ForumPost> posts_;
-  std::vector<testing::FakeResponse> fail_;
-};
+using testing::FakeForum;
 
 class ExecExamplePluginTest : public ::testing::Test {
  protected:
