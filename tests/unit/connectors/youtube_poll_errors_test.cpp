@@ -160,6 +160,30 @@ TEST_F(YoutubeTest, AFailureAfterAGoodPageKeepsItAndGoesOnFromTheFailedPage) {
   EXPECT_EQ(after.floor.t, newest);
 }
 
+TEST_F(YoutubeTest, QuotaExceededOnALaterPageKeepsTheGoodOnesAndTheRestWaits) {
+  youtube::Cursor cur;
+  cur.started = true;
+  parse_iso8601("2026-12-04T08:00:00Z", cur.floor.t);
+  fake_.fail_next(FakeYoutubeRoute::threads, 1, page("comment_threads_page1.json"));
+  fake_.fail_next(FakeYoutubeRoute::threads, 1, {403, {}, fixture("error_quota_exceeded.json")});
+  fake_.fail_next(FakeYoutubeRoute::comments, 1, page("comments_by_parent.json"));
+  auto c = make();
+  SourceUsage usage;
+  const Batch b = ok(*c, youtube::write_cursor(cur), &usage);
+  EXPECT_EQ(b.mentions.size(), 10u);
+  EXPECT_FALSE(b.more);
+  ASSERT_TRUE(b.retry_after);
+  EXPECT_FALSE(usage.rate_limit_remaining);  // YouTube sends no rate-limit headers
+  EXPECT_EQ(usage.budget_used, 3u);          // two thread pages and one reply listing
+  EXPECT_EQ(*usage.budget_remaining, 0);
+  youtube::Cursor after;
+  std::string error;
+  ASSERT_TRUE(youtube::parse_cursor(b.next_cursor, after, error)) << error;
+  EXPECT_EQ(after.page, "QURTSl9pM0FjbWVBaXJQYWdlVHdvVG9rZW4tZmFrZQ==");  // page 2 is read after the pause
+  EXPECT_EQ(after.floor.t, cur.floor.t);
+  EXPECT_EQ(after.seen.size(), 10u);
+}
+
 TEST_F(YoutubeTest, AThreadWhoseRepliesCannotBeListedIsReadAgainLater) {
   const std::string t = fake_.add_thread("vidAcme0001", {"", "@a", "", "top", now_ms() - 600'000});
   std::string sixth;  // not inline (YouTube inlines a few): not read by the first poll, which lists no replies

@@ -93,6 +93,24 @@ TEST_F(YoutubeReplyTest, AReplyIsPostedToTheThreadWithAnAccessToken) {
   EXPECT_EQ(fake_.units_spent(), 1 + 50 + 50);  // SetUp's poll, two inserts
 }
 
+TEST_F(YoutubeReplyTest, TheRecordedShapeOfAnInsertedCommentIsRead) {
+  fake_.fail_next_posts(1, {200, {}, fixture("comment_insert.json")}, false);
+  auto c = make("", true);
+  const ReplyOutcome o = c->reply(top_, "Hi Kim, we have escalated your refund.", "r1");
+  ASSERT_EQ(o.kind, ReplyOutcome::Kind::sent) << o.error;
+  EXPECT_EQ(o.post.id, "UgxAcme0002refund-slow-p4AaABAg.AcmeR9zZ01");
+  EXPECT_EQ(o.post.url, "https://www.youtube.com/watch?v=vidAcme0001&lc=UgxAcme0002refund-slow-p4AaABAg.AcmeR9zZ01");
+  TimeMs t = 0;
+  ASSERT_TRUE(parse_iso8601("2026-12-04T10:02:00Z", t));
+  EXPECT_EQ(o.post.posted_at, t);
+
+  // A 200 without a comment (a proxy's page): retried, and it may have been posted.
+  fake_.fail_next_posts(1, {200, {{"Content-Type", "text/html"}}, "<html>ok</html>"}, false);
+  const ReplyOutcome html = c->reply(top_, "hi", "r2");
+  EXPECT_EQ(html.kind, ReplyOutcome::Kind::retry);
+  EXPECT_TRUE(html.may_have_posted);
+}
+
 TEST_F(YoutubeReplyTest, ATokenAboutToExpireIsRefreshedFirst) {
   fake_.set_token_lifetime(30);  // less than the minute of margin: never reused
   auto c = make("", true);
