@@ -781,7 +781,7 @@ class YoutubeConnector final : public Connector {
   std::string redact(std::string message) const {
     for (const std::string* secret : {&opt_.api_key, opt_.oauth_client_secret ? &*opt_.oauth_client_secret : nullptr,
                                       opt_.oauth_refresh_token ? &*opt_.oauth_refresh_token : nullptr}) {
-      if (!secret || secret->empty()) continue;
+      if (!secret || secret->size() < 8) continue;  // a real one is longer; a short one would mangle the text
       for (size_t at = message.find(*secret); at != std::string::npos; at = message.find(*secret, at))
         message.replace(at, secret->size(), "[secret]");
     }

@@ -24,6 +24,11 @@
 //     than the inline ones (YouTube inlines a few), they are listed with comments.list?parentId=
 //     (1 unit a page, at most 5 pages of 100). Only threads on the pages read are looked at: a
 //     reply to an old thread that YouTube does not list among the newest is not seen.
+//   - A page token that YouTube refuses (400 invalidPageToken: it expired) starts the pages in
+//     progress again from the newest, with Batch::more; the floor has not moved and the comments
+//     returned are remembered, so nothing is skipped or returned twice. (If YouTube's tokens are
+//     offsets, a thread deleted above the page being read while the pages are read can move one
+//     thread past a page boundary unread; a thread added moves one back, which "seen" drops.)
 //
 // Quota (connectors/common/daily_budget.h): each list call costs 1 unit, each reply 50, counted
 // in the cursor per UTC day against options.quota_per_day; units are counted when the request is
