@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -202,12 +203,17 @@ std::vector<std::string> add_threads(testing::FakeYoutube& fake, int n, int ago,
 TEST_F(YoutubeTest, PagesAreFollowedAndARestartInTheMiddleNeitherSkipsNorRepeats) {
   add_threads(fake_, 150, 5000, "old");
   auto c = make(R"(, "max_pages": 2)");
-  const Batch first = ok(*c, "");
+  SourceUsage usage;
+  std::uint64_t units = 0;
+  const Batch first = ok(*c, "", &usage);
+  units += usage.budget_used;
   EXPECT_EQ(first.mentions.size(), 100u);  // the newest page only
 
   const auto fresh = add_threads(fake_, 250, 1000, "new");
-  const Batch b1 = ok(*c, first.next_cursor);
+  const Batch b1 = ok(*c, first.next_cursor, &usage);
+  units += usage.budget_used;
   EXPECT_EQ(b1.mentions.size(), 200u);
+  EXPECT_LT(b1.next_cursor.size(), 200u * 40u);  // 200 ids seen while the pages are read
   EXPECT_TRUE(b1.more);
   const auto mid = cursor_of(b1.next_cursor);
   EXPECT_FALSE(mid.page.empty());
@@ -217,12 +223,19 @@ TEST_F(YoutubeTest, PagesAreFollowedAndARestartInTheMiddleNeitherSkipsNorRepeats
   // daemon restarts: a fresh connector goes on from the stored cursor.
   const auto later = add_threads(fake_, 30, 100, "later");
   auto restarted = make(R"(, "max_pages": 2)");
-  const Batch b2 = ok(*restarted, b1.next_cursor);
+  const Batch b2 = ok(*restarted, b1.next_cursor, &usage);
+  units += usage.budget_used;
   EXPECT_FALSE(b2.more);
   EXPECT_TRUE(cursor_of(b2.next_cursor).page.empty());
-  const Batch b3 = ok(*restarted, b2.next_cursor);
-  const Batch b4 = ok(*restarted, b3.next_cursor);
+  const Batch b3 = ok(*restarted, b2.next_cursor, &usage);
+  units += usage.budget_used;
+  const Batch b4 = ok(*restarted, b3.next_cursor, &usage);
+  units += usage.budget_used;
   EXPECT_TRUE(b4.mentions.empty());
+  // The source counted what YouTube charged: one unit a page.
+  EXPECT_EQ(units, static_cast<std::uint64_t>(fake_.units_spent()));
+  EXPECT_EQ(units, 1u + 2u + 1u + 1u + 1u);
+  EXPECT_EQ(cursor_of(b4.next_cursor).budget_used, units);
 
   std::multiset<std::string> got;
   for (const Batch* b : {&b1, &b2, &b3})
