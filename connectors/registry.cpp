@@ -4,12 +4,14 @@
 #include "connectors/mastodon/mastodon_connector.h"
 #include "connectors/options/option_reader.h"
 #include "connectors/replay/replay_connector.h"
+#include "connectors/youtube/youtube_connector.h"
 
 namespace carewatch {
 
 extern const char* const kReplayOptionsSchema;
 extern const char* const kMastodonOptionsSchema;
 extern const char* const kExecOptionsSchema;
+extern const char* const kYoutubeOptionsSchema;
 
 namespace {
 
@@ -44,6 +46,8 @@ const std::vector<ConnectorType>& connector_types() {
                      kMastodonOptionsSchema, make_mastodon_connector),
       connector_type("exec", "a program in any language run once per poll, printing mentions as JSON lines",
                      kExecOptionsSchema, make_exec_connector),
+      connector_type("youtube", "a YouTube channel: comments and replies on it and its videos (Data API v3)",
+                     kYoutubeOptionsSchema, make_youtube_connector),
   };
   return types;
 }
