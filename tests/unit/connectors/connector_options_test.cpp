@@ -182,12 +182,21 @@ TEST(ConnectorTypes, EveryOptionOfEverySchemaIsRead) {
   const fs::path dir = fs::temp_directory_path() / ("carewatch-connector-options-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "m.jsonl") << "";
+  std::ofstream(dir / "plugin.sh") << "#!/bin/sh\n";
+  fs::permissions(dir / "plugin.sh", fs::perms::owner_all);
   const std::map<std::string, std::string> every_option = {
       {"replay", R"({"path": "m.jsonl", "pace": "timestamps", "speed": 2, "batch_size": 10, "rebase_time": false,
                      "platform": "x"})"},
       {"mastodon", R"({"instance": "https://mastodon.example", "access_token": "t", "hashtags": ["a"],
                        "notifications": true, "search": ["q"], "limit": 10, "max_pages": 2, "timeout": "5s",
                        "max_characters": 1000})"},
+      {"exec", R"({"program": "plugin.sh", "args": ["--quiet"], "settings": {"board": "support"},
+                   "env": {"FORUM_KEY": "k"}, "platform": "forum", "timeout": "30s", "kill_grace": "2s",
+                   "max_mentions": 100, "max_line_bytes": 65536})"},
+      {"youtube", R"({"base_url": "https://yt.example/youtube/v3", "channel_id": "UCacmeAir0000000000000AA",
+                      "api_key": "k", "quota_per_day": 5000, "page_size": 50, "max_pages": 3, "timeout": "5s",
+                      "oauth_client_id": "id", "oauth_client_secret": "s", "oauth_refresh_token": "r",
+                      "token_url": "https://oauth.example/token", "max_characters": 5000})"},
   };
   for (const auto& t : connector_types()) {
     SCOPED_TRACE(t.type);
