@@ -2,12 +2,14 @@
 
 #include "connectors/mastodon/mastodon_connector.h"
 #include "connectors/options/option_reader.h"
+#include "connectors/reddit/reddit_connector.h"
 #include "connectors/replay/replay_connector.h"
 
 namespace carewatch {
 
 extern const char* const kReplayOptionsSchema;
 extern const char* const kMastodonOptionsSchema;
+extern const char* const kRedditOptionsSchema;
 
 namespace {
 
@@ -40,6 +42,8 @@ const std::vector<ConnectorType>& connector_types() {
                      kReplayOptionsSchema, make_replay_connector),
       connector_type("mastodon", "a Mastodon instance: hashtag timelines, the account's mentions, search",
                      kMastodonOptionsSchema, make_mastodon_connector),
+      connector_type("reddit", "Reddit: subreddit comments and posts, post search, the account's mentions",
+                     kRedditOptionsSchema, make_reddit_connector),
   };
   return types;
 }
