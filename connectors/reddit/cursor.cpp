@@ -90,7 +90,20 @@ bool parse_cursor(const std::string& text, Cursor& out, std::string& error) {
         error = at + ".gap: expected {\"after\": <fullname>, \"until\": <created_utc>}";
         return false;
       }
-      state.gap = Gap{json_string(after->value), until->value.GetInt64()};
+      state.gap = Gap{json_string(after->value), until->value.GetInt64(), {}};
+      if (const auto also = g.FindMember("also"); also != g.MemberEnd()) {
+        if (!also->value.IsArray()) {
+          error = at + ".gap.also: expected an array of fullnames";
+          return false;
+        }
+        for (const auto& name : also->value.GetArray()) {
+          if (!name.IsString() || !valid_fullname(json_string(name))) {
+            error = at + ".gap.also: expected an array of fullnames";
+            return false;
+          }
+          state.gap->also.push_back(json_string(name));
+        }
+      }
     }
     out[key] = std::move(state);
   }
@@ -118,6 +131,12 @@ std::string write_cursor(const Cursor& cursor) {
       w.String(state.gap->after.c_str(), static_cast<rapidjson::SizeType>(state.gap->after.size()));
       w.Key("until");
       w.Int64(state.gap->until);
+      if (!state.gap->also.empty()) {
+        w.Key("also");
+        w.StartArray();
+        for (const auto& name : state.gap->also) w.String(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+        w.EndArray();
+      }
       w.EndObject();
     }
     w.EndObject();

@@ -13,12 +13,14 @@
 //   - When the newest page is new from top to bottom (full, nothing seen, nothing older than the
 //     floor), the connector pages down with after=<last fullname> until it meets a seen item or
 //     the floor, at most max_pages pages a poll. If it has not met them, the rest is a gap:
-//     {"after": <the last fullname read>, "until": <the floor's time before the gap>} and the next
+//     {"after": <the last fullname read>, "until": <the floor's time before the gap>, "also": [the
+//     fullnames just above it, in case it is deleted meanwhile]} and the next
 //     poll (Batch::more) goes on down from there before anything else, so a restart in the middle
 //     of the pages loses nothing and reads nothing twice.
 //
 // As text it is a JSON object {"<stream>": {"seen": {"<fullname>": <created_utc>, ...},
-// "gap": {"after": "<fullname>", "until": <created_utc>}}} ("gap" only while one is open), with
+// "gap": {"after": "<fullname>", "until": <created_utc>, "also": [...]}}} ("gap" only while one is
+// open), with
 // stream keys "comments:<sub>", "posts:<sub>" (subreddit in lower case), "search:<query>" and
 // "mentions".
 #pragma once
@@ -28,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace carewatch::reddit {
 
@@ -38,6 +41,9 @@ inline constexpr size_t kSeenKept = 200;
 struct Gap {
   std::string after;       // the fullname to continue after (older than it)
   std::int64_t until = 0;  // the gap ends at items older than this created_utc (seconds)
+  // The items just above `after` on its page, nearest first (at most 3): Reddit answers nothing
+  // after an item it no longer lists, so when `after` is deleted the gap goes on after these.
+  std::vector<std::string> also;
 };
 
 struct StreamState {

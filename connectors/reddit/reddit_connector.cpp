@@ -329,6 +329,7 @@ class RedditConnector final : public Connector {
       // What is not new: seen, or older than the boundary (the floor, or the gap's end).
       const std::int64_t boundary = in_gap ? st.gap->until : st.floor();
       std::string after = in_gap ? st.gap->after : std::string();
+      std::vector<std::string> also = in_gap ? st.gap->also : std::vector<std::string>();
       std::vector<Mention> found;  // newest first, as read
       for (int page_no = 1;; ++page_no) {
         Page page;
@@ -344,12 +345,24 @@ class RedditConnector final : public Connector {
         any_page = true;
         const Value& children = *page.children;
         posts_read += children.Size();
+        const bool walking = in_gap || page_no > 1;  // paging down to the items seen
+        if (walking && children.Empty() && !also.empty() && !page.rate_limited_for) {
+          // Nothing after `after`: it was deleted meanwhile. Go on after the item above it.
+          after = also.front();
+          also.erase(also.begin());
+          st.gap = reddit::Gap{after, boundary, also};
+          if (page_no >= opt_.max_pages) {
+            batch.more = true;
+            break;
+          }
+          continue;
+        }
         bool reached = false;
-        std::string last;
+        std::vector<std::string> names;  // this page's fullnames, in order
         for (rapidjson::SizeType i = 0; i < children.Size(); ++i) {
           reddit::Thing thing = reddit::read_thing(children[i], i, s.label, source_, now, warn);
           if (thing.fullname.empty()) continue;
-          last = thing.fullname;
+          names.push_back(thing.fullname);
           if (!first && (st.has_seen(thing.fullname) || thing.created < boundary)) {
             reached = true;
             continue;
@@ -357,10 +370,10 @@ class RedditConnector final : public Connector {
           st.add(thing.fullname, thing.created);
           if (thing.mention) found.push_back(std::move(*thing.mention));
         }
-        if (page.after.empty()) page.after = last;
+        if (page.after.empty() && !names.empty()) page.after = names.back();
         const bool full = children.Size() >= page_size && !page.after.empty();
         if (first || reached || !full) {
-          if (in_gap && !reached && !first)
+          if (walking && !reached && !first)
             warn(s.label + ": the listing ended before reaching the items seen earlier (Reddit lists about 1000 "
                            "items); older new items, if any, were not read");
           st.gap.reset();
@@ -371,7 +384,10 @@ class RedditConnector final : public Connector {
           break;
         }
         // The whole page is new: what lies below it, down to the items seen, is still to read.
-        st.gap = reddit::Gap{page.after, boundary};
+        also.clear();
+        for (size_t k = names.size(); k-- > 0 && also.size() < 3;)
+          if (names[k] != page.after) also.push_back(names[k]);
+        st.gap = reddit::Gap{page.after, boundary, also};
         after = page.after;
         if (page.rate_limited_for) {
           wait_at_least(page.rate_limited_for);

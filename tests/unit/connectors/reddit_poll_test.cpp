@@ -145,6 +145,41 @@ TEST_F(RedditTest, MoreThanMaxPagesLeavesAGapThatARestartedConnectorReads) {
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), seen.size());  // nothing twice
 }
 
+TEST_F(RedditTest, AGapWhoseItemIsDeletedGoesOnAfterTheItemsAboveIt) {
+  // Reddit answers nothing after an item it no longer lists: the gap keeps the items just above.
+  const std::string post = fake_.add_post("acmeair", "rosa_flies", "Lost bag", "Help");
+  std::vector<std::string> all = comment(fake_, post, 5);
+  const std::string options = R"(, "subreddits": ["acmeair"], "page_size": 5, "max_pages": 2)";
+  auto c = make(options);
+  Batch b = ok(*c, "");
+  for (const auto& id : comment(fake_, post, 23)) all.push_back(id);
+  b = ok(*c, b.next_cursor);
+  ASSERT_TRUE(b.more);
+  std::vector<std::string> seen = ids_of(b);  // all[18..27]
+  reddit::Cursor cursor;
+  std::string error;
+  ASSERT_TRUE(reddit::parse_cursor(b.next_cursor, cursor, error));
+  ASSERT_TRUE(cursor.at("comments:acmeair").gap);
+  EXPECT_EQ(cursor.at("comments:acmeair").gap->after, all[18]);
+  EXPECT_EQ(cursor.at("comments:acmeair").gap->also, (std::vector<std::string>{all[19], all[20], all[21]}));
+  fake_.remove(all[18]);
+  fake_.remove(all[19]);
+  std::string next = b.next_cursor;
+  for (int poll = 0; poll < 6; ++poll) {
+    auto fresh = make(options);
+    b = ok(*fresh, next);
+    for (const auto& id : ids_of(b)) seen.push_back(id);
+    next = b.next_cursor;
+    if (!b.more && b.mentions.empty()) break;
+  }
+  std::vector<std::string> want(all.begin() + 5, all.begin() + 18);  // the 13 below the gap's start
+  std::sort(want.begin(), want.end());
+  std::vector<std::string> got(seen.begin() + 10, seen.end());
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), seen.size());
+}
+
 TEST_F(RedditTest, ADeletedNewestItemDoesNotStopTheStream) {
   // Reddit's before=<fullname> answers nothing once that item is removed; the connector does not
   // depend on it.

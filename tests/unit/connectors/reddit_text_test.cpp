@@ -69,7 +69,7 @@ TEST(RedditCursor, RoundTripsAndTrims) {
   Cursor c;
   c["comments:acmeair"].add("t1_b", 200);
   c["comments:acmeair"].add("t1_a", 100);
-  c["comments:acmeair"].gap = Gap{"t1_a", 90};
+  c["comments:acmeair"].gap = Gap{"t1_a", 90, {}};
   c["mentions"].add("t1_z", 300);
   const std::string text = write_cursor(c);
   EXPECT_EQ(text, R"({"comments:acmeair":{"seen":{"t1_a":100,"t1_b":200},"gap":{"after":"t1_a","until":90}},)"
@@ -102,6 +102,12 @@ TEST(RedditCursor, MalformedOnesAreNamed) {
   EXPECT_FALSE(parse_cursor(R"({"mentions": {"seen": {"t1_a": "x"}}})", c, error));
   EXPECT_FALSE(parse_cursor(R"({"mentions": {"gap": {"after": "bad", "until": 1}}})", c, error));
   EXPECT_NE(error.find("gap"), std::string::npos) << error;
+  EXPECT_FALSE(parse_cursor(R"({"mentions": {"gap": {"after": "t1_a", "until": 1, "also": ["x"]}}})", c, error));
+  EXPECT_NE(error.find("gap.also"), std::string::npos) << error;
+  ASSERT_TRUE(parse_cursor(R"({"mentions": {"gap": {"after": "t1_a", "until": 1, "also": ["t1_b", "t1_c"]}}})", c, error))
+      << error;
+  EXPECT_EQ(c["mentions"].gap->also, (std::vector<std::string>{"t1_b", "t1_c"}));
+  EXPECT_EQ(write_cursor(c), R"({"mentions":{"seen":{},"gap":{"after":"t1_a","until":1,"also":["t1_b","t1_c"]}}})");
 }
 
 TEST(RedditReplyText, CommentLengthIsCodePoints) {
