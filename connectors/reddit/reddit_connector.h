@@ -18,7 +18,8 @@
 // its newest page only (no backfill) and remembers its fullnames. Every later poll reads the
 // newest page and takes what is neither among the recent fullnames it remembers nor older than
 // the oldest of them; when the whole page is new it pages down with `after` to what it saw, at
-// most max_pages pages, leaving a gap in the cursor that the next poll (Batch::more) reads first.
+// most max_pages pages, leaving a gap in the cursor that the next poll (Batch::more) reads first
+// (after the items just above its start when that one is deleted meanwhile).
 // Reddit's `before` is not used: it answers nothing, silently, once its item is deleted; the
 // remembered fullnames make the newest page enough, at one request a stream when nothing is new.
 //
