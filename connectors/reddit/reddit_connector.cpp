@@ -370,7 +370,7 @@ class RedditConnector final : public Connector {
           st.add(thing.fullname, thing.created);
           if (thing.mention) found.push_back(std::move(*thing.mention));
         }
-        if (page.after.empty() && !names.empty()) page.after = names.back();
+        // Reddit's data.after is null at the end of a listing.
         const bool full = children.Size() >= page_size && !page.after.empty();
         if (first || reached || !full) {
           if (walking && !reached && !first)
