@@ -377,6 +377,8 @@ class RedditConnector final : public Connector {
             warn(s.label + ": the listing ended before reaching the items seen earlier (Reddit lists about 1000 "
                            "items); older new items, if any, were not read");
           st.gap.reset();
+          // A gap read to its end: what came meanwhile is read at once.
+          if (in_gap) batch.more = true;
           if (page.rate_limited_for) {
             wait_at_least(page.rate_limited_for);
             stop_all = true;

@@ -19,7 +19,8 @@
 // newest page and takes what is neither among the recent fullnames it remembers nor older than
 // the oldest of them; when the whole page is new it pages down with `after` to what it saw, at
 // most max_pages pages, leaving a gap in the cursor that the next poll (Batch::more) reads first
-// (after the items just above its start when that one is deleted meanwhile).
+// (after the items just above its start when that one is deleted meanwhile); a gap read to its
+// end sets Batch::more again, so what came meanwhile is read at once.
 // Reddit's `before` is not used: it answers nothing, silently, once its item is deleted; the
 // remembered fullnames make the newest page enough, at one request a stream when nothing is new.
 //

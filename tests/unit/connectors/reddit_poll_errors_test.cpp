@@ -191,6 +191,16 @@ TEST_F(RedditTest, AnUnknownSubredditIsFatal) {
   EXPECT_NE(e.message.find("subreddit's name"), std::string::npos) << e.message;
 }
 
+TEST_F(RedditTest, APrivateSubredditIsFatalAndNamed) {
+  fake_.add_post("acmeair", "rosa", "Lost bag", "AA 212");
+  fake_.fail_next(FakeRedditRoute::comments, 1, FakeResponse{403, {}, R"({"reason": "private", "message": "Forbidden", "error": 403})"});
+  auto c = make(kSub);
+  const PollError e = failed(*c);
+  EXPECT_EQ(e.kind, PollError::Kind::fatal);
+  EXPECT_NE(e.message.find("403"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("private or banned subreddit"), std::string::npos) << e.message;
+}
+
 TEST_F(RedditTest, UnreachableRedditIsRetried) {
   std::string base;
   {

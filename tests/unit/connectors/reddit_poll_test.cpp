@@ -128,7 +128,7 @@ TEST_F(RedditTest, MoreThanMaxPagesLeavesAGapThatARestartedConnectorReads) {
   EXPECT_EQ(cursor.at("comments:acmeair").gap->after, all[5 + 13]);
 
   // The daemon restarts; meanwhile 4 more come. A new connector reads the gap first (10 more),
-  // then what is left of it (3), then the 4 new ones: each once.
+  // then what is left of it (3) and asks to be polled again at once, then the 4 new ones: each once.
   for (const auto& id : comment(fake_, post, 4)) all.push_back(id);
   std::string next = b.next_cursor;
   for (int poll = 0; poll < 5; ++poll) {
