@@ -3,6 +3,7 @@
 #include "connectors/exec/exec_connector.h"
 #include "connectors/mastodon/mastodon_connector.h"
 #include "connectors/options/option_reader.h"
+#include "connectors/reddit/reddit_connector.h"
 #include "connectors/replay/replay_connector.h"
 #include "connectors/youtube/youtube_connector.h"
 
@@ -12,6 +13,7 @@ extern const char* const kReplayOptionsSchema;
 extern const char* const kMastodonOptionsSchema;
 extern const char* const kExecOptionsSchema;
 extern const char* const kYoutubeOptionsSchema;
+extern const char* const kRedditOptionsSchema;
 
 namespace {
 
@@ -48,6 +50,8 @@ const std::vector<ConnectorType>& connector_types() {
                      kExecOptionsSchema, make_exec_connector),
       connector_type("youtube", "a YouTube channel: comments and replies on it and its videos (Data API v3)",
                      kYoutubeOptionsSchema, make_youtube_connector),
+      connector_type("reddit", "Reddit: subreddit comments and posts, post search, the account's mentions",
+                     kRedditOptionsSchema, make_reddit_connector),
   };
   return types;
 }
