@@ -3,11 +3,15 @@
 #include "connectors/mastodon/mastodon_connector.h"
 #include "connectors/options/option_reader.h"
 #include "connectors/replay/replay_connector.h"
+#include "connectors/rss/rss_connector.h"
+#include "connectors/hackernews/hackernews_connector.h"
 
 namespace carewatch {
 
 extern const char* const kReplayOptionsSchema;
 extern const char* const kMastodonOptionsSchema;
+extern const char* const kRssOptionsSchema;
+extern const char* const kHackernewsOptionsSchema;
 
 namespace {
 
@@ -40,6 +44,10 @@ const std::vector<ConnectorType>& connector_types() {
                      kReplayOptionsSchema, make_replay_connector),
       connector_type("mastodon", "a Mastodon instance: hashtag timelines, the account's mentions, search",
                      kMastodonOptionsSchema, make_mastodon_connector),
+      connector_type("rss", "RSS and Atom feeds: review sites, news and blog searches, alert feeds",
+                     kRssOptionsSchema, make_rss_connector),
+      connector_type("hackernews", "Hacker News stories and comments matching brand terms (Algolia HN Search)",
+                     kHackernewsOptionsSchema, make_hackernews_connector),
   };
   return types;
 }
