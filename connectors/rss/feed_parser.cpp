@@ -8,6 +8,7 @@
 #include <expat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 
 namespace carewatch::rss {
@@ -46,6 +47,23 @@ std::string attr(const XML_Char** atts, std::string_view ns, std::string_view lo
   return {};
 }
 
+// windows-1252, which old feeds declare and expat does not know (it knows UTF-8, UTF-16,
+// ISO-8859-1 and US-ASCII): Latin-1 but for 0x80-0x9F.
+int XMLCALL unknown_encoding(void*, const XML_Char* name, XML_Encoding* info) {
+  std::string n(name);
+  for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (n != "windows-1252" && n != "cp1252" && n != "x-cp1252") return XML_STATUS_ERROR;
+  static const int k80[32] = {0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                              0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+                              0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                              0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+  for (int i = 0; i < 256; ++i) info->map[i] = i >= 0x80 && i < 0xA0 ? k80[i - 0x80] : i;
+  info->data = nullptr;
+  info->convert = nullptr;
+  info->release = nullptr;
+  return XML_STATUS_OK;
+}
+
 // Where the text being collected goes.
 enum class Target {
   none, title, link, id, description, summary, atom_content, encoded, media, author, date_pub, date_updated,
@@ -61,6 +79,7 @@ class Parser {
     XML_SetCharacterDataHandler(p_, &Parser::on_text);
     XML_SetEntityDeclHandler(p_, &Parser::on_entity_decl);
     XML_SetParamEntityParsing(p_, XML_PARAM_ENTITY_PARSING_NEVER);
+    XML_SetUnknownEncodingHandler(p_, &unknown_encoding, nullptr);
 #if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 4)
     XML_SetBillionLaughsAttackProtectionMaximumAmplification(p_, 10.0f);
 #endif

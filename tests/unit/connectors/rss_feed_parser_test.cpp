@@ -92,6 +92,21 @@ TEST(RssFeedParser, MediaGroupDescriptionIsTheText) {
   EXPECT_FALSE(f.items[0].content_html);
 }
 
+TEST(RssFeedParser, ReadsWindows1252AndLatin1) {
+  const std::string doc = "<?xml version=\"1.0\" encoding=\"windows-1252\"?><rss version=\"2.0\"><channel>"
+                          "<item><title>Acme \x93" "fares\x94 \x80 9 \x96 caf\xE9</title></item></channel></rss>";
+  Feed f;
+  std::string error;
+  ASSERT_TRUE(parse_feed(doc, 10, f, error)) << error;
+  ASSERT_EQ(f.items.size(), 1u);
+  EXPECT_EQ(f.items[0].title, "Acme \xE2\x80\x9C" "fares\xE2\x80\x9D \xE2\x82\xAC 9 \xE2\x80\x93 caf\xC3\xA9");
+  std::string latin1 = doc;
+  latin1.replace(latin1.find("windows-1252"), 12, "ISO-8859-1");
+  ASSERT_TRUE(parse_feed(latin1, 10, f, error)) << error;
+  EXPECT_NE(f.items[0].title.find("caf\xC3\xA9"), std::string::npos);
+  EXPECT_FALSE(parse_feed("<?xml version=\"1.0\" encoding=\"x-klingon\"?><rss/>", 10, f, error));
+}
+
 TEST(RssFeedParser, StopsAfterMaxItems) {
   Feed f;
   std::string error;

@@ -34,6 +34,17 @@ TEST_F(RssTest, GoneFeedsAreFatal) {
   }
 }
 
+TEST_F(RssTest, ATokenInTheFeedsUrlIsNeverInAMessage) {
+  site_.serve("/private.rss", "");
+  site_.fail_next("/private.rss", 1, {403, {{"Content-Type", "text/plain"}}, "forbidden"});
+  auto c = make(R"({"feeds": [")" + site_.url("/private.rss?token=s3cretT0ken&q=acme") + "\"]}");
+  const PollError e = failed(*c);
+  EXPECT_EQ(e.kind, PollError::Kind::fatal);
+  EXPECT_NE(e.message.find("403"), std::string::npos) << e.message;
+  EXPECT_EQ(e.message.find("s3cretT0ken"), std::string::npos) << e.message;
+  EXPECT_EQ(site_.requests_to("/private.rss").at(0).query.at("token"), "s3cretT0ken");
+}
+
 TEST_F(RssTest, TooManyRequestsIsRetriedAfterWhatTheSiteSaid) {
   site_.serve("/reviews.rss", FakeFeeds::rss_document("Acme", {review("1")}));
   site_.fail_next("/reviews.rss", 1, {429, {{"Retry-After", "120"}, {"Content-Type", "text/plain"}}, "slow down"});
