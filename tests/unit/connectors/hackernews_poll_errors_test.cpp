@@ -41,6 +41,36 @@ TEST_F(HackernewsTest, TooManyRequestsIsRetriedAfterWhatAlgoliaSaid) {
   EXPECT_EQ(hn_.requests().size(), 1u);  // the other term is not asked
 }
 
+// Algolia's public HN endpoint sends no rate-limit headers today; a proxy in front of it may, and
+// then they are read like any platform's.
+TEST_F(HackernewsTest, RateLimitHeadersAreReportedAndAUsedUpLimitEndsThePoll) {
+  story(0, 1796450000);
+  auto c = make(R"(, "hits_per_page": 1)");
+  const std::string cursor = ok(*c, "").next_cursor;
+  story(1, T + 1);
+  story(2, T + 2);
+  testing::FakeHnItem newest;
+  newest.object_id = id(2);
+  newest.created_at_i = T + 2;
+  newest.title = "Acme story 2";
+  hn_.fail_next(1, {200, {{"X-RateLimit-Remaining", "0"}, {"X-RateLimit-Reset", "40"}},
+                    "{\"hits\": [" + testing::FakeHackernews::hit_json(newest) +
+                        "], \"nbHits\": 2, \"page\": 0, \"nbPages\": 2, \"hitsPerPage\": 1}"});
+  PollResult r = c->poll(cursor);
+  ASSERT_TRUE(r.batch) << r.error->message;
+  ASSERT_TRUE(r.usage.rate_limit_remaining);
+  EXPECT_EQ(*r.usage.rate_limit_remaining, 0.0);
+  ASSERT_TRUE(r.batch->retry_after);
+  EXPECT_GT(r.batch->retry_after->count(), 30000);
+  EXPECT_FALSE(r.batch->more);
+  EXPECT_EQ(ids_of(*r.batch), ids({2}));
+  EXPECT_EQ(hn_.requests().size(), 2u);  // one on the first poll, one now: no second page asked
+  // The next poll goes on with the run: story 1, then nothing twice.
+  Batch b = ok(*c, r.batch->next_cursor);
+  EXPECT_EQ(ids_of(b), ids({1}));
+  EXPECT_TRUE(ok(*c, b.next_cursor).mentions.empty());
+}
+
 TEST_F(HackernewsTest, ServerErrorHtmlAndTruncatedJsonAreRetried) {
   story(1, T);
   auto c = make();

@@ -57,6 +57,22 @@ TEST_F(RssTest, TooManyRequestsIsRetriedAfterWhatTheSiteSaid) {
   EXPECT_TRUE(c->poll("").batch);
 }
 
+TEST_F(RssTest, RateLimitHeadersAreReportedAndAUsedUpLimitWaits) {
+  const std::string doc = FakeFeeds::rss_document("Acme", {review("1")});
+  site_.serve("/reviews.rss", doc);
+  site_.fail_next("/reviews.rss", 1,
+                  {200, {{"Content-Type", "application/rss+xml"}, {"X-RateLimit-Remaining", "0"}, {"X-RateLimit-Reset", "30"}},
+                   doc});
+  auto c = make_feed();
+  PollResult r = c->poll("");
+  ASSERT_TRUE(r.batch) << r.error->message;
+  ASSERT_TRUE(r.usage.rate_limit_remaining);
+  EXPECT_EQ(*r.usage.rate_limit_remaining, 0.0);
+  ASSERT_TRUE(r.batch->retry_after);
+  EXPECT_GT(r.batch->retry_after->count(), 20000);
+  EXPECT_FALSE(r.batch->next_cursor.empty());  // the page was good: its items count as seen
+}
+
 TEST_F(RssTest, ServerErrorsAreRetried) {
   site_.serve("/reviews.rss", FakeFeeds::rss_document("Acme", {review("1")}));
   site_.fail_next("/reviews.rss", 1, {502, {{"Content-Type", "text/html"}}, "<html>Bad gateway</html>"});
