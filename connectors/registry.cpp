@@ -6,6 +6,8 @@
 #include "connectors/reddit/reddit_connector.h"
 #include "connectors/replay/replay_connector.h"
 #include "connectors/youtube/youtube_connector.h"
+#include "connectors/rss/rss_connector.h"
+#include "connectors/hackernews/hackernews_connector.h"
 
 namespace carewatch {
 
@@ -14,6 +16,8 @@ extern const char* const kMastodonOptionsSchema;
 extern const char* const kExecOptionsSchema;
 extern const char* const kYoutubeOptionsSchema;
 extern const char* const kRedditOptionsSchema;
+extern const char* const kRssOptionsSchema;
+extern const char* const kHackernewsOptionsSchema;
 
 namespace {
 
@@ -52,6 +56,10 @@ const std::vector<ConnectorType>& connector_types() {
                      kYoutubeOptionsSchema, make_youtube_connector),
       connector_type("reddit", "Reddit: subreddit comments and posts, post search, the account's mentions",
                      kRedditOptionsSchema, make_reddit_connector),
+      connector_type("rss", "RSS and Atom feeds: review sites, news and blog searches, alert feeds",
+                     kRssOptionsSchema, make_rss_connector),
+      connector_type("hackernews", "Hacker News stories and comments matching brand terms (Algolia HN Search)",
+                     kHackernewsOptionsSchema, make_hackernews_connector),
   };
   return types;
 }
