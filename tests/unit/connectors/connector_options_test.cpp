@@ -197,6 +197,15 @@ TEST(ConnectorTypes, EveryOptionOfEverySchemaIsRead) {
                       "api_key": "k", "quota_per_day": 5000, "page_size": 50, "max_pages": 3, "timeout": "5s",
                       "oauth_client_id": "id", "oauth_client_secret": "s", "oauth_refresh_token": "r",
                       "token_url": "https://oauth.example/token", "max_characters": 5000})"},
+      {"reddit", R"x({"base_url": "https://oauth.reddit.com", "auth_url": "https://www.reddit.com", "client_id": "i",
+                     "client_secret": "s", "username": "acmecare", "password": "p",
+                     "user_agent": "linux:acme-care:1.0 (by /u/acmecare)", "subreddits": ["acmeair"],
+                     "search": ["acme air"], "mentions": true, "page_size": 50, "max_pages": 3, "timeout": "5s"})x"},
+      {"rss", R"({"feeds": ["Acme https://reviews.example/acme.rss"], "platform": "reviewsite", "max_items": 50,
+                  "max_bytes": 100000, "user_agent": "carewatch test", "rating_field": "rating",
+                  "rating_pattern": "([1-5]) stars?", "window": "7d", "backfill": true, "timeout": "5s"})"},
+      {"hackernews", R"({"base_url": "https://hn.example/api/v1", "terms": ["acme"], "tags": ["story"],
+                         "hits_per_page": 50, "max_pages": 2, "backfill": "1d", "timeout": "5s"})"},
   };
   for (const auto& t : connector_types()) {
     SCOPED_TRACE(t.type);
