@@ -3,11 +3,13 @@
 #include "connectors/mastodon/mastodon_connector.h"
 #include "connectors/options/option_reader.h"
 #include "connectors/replay/replay_connector.h"
+#include "connectors/x/x_connector.h"
 
 namespace carewatch {
 
 extern const char* const kReplayOptionsSchema;
 extern const char* const kMastodonOptionsSchema;
+extern const char* const kXOptionsSchema;
 
 namespace {
 
@@ -40,6 +42,8 @@ const std::vector<ConnectorType>& connector_types() {
                      kReplayOptionsSchema, make_replay_connector),
       connector_type("mastodon", "a Mastodon instance: hashtag timelines, the account's mentions, search",
                      kMastodonOptionsSchema, make_mastodon_connector),
+      connector_type("x", "X (API v2): the brand account's mentions and recent search, under a daily budget of posts read",
+                     kXOptionsSchema, make_x_connector),
   };
   return types;
 }
