@@ -8,6 +8,7 @@
 #include <chrono>
 #include <string>
 
+#include "connectors/common/json_text.h"
 #include "connectors/x/cursor.h"
 #include "tests/unit/connectors/x_test_fixture.h"
 
@@ -159,6 +160,39 @@ TEST_F(XTest, AStreamFailingAfterAnotherWorkedKeepsWhatWasRead) {
   EXPECT_FALSE(cursor.streams["mentions"].newest.empty());
   EXPECT_TRUE(cursor.streams["search:acme"].newest.empty());
 }
+
+#ifdef CAREWATCH_HAVE_SHARED
+// X's recorded error bodies (../shared/fixtures/twitter/postman_*_40*.json, postman_*_429_*.json).
+FakeResponse recorded(const std::string& name, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  const std::string text = read_file(std::string(CAREWATCH_SHARED_DIR) + "/fixtures/twitter/" + name);
+  rapidjson::Document d;
+  d.Parse(text.c_str(), text.size());
+  EXPECT_TRUE(d.IsObject() && d.HasMember("body") && d.HasMember("_status")) << name;
+  return {d["_status"].GetInt(), std::move(headers), text::to_text(d["body"])};
+}
+
+TEST_F(XTest, XsRecordedErrorAnswers) {
+  auto c = make_search();
+  x_.fail_next(FakeXRoute::search, 1, recorded("postman_Retrieve_Rules_401_Unauthorized.json"));
+  PollError e = failed(*c);
+  EXPECT_EQ(e.kind, PollError::Kind::fatal);
+  EXPECT_NE(e.message.find("401 Unauthorized"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("options.bearer_token"), std::string::npos) << e.message;
+
+  x_.fail_next(FakeXRoute::search, 1, recorded("postman_Retrieve_Rules_403_Forbidden_Client_Not_Enrolled.json"));
+  e = failed(*c);
+  EXPECT_EQ(e.kind, PollError::Kind::fatal);
+  EXPECT_NE(e.message.find("Client Forbidden"), std::string::npos) << e.message;
+
+  x_.fail_next(FakeXRoute::search, 1,
+               recorded("postman_Stream_see_description_429_Too_Many_Requests.json",
+                        {{"x-rate-limit-remaining", "0"}, {"x-rate-limit-reset", std::to_string(now_ms() / 1000 + 30)}}));
+  e = failed(*c);
+  EXPECT_EQ(e.kind, PollError::Kind::retry);
+  ASSERT_TRUE(e.retry_after);
+  EXPECT_LE(*e.retry_after, milliseconds(31'000));
+}
+#endif
 
 TEST_F(XTest, ABrokenCursorIsFatalAndSaysSo) {
   auto c = make_mentions();

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 
+#include "connectors/x/cursor.h"
 #include "tests/unit/connectors/x_test_fixture.h"
 
 namespace carewatch::x_test {
@@ -212,6 +213,30 @@ TEST_F(XReplyTest, ADuplicateOfAnotherPostIsPermanent) {
   EXPECT_NE(o.error.find("duplicate content"), std::string::npos) << o.error;
   EXPECT_NE(o.error.find("vary the text"), std::string::npos) << o.error;
   EXPECT_EQ(x_.posts_made().size(), 1u);
+}
+
+// X's own answer shapes (tests/fixtures/x/): 201 {"data": {"id", "text", "edit_history_tweet_ids"}}
+// and the 403 {"detail": "You are not allowed to create a Tweet with duplicate content.", ...}.
+TEST_F(XReplyTest, XsAnswerShapes) {
+  auto c = make(reply_options());
+  const Mention m = mention(*c);
+  x_.fail_next(FakeXRoute::post, 1, {201, {}, fixture("post_201.json")});
+  ReplyOutcome o = c->reply(m, kText, "r1");
+  ASSERT_EQ(o.kind, ReplyOutcome::Kind::sent) << o.error;
+  EXPECT_EQ(o.post.id, "1864720000000000077");
+  EXPECT_EQ(o.post.posted_at, x::snowflake_time("1864720000000000077"));
+
+  // A duplicate with no such reply in the brand's timeline: not this reply, fails for good.
+  x_.fail_next(FakeXRoute::post, 1, {403, {}, fixture("forbidden_duplicate.json")});
+  o = c->reply(m, kText, "r2");
+  EXPECT_EQ(o.kind, ReplyOutcome::Kind::permanent);
+  EXPECT_NE(o.error.find("duplicate content"), std::string::npos) << o.error;
+
+  // A 2xx that is not a post may hide one: retried (and settled by find_reply).
+  x_.fail_next(FakeXRoute::post, 1, {200, {}, "{}"});
+  o = c->reply(m, kText, "r3");
+  EXPECT_EQ(o.kind, ReplyOutcome::Kind::retry);
+  EXPECT_TRUE(o.may_have_posted);
 }
 
 }  // namespace
