@@ -163,6 +163,20 @@ TEST_F(XTest, ALateIndexedSearchPostIsCaughtByTheOverlap) {
   EXPECT_TRUE(b3.mentions.empty());
 }
 
+TEST_F(XTest, ASearchLastReadMoreThanSevenDaysAgoStartsAgainAtTheNewestPage) {
+  // Recent search refuses a since_id older than 7 days (400): the stream starts over, and says so.
+  const auto ids = x_.add_posts(3, kCustomerId, "acme");
+  x::Cursor stale;
+  stale.streams["search:acme"].newest = testing::FakeX::snowflake(now_ms() - 8LL * 24 * 3600 * 1000);
+  auto c = make_search();
+  const Batch b = ok(*c, x::write_cursor(stale));
+  EXPECT_EQ(ids_of(b), ids);
+  ASSERT_EQ(b.warnings.size(), 1u);
+  EXPECT_NE(b.warnings[0].find("more than 7 days ago"), std::string::npos) << b.warnings[0];
+  ASSERT_EQ(x_.requests().size(), 1u);
+  EXPECT_EQ(q(x_.requests()[0], "since_id"), "<none>");
+}
+
 TEST_F(XTest, APostFoundByTwoStreamsIsReturnedOnce) {
   const auto ids = x_.add_posts(3, kCustomerId, "acme");  // mentions the brand and matches "acme"
   auto c = make(R"("user_id": ")" + std::string(kFakeXBrandId) +
