@@ -59,6 +59,36 @@ std::string since_with_overlap(std::string_view newest) {
   return id_less(since, newest) ? since : std::string("1");
 }
 
+std::optional<TimeMs> http_date(std::string_view v) {
+  // "Fri, 04 Dec 2026 14:33:25 GMT"
+  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  if (v.size() != 29 || v.substr(3, 2) != ", " || v.substr(25) != " GMT") return std::nullopt;
+  auto number = [&](size_t at, size_t n) -> int {
+    int x = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (v[i] < '0' || v[i] > '9') return -1;
+      x = x * 10 + (v[i] - '0');
+    }
+    return x;
+  };
+  const size_t month = kMonths.find(v.substr(8, 3));
+  const int day = number(5, 2), year = number(12, 4), hour = number(17, 2), minute = number(20, 2),
+            second = number(23, 2);
+  if (month == std::string_view::npos || month % 3 != 0 || day < 1 || day > 31 || year < 1970 || hour < 0 ||
+      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60 || v[7] != ' ' || v[11] != ' ' ||
+      v[16] != ' ' || v[19] != ':' || v[22] != ':')
+    return std::nullopt;
+  // Days since the epoch of a proleptic Gregorian date.
+  const int m = static_cast<int>(month / 3) + 1;
+  const int y = year - (m <= 2);
+  const int era = y / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const long long days = static_cast<long long>(era) * 146097 + doe - 719468;
+  return ((days * 24 + hour) * 60 + minute) * 60000LL + second * 1000LL;
+}
+
 bool StreamState::seen(std::string_view id) const {
   return std::find(recent.begin(), recent.end(), id) != recent.end();
 }

@@ -46,6 +46,10 @@ std::string snowflake_id(TimeMs t);
 // since_id for a stream whose newest id is `newest`: the id of the instant kOverlapMs before it.
 std::string since_with_overlap(std::string_view newest);
 
+// The time of an HTTP Date header in IMF-fixdate form ("Fri, 04 Dec 2026 14:33:25 GMT"), nullopt
+// otherwise: X's clock, which the overlap is measured against when ours runs ahead of it.
+std::optional<TimeMs> http_date(std::string_view value);
+
 struct Walk {
   std::string since;  // the since_id of the walk (may be empty: none)
   std::string token;  // the next page's pagination_token

@@ -303,7 +303,12 @@ class XConnector final : public Connector {
         any_page = true;
         posts_read += page.read;
         budget->spend(page.read);
-        if (!st.walk) walk_started = asked_at;
+        if (!st.walk) {
+          // X's clock when it is behind ours: the overlap is measured on X's side.
+          walk_started = asked_at;
+          if (const auto date = x::http_date(answer.response.header("date")); date && *date < asked_at)
+            walk_started = *date;
+        }
 
         std::vector<Mention> page_mentions;  // newest first, as received
         std::vector<std::string> ids;

@@ -15,7 +15,8 @@
 //     search indexes some posts late, with ids older than posts it already returned); what the
 //     overlap returns again is dropped against the recently returned ids (the newest 500 per
 //     stream, kept in the cursor). When nothing new comes, the newest id moves to the instant
-//     30 s before the poll, so a quiet stream does not read the same posts again and again.
+//     30 s before the poll (by X's Date header when X's clock is behind ours), so a quiet stream
+//     does not read the same posts again and again.
 //   - X pages newest first (meta.next_token; pagination_token for mentions, next_token for
 //     search). A poll follows at most max_pages pages of a stream; if more are left, the cursor
 //     keeps the walk (since_id, token, the walk's newest id) and Batch::more asks for an immediate

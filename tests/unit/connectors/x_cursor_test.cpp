@@ -44,6 +44,17 @@ TEST(XCursor, SinceIdGoesThirtySecondsBackFromTheNewest) {
   EXPECT_EQ(since_with_overlap("5"), "1");  // not a real snowflake: from the beginning
 }
 
+TEST(XCursor, HttpDates) {
+  TimeMs t = 0;
+  ASSERT_TRUE(parse_iso8601("2026-12-04T14:33:25Z", t));
+  EXPECT_EQ(http_date("Fri, 04 Dec 2026 14:33:25 GMT"), t);
+  ASSERT_TRUE(parse_iso8601("2024-02-29T00:00:00Z", t));
+  EXPECT_EQ(http_date("Thu, 29 Feb 2024 00:00:00 GMT"), t);
+  EXPECT_FALSE(http_date("Fri, 04 Dex 2026 14:33:25 GMT"));
+  EXPECT_FALSE(http_date("Friday, 04-Dec-26 14:33:25 GMT"));
+  EXPECT_FALSE(http_date(""));
+}
+
 TEST(XCursor, RecentIdsAreBoundedNewestFirst) {
   StreamState st;
   std::vector<std::string> ids;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <set>
 #include <string>
 #include <vector>
@@ -134,6 +135,21 @@ TEST_F(XTest, AQuietStreamMovesOnInsteadOfReadingTheSamePostsAgain) {
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_EQ(q(requests[0], "since_id"), "<none>");
   EXPECT_GE(x::snowflake_time(q(requests[1], "since_id")), before - 2 * x::kOverlapMs);
+}
+
+TEST_F(XTest, WhenXsClockIsBehindOursTheOverlapIsMeasuredOnXsSide) {
+  // X answers (an empty page) with a Date ten minutes before our clock.
+  const TimeMs x_now = (now_ms() - 600'000) / 1000 * 1000;
+  std::time_t secs = static_cast<std::time_t>(x_now / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char date[64];
+  std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  x_.fail_next(testing::FakeXRoute::search, 1, {200, {{"Date", date}}, R"({"meta": {"result_count": 0}})"});
+  auto c = make_search();
+  const Batch b = ok(*c, "");
+  const std::string newest = parsed(b.next_cursor)["streams"]["search:acme"]["newest"].GetString();
+  EXPECT_EQ(x::snowflake_time(newest), x_now - x::kOverlapMs);
 }
 
 TEST_F(XTest, ALateIndexedSearchPostIsCaughtByTheOverlap) {
