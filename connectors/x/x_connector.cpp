@@ -502,17 +502,22 @@ class XConnector final : public Connector {
     std::optional<std::string> found;
     std::string token;
     for (int page = 1; page <= kFindReplyPages; ++page) {
+      // Never more than today's budget leaves (as far as this process knows it).
+      std::uint64_t max_results = 100;
       {
         std::lock_guard lock(budget_mutex_);
-        const TimeMs now = now_ms();
-        if (spent_day_ == DailyBudget::day_of(now) &&
-            spent_used_ + 5 > static_cast<std::uint64_t>(opt_.max_posts_per_day)) {
-          s.error = "the daily budget of posts read is spent: looked for again after 00:00 UTC";
-          return s;
+        const auto per_day = static_cast<std::uint64_t>(opt_.max_posts_per_day);
+        if (spent_day_ == DailyBudget::day_of(now_ms())) {
+          const std::uint64_t left = spent_used_ >= per_day ? 0 : per_day - spent_used_;
+          if (left < 5) {
+            s.error = "the daily budget of posts read is spent: looked for again after 00:00 UTC";
+            return s;
+          }
+          max_results = std::min<std::uint64_t>(max_results, left);
         }
       }
       QueryPairs query = {{"since_id", mention.native_id},
-                          {"max_results", "100"},
+                          {"max_results", std::to_string(max_results)},
                           {"tweet.fields", "created_at,referenced_tweets,conversation_id"},
                           {"exclude", "retweets"}};
       if (!token.empty()) query.emplace_back("pagination_token", token);
@@ -552,8 +557,8 @@ class XConnector final : public Connector {
         token = json_string(doc["meta"]["next_token"]);
       if (token.empty()) break;
       if (page == kFindReplyPages && !found) {
-        s.error = "the brand account posted more than " + std::to_string(kFindReplyPages * 100) +
-                  " posts since the mention: cannot look through them all";
+        s.error = "the brand account posted more since the mention than " + std::to_string(kFindReplyPages) +
+                  " pages hold: cannot look through them all";
         return s;
       }
     }

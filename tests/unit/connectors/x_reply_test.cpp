@@ -203,6 +203,18 @@ TEST_F(XReplyTest, FindReplyTakesOnlyTheBrandsReplyToThisPostWithThisText) {
   EXPECT_NE(s.error.find("503"), std::string::npos) << s.error;
 }
 
+TEST_F(XReplyTest, FindReplyKeepsToTheBudget) {
+  const std::string options = reply_options();
+  auto c = make(options.substr(0, options.find("\"max_posts_per_day\"")) + R"("max_posts_per_day": 12, )" +
+                options.substr(options.find("\"consumer_key\"")));
+  const Mention m = mention(*c);  // 1 post read: 11 left
+  x_.clear_requests();
+  EXPECT_EQ(c->find_reply(m, kText, "r1").kind, ReplySearch::Kind::not_found);
+  const auto reads = x_.requests_to(std::string("/2/users/") + kFakeXBrandId + "/tweets");
+  ASSERT_EQ(reads.size(), 1u);
+  EXPECT_EQ(reads[0].query.at("max_results"), "11");
+}
+
 TEST_F(XReplyTest, ADuplicateOfAnotherPostIsPermanent) {
   auto c = make(reply_options());
   const Mention m = mention(*c);
