@@ -486,6 +486,20 @@ class XConnector final : public Connector {
       o.error += " (are options.consumer_key, consumer_secret, access_token and access_token_secret valid, and the "
                  "app's permissions \"Read and write\"?)";
     if (v.outcome == Outcome::retry) o.retry_after = v.retry_after;
+    // Posting also has daily caps per user and per app (x-user-limit-24hour-*, x-app-limit-24hour-*):
+    // a 429 with one of them spent waits for its reset, not the 15-minute window's.
+    if (resp.status == 429)
+      for (const char* cap : {"x-user-limit-24hour-", "x-app-limit-24hour-"}) {
+        const std::string remaining = resp.header(std::string(cap) + "remaining");
+        const std::string reset = resp.header(std::string(cap) + "reset");
+        if (remaining != "0" || reset.empty() || reset.size() > 12 ||
+            reset.find_first_not_of("0123456789") != std::string::npos)
+          continue;
+        const milliseconds until(std::max<long long>(0, std::stoll(reset) * 1000 - now_ms()));
+        if (!o.retry_after || until > *o.retry_after) o.retry_after = until;
+        o.error += " (the daily cap of posts " + std::string(cap[2] == 'u' ? "for the account" : "for the app") +
+                   " is spent)";
+      }
     // A 429 is X's rate limiter refusing before anything is written; a timeout or a 5xx may come
     // after the post was made.
     o.may_have_posted = resp.status != 429;

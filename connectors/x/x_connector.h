@@ -55,7 +55,8 @@
 //   - check_reply (no network): "empty"; "max_length": more than 280 weighted characters.
 //   - reply: POST /2/tweets {"text": ..., "reply": {"in_reply_to_tweet_id": <id>}}, signed with
 //     OAuth 1.0a. Sent: data.id, its url (https://x.com/i/web/status/<id>) and the time of its
-//     snowflake id. 429 is retried (no post was made); 5xx, transport errors and a 2xx without a
+//     snowflake id. 429 is retried (no post was made) at x-rate-limit-reset, or at
+//     x-user-limit-24hour-reset / x-app-limit-24hour-reset when a daily cap is spent; 5xx, transport errors and a 2xx without a
 //     post are retried as may-have-posted; other 4xx are permanent, naming X's detail.
 //   - Exactly once: X has no idempotency key (reply_rules().idempotency_window is 0), so a reply
 //     that may have been posted is reconciled by find_reply: GET /2/users/<user_id>/tweets with

@@ -128,6 +128,21 @@ TEST_F(XReplyTest, TooManyRequestsAndServerErrors) {
   ASSERT_TRUE(o.retry_after);
   EXPECT_GT(*o.retry_after, milliseconds(50'000));
 
+  // The account's daily cap of posts is spent: wait for its reset, hours away.
+  x_.fail_next(FakeXRoute::post, 1,
+               FakeX::problem(429, "Too Many Requests", "Too Many Requests",
+                              {{"x-rate-limit-remaining", "99"},
+                               {"x-rate-limit-reset", std::to_string(now_ms() / 1000 + 900)},
+                               {"x-user-limit-24hour-limit", "100"},
+                               {"x-user-limit-24hour-remaining", "0"},
+                               {"x-user-limit-24hour-reset", std::to_string(now_ms() / 1000 + 5 * 3600)}}));
+  o = c->reply(m, kText, "r1");
+  EXPECT_EQ(o.kind, ReplyOutcome::Kind::retry);
+  EXPECT_FALSE(o.may_have_posted);
+  ASSERT_TRUE(o.retry_after);
+  EXPECT_GT(*o.retry_after, std::chrono::hours(4));
+  EXPECT_NE(o.error.find("daily cap of posts for the account"), std::string::npos) << o.error;
+
   x_.fail_next(FakeXRoute::post, 1, FakeX::problem(503, "Service Unavailable", "Service Unavailable"));
   o = c->reply(m, kText, "r1");
   EXPECT_EQ(o.kind, ReplyOutcome::Kind::retry);
