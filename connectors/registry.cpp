@@ -8,6 +8,7 @@
 #include "connectors/youtube/youtube_connector.h"
 #include "connectors/rss/rss_connector.h"
 #include "connectors/hackernews/hackernews_connector.h"
+#include "connectors/x/x_connector.h"
 
 namespace carewatch {
 
@@ -18,6 +19,7 @@ extern const char* const kYoutubeOptionsSchema;
 extern const char* const kRedditOptionsSchema;
 extern const char* const kRssOptionsSchema;
 extern const char* const kHackernewsOptionsSchema;
+extern const char* const kXOptionsSchema;
 
 namespace {
 
@@ -60,6 +62,8 @@ const std::vector<ConnectorType>& connector_types() {
                      kRssOptionsSchema, make_rss_connector),
       connector_type("hackernews", "Hacker News stories and comments matching brand terms (Algolia HN Search)",
                      kHackernewsOptionsSchema, make_hackernews_connector),
+      connector_type("x", "X (API v2): the brand account's mentions and recent search, under a daily budget of posts read",
+                     kXOptionsSchema, make_x_connector),
   };
   return types;
 }
