@@ -1,5 +1,7 @@
 #include "connectors/registry.h"
 
+#include "connectors/appstore/appstore_connector.h"
+#include "connectors/googleplay/googleplay_connector.h"
 #include "connectors/mastodon/mastodon_connector.h"
 #include "connectors/options/option_reader.h"
 #include "connectors/replay/replay_connector.h"
@@ -8,6 +10,8 @@ namespace carewatch {
 
 extern const char* const kReplayOptionsSchema;
 extern const char* const kMastodonOptionsSchema;
+extern const char* const kAppstoreOptionsSchema;
+extern const char* const kGoogleplayOptionsSchema;
 
 namespace {
 
@@ -40,6 +44,10 @@ const std::vector<ConnectorType>& connector_types() {
                      kReplayOptionsSchema, make_replay_connector),
       connector_type("mastodon", "a Mastodon instance: hashtag timelines, the account's mentions, search",
                      kMastodonOptionsSchema, make_mastodon_connector),
+      connector_type("appstore", "an app's App Store customer reviews (public feed, per country); replies via App Store Connect",
+                     kAppstoreOptionsSchema, make_appstore_connector),
+      connector_type("googleplay", "an app's Google Play reviews (androidpublisher v3, service account); replies",
+                     kGoogleplayOptionsSchema, make_googleplay_connector),
   };
   return types;
 }
