@@ -141,6 +141,9 @@ std::vector<size_t> StreamWalk::take(const std::vector<Item>& items, bool last_p
   std::vector<size_t> out;
   if (done_) return out;
   Walk& walk = *state_.walk;
+  // The floor of the pages before this one: reviews on one page are all distinct, in whatever
+  // order the platform sorted them.
+  const std::optional<Mark> floor = walk.floor;
   bool caught_up = false;
   for (size_t i = 0; i < items.size(); ++i) {
     const Item& item = items[i];
@@ -150,8 +153,7 @@ std::vector<size_t> StreamWalk::take(const std::vector<Item>& items, bool last_p
     }
     // Returned earlier in this walk (it slid down as newer reviews arrived on top), or newer
     // than the walk's floor: left to the walk that starts next at the first page.
-    if (walk.floor && !(item.at < walk.floor->at || (item.at == walk.floor->at && !walk.floor->ids.count(item.id))))
-      continue;
+    if (floor && !(item.at < floor->at || (item.at == floor->at && !floor->ids.count(item.id)))) continue;
     out.push_back(i);
     if (item.at > walk.top.at) walk.top = Mark{item.at, {item.id}};
     else if (item.at == walk.top.at) walk.top.ids.insert(item.id);
