@@ -170,6 +170,11 @@ std::vector<size_t> StreamWalk::take(const std::vector<Item>& items, bool last_p
   return out;
 }
 
+std::string StreamWalk::restart() {
+  if (state_.walk) state_.walk->next.clear();
+  return {};
+}
+
 std::optional<StreamState> StreamWalk::state() const {
   if (first_poll_ && !done_) return std::nullopt;
   StreamState s = state_;

@@ -72,6 +72,9 @@ class StreamWalk {
   // whether the walk ended.
   std::vector<size_t> take(const std::vector<Item>& items, bool last_page, const std::string& next);
   bool done() const { return done_; }
+  // The walk's next page cannot be read any more (an expired page token): it goes on from the
+  // first page, its floor still keeping out what it returned. Returns the page to read ("").
+  std::string restart();
   // The state to store now (after any number of pages, including none); nullopt while a first
   // poll has not read its page (the stream keeps having no state).
   std::optional<StreamState> state() const;

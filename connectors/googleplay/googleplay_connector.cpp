@@ -228,7 +228,7 @@ class GooglePlayConnector final : public Connector {
     review_walk::StreamWalk walk(state);
     std::string page_token = walk.start();
     std::optional<PollError> error;
-    bool any_page = false;
+    bool any_page = false, restarted = false;
     for (int read = 0;;) {
       QueryPairs query = {{"maxResults", std::to_string(opt_.page_size)}};
       if (!page_token.empty()) query.emplace_back("token", page_token);
@@ -237,6 +237,15 @@ class GooglePlayConnector final : public Connector {
       JsonAnswer answer;
       if (auto failure = api_get(url, "googleplay reviews", answer)) {
         if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
+        // A page token from the cursor Google no longer takes (400): the walk goes on from the
+        // first page; its floor keeps out what it already returned.
+        if (failure->status == 400 && !page_token.empty() && !restarted) {
+          restarted = true;
+          warn("googleplay reviews: the stored page token was refused (" + failure->error.message +
+               "); reading again from the first page");
+          page_token = walk.restart();
+          continue;
+        }
         if (failure->error.kind == PollError::Kind::fatal) {
           if (failure->status == 404) failure->error.message += " (is options.package_name the app's package name?)";
           return PollResult::fail(std::move(failure->error), usage());

@@ -19,7 +19,9 @@
 // newest and oldest review it returned. The first poll reads the newest page only (no backfill;
 // and never more than a week back: a source started after a week's pause has lost the reviews in
 // between). Later polls read pages until one reaches a review returned before, the last page, or
-// max_pages (Batch::more then asks for an immediate next poll, which continues from the token).
+// max_pages (Batch::more then asks for an immediate next poll, which continues from the token). A
+// stored token Google refuses (400) restarts the walk at the first page, with a warning; the walk's
+// floor keeps out what it already returned.
 //
 // Limits: Google allows 200 reviews GET requests an hour per app (reviews.list and reviews.get
 // together) and 2000 replies a day; a source polling every 5 minutes with one page uses 12 an

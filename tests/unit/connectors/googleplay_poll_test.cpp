@@ -99,6 +99,32 @@ TEST_F(GooglePlayTest, ARestartInTheMiddleOfPagesLosesNothingAndRepeatsNothing) 
   for (int i = 0; i < 3; ++i) EXPECT_EQ(got.count("gp:AOqp" + std::to_string(4000 + i)), 1u) << i;
 }
 
+TEST_F(GooglePlayTest, APageTokenGoogleNoLongerTakesRestartsTheWalkWithoutRepeats) {
+  add_reviews(5, 1000, 50000);
+  auto c = make_play(R"(, "max_pages": 1)");
+  const Batch first = ok(*c, "");
+  add_reviews(30, 3000, 1000);
+  std::multiset<std::string> got;
+  Batch b = ok(*c, first.next_cursor);
+  for (const auto& m : b.mentions) got.insert(m.conversation_id);
+  ASSERT_TRUE(b.more);
+  std::string cursor = b.next_cursor;
+  const size_t at = cursor.find("CgQI10");
+  ASSERT_NE(at, std::string::npos) << cursor;
+  cursor.replace(at, 6, "expired");  // the fake answers 400 INVALID_ARGUMENT to it
+  b = ok(*c, cursor);
+  ASSERT_FALSE(b.warnings.empty());
+  EXPECT_NE(b.warnings[0].find("reading again from the first page"), std::string::npos) << b.warnings[0];
+  for (int poll = 0; poll < 10; ++poll) {
+    for (const auto& m : b.mentions) got.insert(m.conversation_id);
+    if (!b.more && b.mentions.empty()) break;
+    b = ok(*c, b.next_cursor);
+  }
+  std::set<std::string> unique(got.begin(), got.end());
+  EXPECT_EQ(unique.size(), got.size()) << "a review was returned twice";
+  EXPECT_EQ(got.size(), 30u);
+}
+
 TEST_F(GooglePlayTest, AnEditedReviewComesAgainAsAnUpdate) {
   add_reviews(2, 1000);
   auto c = make_play();
