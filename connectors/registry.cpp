@@ -1,6 +1,8 @@
 #include "connectors/registry.h"
 
 #include "connectors/exec/exec_connector.h"
+#include "connectors/appstore/appstore_connector.h"
+#include "connectors/googleplay/googleplay_connector.h"
 #include "connectors/mastodon/mastodon_connector.h"
 #include "connectors/options/option_reader.h"
 #include "connectors/reddit/reddit_connector.h"
@@ -20,6 +22,8 @@ extern const char* const kRedditOptionsSchema;
 extern const char* const kRssOptionsSchema;
 extern const char* const kHackernewsOptionsSchema;
 extern const char* const kXOptionsSchema;
+extern const char* const kAppstoreOptionsSchema;
+extern const char* const kGoogleplayOptionsSchema;
 
 namespace {
 
@@ -64,6 +68,10 @@ const std::vector<ConnectorType>& connector_types() {
                      kHackernewsOptionsSchema, make_hackernews_connector),
       connector_type("x", "X (API v2): the brand account's mentions and recent search, under a daily budget of posts read",
                      kXOptionsSchema, make_x_connector),
+      connector_type("appstore", "an app's App Store customer reviews (public feed, per country); replies via App Store Connect",
+                     kAppstoreOptionsSchema, make_appstore_connector),
+      connector_type("googleplay", "an app's Google Play reviews (androidpublisher v3, service account); replies",
+                     kGoogleplayOptionsSchema, make_googleplay_connector),
   };
   return types;
 }
