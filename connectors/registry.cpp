@@ -1,5 +1,6 @@
 #include "connectors/registry.h"
 
+#include "connectors/bluesky/bluesky_connector.h"
 #include "connectors/mastodon/mastodon_connector.h"
 #include "connectors/options/option_reader.h"
 #include "connectors/replay/replay_connector.h"
@@ -8,6 +9,7 @@ namespace carewatch {
 
 extern const char* const kReplayOptionsSchema;
 extern const char* const kMastodonOptionsSchema;
+extern const char* const kBlueskyOptionsSchema;
 
 namespace {
 
@@ -40,6 +42,8 @@ const std::vector<ConnectorType>& connector_types() {
                      kReplayOptionsSchema, make_replay_connector),
       connector_type("mastodon", "a Mastodon instance: hashtag timelines, the account's mentions, search",
                      kMastodonOptionsSchema, make_mastodon_connector),
+      connector_type("bluesky", "a Bluesky account (AT Protocol): its mentions, replies and quotes, post search",
+                     kBlueskyOptionsSchema, make_bluesky_connector),
   };
   return types;
 }
