@@ -1,6 +1,7 @@
 #include "connectors/bluesky/options.h"
 
 #include <set>
+#include <tuple>
 
 #include "connectors/common/json_text.h"
 
@@ -48,6 +49,20 @@ std::optional<BaseUrl> check_options(const BlueskyOptions& options, std::string&
   if (options.app_password.empty() || has_space_or_control(options.app_password)) {
     error = "options.app_password: empty or contains white space or control characters (is the variable set "
             "correctly?)";
+    return std::nullopt;
+  }
+  // The schema's ranges, for options that did not come through the configuration loader.
+  for (const auto& [name, value, low, high] : {std::tuple<const char*, int, int, int>{"page_size", options.page_size, 1, 100},
+                                               {"max_pages", options.max_pages, 1, 100},
+                                               {"max_graphemes", options.max_graphemes, 1, 3000}}) {
+    if (value < low || value > high) {
+      error = std::string("options.") + name + ": expected an integer from " + std::to_string(low) + " to " +
+              std::to_string(high) + ", got " + std::to_string(value);
+      return std::nullopt;
+    }
+  }
+  if (options.timeout.count() < 1) {
+    error = "options.timeout: expected at least 1 ms";
     return std::nullopt;
   }
   std::set<std::string> seen;
