@@ -104,6 +104,24 @@ TEST_F(BlueskyTest, AWrongTypedFieldSkipsThatItemWithAWarningNamingIt) {
   EXPECT_EQ(b.warnings[1], "notifications: notifications[1].author.handle: expected a string, got null");
 }
 
+TEST_F(BlueskyTest, APostWithoutAUriOrATimeIsSkippedWithAWarning) {
+  rapidjson::Document page;
+  page.Parse(fixture("search_acme_air.json").c_str());
+  page["posts"][0]["uri"].SetInt(7);
+  page["posts"][1]["indexedAt"].SetString("soon");
+  page["posts"][1]["record"]["createdAt"].SetString("later");
+  const std::string body = text::to_text(page);
+  fake_.server().on("GET", "/xrpc/app.bsky.feed.searchPosts",
+                    [body](const FakeRequest&) { return FakeResponse{200, {}, body}; });
+  auto c = make(R"(, "notifications": false, "search_terms": ["acme air"])");
+  const Batch b = ok(*c, "");
+  ASSERT_EQ(b.mentions.size(), 1u);
+  EXPECT_EQ(b.mentions[0].author.handle, "handle.invalid");
+  ASSERT_EQ(b.warnings.size(), 2u);
+  EXPECT_EQ(b.warnings[0], "search \"acme air\": posts[0].uri: expected a string");
+  EXPECT_EQ(b.warnings[1], "search \"acme air\": posts[1].indexedAt: expected an ISO 8601 time");
+}
+
 TEST_F(BlueskyTest, ABadRequestIsFatalWithTheXrpcError) {
   fake_.fail_next(FakeBlueskyRoute::search, 1,
                   FakeBluesky::error_answer(400, "BadQueryString", "Error: could not parse query"));
