@@ -3,6 +3,7 @@
 #include "connectors/exec/exec_connector.h"
 #include "connectors/appstore/appstore_connector.h"
 #include "connectors/googleplay/googleplay_connector.h"
+#include "connectors/bluesky/bluesky_connector.h"
 #include "connectors/mastodon/mastodon_connector.h"
 #include "connectors/options/option_reader.h"
 #include "connectors/reddit/reddit_connector.h"
@@ -24,6 +25,7 @@ extern const char* const kHackernewsOptionsSchema;
 extern const char* const kXOptionsSchema;
 extern const char* const kAppstoreOptionsSchema;
 extern const char* const kGoogleplayOptionsSchema;
+extern const char* const kBlueskyOptionsSchema;
 
 namespace {
 
@@ -72,6 +74,8 @@ const std::vector<ConnectorType>& connector_types() {
                      kAppstoreOptionsSchema, make_appstore_connector),
       connector_type("googleplay", "an app's Google Play reviews (androidpublisher v3, service account); replies",
                      kGoogleplayOptionsSchema, make_googleplay_connector),
+      connector_type("bluesky", "a Bluesky account (AT Protocol): its mentions, replies and quotes, post search",
+                     kBlueskyOptionsSchema, make_bluesky_connector),
   };
   return types;
 }
