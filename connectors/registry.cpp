@@ -1,17 +1,17 @@
 #include "connectors/registry.h"
 
-#include "connectors/exec/exec_connector.h"
 #include "connectors/appstore/appstore_connector.h"
-#include "connectors/googleplay/googleplay_connector.h"
 #include "connectors/bluesky/bluesky_connector.h"
+#include "connectors/exec/exec_connector.h"
+#include "connectors/googleplay/googleplay_connector.h"
+#include "connectors/hackernews/hackernews_connector.h"
 #include "connectors/mastodon/mastodon_connector.h"
 #include "connectors/options/option_reader.h"
 #include "connectors/reddit/reddit_connector.h"
 #include "connectors/replay/replay_connector.h"
-#include "connectors/youtube/youtube_connector.h"
 #include "connectors/rss/rss_connector.h"
-#include "connectors/hackernews/hackernews_connector.h"
 #include "connectors/x/x_connector.h"
+#include "connectors/youtube/youtube_connector.h"
 
 namespace carewatch {
 

@@ -206,6 +206,20 @@ TEST(ConnectorTypes, EveryOptionOfEverySchemaIsRead) {
                   "rating_pattern": "([1-5]) stars?", "window": "7d", "backfill": true, "timeout": "5s"})"},
       {"hackernews", R"({"base_url": "https://hn.example/api/v1", "terms": ["acme"], "tags": ["story"],
                          "hits_per_page": 50, "max_pages": 2, "backfill": "1d", "timeout": "5s"})"},
+      {"x", R"({"base_url": "https://api.x.com", "bearer_token": "b", "user_id": "1590000000000000001",
+                "search": ["acme"], "max_posts_per_day": 1000, "max_results": 50, "max_pages": 2,
+                "timeout": "5s", "consumer_key": "k", "consumer_secret": "s", "access_token": "t",
+                "access_token_secret": "u"})"},
+      {"appstore", R"({"base_url": "https://itunes.apple.com", "app_id": "1234567890", "countries": ["us", "gb"],
+                       "max_pages": 3, "timeout": "5s", "connect_base_url": "https://api.appstoreconnect.apple.com",
+                       "issuer_id": "i", "key_id": "k", "private_key": "p", "private_key_path": "AuthKey_k.p8"})"},
+      {"googleplay", R"({"base_url": "https://androidpublisher.googleapis.com",
+                         "token_url": "https://oauth2.googleapis.com/token", "package_name": "com.acmeair.app",
+                         "service_account_key": "{}", "service_account_key_path": "key.json", "max_pages": 2,
+                         "page_size": 50, "translation_language": "en", "timeout": "5s"})"},
+      {"bluesky", R"({"base_url": "https://bsky.example", "identifier": "acme.bsky.social", "app_password": "a-b-c-d",
+                      "notifications": true, "search_terms": ["acme"], "page_size": 10, "max_pages": 2,
+                      "timeout": "5s", "max_graphemes": 300})"},
   };
   for (const auto& t : connector_types()) {
     SCOPED_TRACE(t.type);
