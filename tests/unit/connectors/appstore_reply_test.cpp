@@ -163,6 +163,34 @@ TEST_F(AppStoreReplyTest, TooManyRequestsIsRetriedAndSurelyPostedNothing) {
   EXPECT_EQ(o.retry_after->count(), 60000);
 }
 
+// Token expiry: a token App Store Connect no longer takes (401 NOT_AUTHORIZED, as an expired one
+// is answered) is replaced by a newly signed one, once, and the reply goes out.
+TEST_F(AppStoreReplyTest, ATokenAppleNoLongerTakesIsSignedAgainOnce) {
+  auto c = make_replying();
+  const Mention m = review_mention(*c);
+  store_.fail_next(testing::FakeAppStoreRoute::post_response, 1,
+                   testing::FakeAppStore::connect_error(401, "NOT_AUTHORIZED",
+                                                        "Authentication credentials are missing or invalid."));
+  const ReplyOutcome o = c->reply(m, "Sorry about the crash.", "r0009");
+  ASSERT_EQ(o.kind, ReplyOutcome::Kind::sent) << o.error;
+  std::vector<std::string> tokens;
+  for (const auto& r : store_.server().requests())
+    if (r.method == "POST") tokens.push_back(r.headers.at("authorization"));
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_NE(tokens[0], tokens[1]) << "the second attempt must carry a new token";
+  EXPECT_EQ(store_.responses().size(), 1u);
+
+  // Refused again with the new token: the key is wrong, for good, without a third attempt.
+  store_.fail_next(testing::FakeAppStoreRoute::post_response, 2,
+                   testing::FakeAppStore::connect_error(401, "NOT_AUTHORIZED",
+                                                        "Authentication credentials are missing or invalid."));
+  const ReplyOutcome refused = c->reply(m, "Sorry again.", "r0010");
+  EXPECT_EQ(refused.kind, ReplyOutcome::Kind::permanent) << refused.error;
+  size_t posts = 0;
+  for (const auto& r : store_.server().requests()) posts += r.method == "POST";
+  EXPECT_EQ(posts, 4u);
+}
+
 // The crash case: the response was made but its answer was lost (a 504 after Apple wrote it).
 // App Store Connect has no idempotency key; find_reply finds the response by its text, so the
 // worker records it as sent instead of posting (and replacing) it again.
