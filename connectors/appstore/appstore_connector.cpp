@@ -15,6 +15,7 @@
 #include "connectors/appstore/review_walk.h"
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
 #include "connectors/http/retry_policy.h"
 #include "mention/common/time.h"
 #include "mention/utf8.h"
@@ -88,14 +89,10 @@ class AppStoreConnector final : public Connector {
         token_(opt_) {}
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("appstore", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("appstore: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "appstore: unexpected error", {}});
-    }
+    });
   }
 
   ReplyRules reply_rules() const override {
@@ -120,25 +117,12 @@ class AppStoreConnector final : public Connector {
 
   ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;  // App Store Connect has no idempotency key: find_reply settles a doubt
-    try {
-      return reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      ReplyOutcome o;
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = std::string("appstore reply: unexpected error: ") + e.what();
-      return o;
-    }
+    return guarded_reply("appstore", [&] { return reply_impl(mention, text); });
   }
 
   ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;
-    try {
-      return find_reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      ReplySearch s;
-      s.error = std::string("appstore reply search: unexpected error: ") + e.what();
-      return s;
-    }
+    return guarded_search("appstore", [&] { return find_reply_impl(mention, text); });
   }
 
  private:

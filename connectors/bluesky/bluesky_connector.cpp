@@ -15,6 +15,7 @@
 #include "connectors/bluesky/session.h"
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
 #include "connectors/http/retry_policy.h"
 #include "mention/common/url.h"
 #include "mention/utf8.h"
@@ -108,18 +109,14 @@ class BlueskyConnector final : public Connector {
   }
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("bluesky", [&] {
       std::lock_guard lock(mutex_);
       PollResult r = poll_locked(cursor);
       if (r.error) r.error->message = session_.redact(std::move(r.error->message));
       if (r.batch)
         for (auto& w : r.batch->warnings) w = session_.redact(std::move(w));
       return r;
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("bluesky: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "bluesky: unexpected error", {}});
-    }
+    });
   }
 
   ReplyRules reply_rules() const override {
@@ -133,7 +130,7 @@ class BlueskyConnector final : public Connector {
   }
 
   std::optional<ReplyProblem> check_reply(const Mention& mention, const std::string& text) const override {
-    try {
+    return guarded_check("bluesky", [&]() -> std::optional<ReplyProblem> {
       if (auto why = cannot_reply(mention)) return ReplyProblem{"cannot_reply", *why};
       if (is_blank(text)) return ReplyProblem{"empty", "empty: the reply has no text"};
       const size_t graphemes = bluesky::grapheme_count(text);
@@ -147,33 +144,18 @@ class BlueskyConnector final : public Connector {
                                               " bytes of UTF-8, the limit on bluesky is " +
                                               std::to_string(bluesky::kMaxPostBytes)};
       return std::nullopt;
-    } catch (const std::exception& e) {
-      return ReplyProblem{"cannot_reply", std::string("bluesky reply: unexpected error: ") + e.what()};
-    }
+    });
   }
 
   ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
-    ReplyOutcome o;
-    try {
-      o = reply_impl(mention, text, reply_id);
-    } catch (const std::exception& e) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = std::string("bluesky reply: unexpected error: ") + e.what();
-    }
+    ReplyOutcome o = guarded_reply("bluesky", [&] { return reply_impl(mention, text, reply_id); });
     o.error = session_.redact(std::move(o.error));
     return o;
   }
 
   ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)text;  // the record key identifies the reply
-    ReplySearch s;
-    try {
-      s = find_reply_impl(mention, reply_id);
-    } catch (const std::exception& e) {
-      s = ReplySearch{};
-      s.error = std::string("bluesky reply search: unexpected error: ") + e.what();
-    }
+    ReplySearch s = guarded_search("bluesky", [&] { return find_reply_impl(mention, reply_id); });
     s.error = session_.redact(std::move(s.error));
     return s;
   }

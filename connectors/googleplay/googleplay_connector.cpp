@@ -13,6 +13,7 @@
 #include "connectors/appstore/review_walk.h"
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
 #include "connectors/googleplay/review_mention.h"
 #include "connectors/googleplay/service_account.h"
 #include "connectors/http/retry_policy.h"
@@ -82,14 +83,10 @@ class GooglePlayConnector final : public Connector {
         token_(opt_, http) {}
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("googleplay", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("googleplay: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "googleplay: unexpected error", {}});
-    }
+    });
   }
 
   ReplyRules reply_rules() const override {
@@ -114,25 +111,12 @@ class GooglePlayConnector final : public Connector {
 
   ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;  // Google has no idempotency key: find_reply settles a doubt
-    try {
-      return reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      ReplyOutcome o;
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = std::string("googleplay reply: unexpected error: ") + e.what();
-      return o;
-    }
+    return guarded_reply("googleplay", [&] { return reply_impl(mention, text); });
   }
 
   ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;
-    try {
-      return find_reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      ReplySearch s;
-      s.error = std::string("googleplay reply search: unexpected error: ") + e.what();
-      return s;
-    }
+    return guarded_search("googleplay", [&] { return find_reply_impl(mention, text); });
   }
 
   int token_requests() const { return token_.token_requests(); }

@@ -10,6 +10,7 @@
 
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
 #include "connectors/hackernews/hit_mention.h"
 #include "connectors/hackernews/search_cursor.h"
 #include "mention/common/url.h"
@@ -40,14 +41,10 @@ class HackernewsConnector final : public Connector {
   }
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("hackernews", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("hackernews: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "hackernews: unexpected error", {}});
-    }
+    });
   }
 
  private:

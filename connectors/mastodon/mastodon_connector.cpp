@@ -14,6 +14,7 @@
 #include "connectors/http/retry_policy.h"
 #include "connectors/common/html_text.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
 #include "connectors/mastodon/pagination.h"
 #include "connectors/mastodon/reply_text.h"
 #include "connectors/mastodon/status_mention.h"
@@ -81,14 +82,10 @@ class MastodonConnector final : public Connector {
   }
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("mastodon", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("mastodon: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "mastodon: unexpected error", {}});
-    }
+    });
   }
 
   // -- replies (see mastodon_connector.h) ------------------------------------------------------
@@ -104,44 +101,20 @@ class MastodonConnector final : public Connector {
   }
 
   std::optional<ReplyProblem> check_reply(const Mention& mention, const std::string& text) const override {
-    try {
+    return guarded_check("mastodon", [&]() -> std::optional<ReplyProblem> {
       return check_reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      return ReplyProblem{"cannot_reply", std::string("mastodon reply: unexpected error: ") + e.what()};
-    } catch (...) {
-      return ReplyProblem{"cannot_reply", "mastodon reply: unexpected error"};
-    }
+    });
   }
 
   ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
-    ReplyOutcome o;
-    try {
-      o = reply_impl(mention, text, reply_id);
-    } catch (const std::exception& e) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = std::string("mastodon reply: unexpected error: ") + e.what();
-    } catch (...) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = "mastodon reply: unexpected error";
-    }
+    ReplyOutcome o = guarded_reply("mastodon", [&] { return reply_impl(mention, text, reply_id); });
     o.error = redact(std::move(o.error));
     return o;
   }
 
   ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;  // Mastodon keeps no trace of the key past its hour: the text is what identifies it
-    ReplySearch s;
-    try {
-      s = find_reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      s = ReplySearch{};
-      s.error = std::string("mastodon reply search: unexpected error: ") + e.what();
-    } catch (...) {
-      s = ReplySearch{};
-      s.error = "mastodon reply search: unexpected error";
-    }
+    ReplySearch s = guarded_search("mastodon", [&] { return find_reply_impl(mention, text); });
     s.error = redact(std::move(s.error));
     return s;
   }

@@ -9,6 +9,7 @@
 
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/rss/feed_cursor.h"
 #include "connectors/rss/feed_dates.h"
@@ -29,14 +30,10 @@ class RssConnector final : public Connector {
       : source_(std::move(source)), opt_(std::move(options)), checked_(std::move(checked)), http_(std::move(http)) {}
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("rss", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("rss: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "rss: unexpected error", {}});
-    }
+    });
   }
 
  private:

@@ -15,6 +15,7 @@
 #include "connectors/common/daily_budget.h"
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/x/cursor.h"
 #include "connectors/x/oauth1.h"
@@ -67,14 +68,10 @@ class XConnector final : public Connector {
   }
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("x", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("x: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "x: unexpected error", {}});
-    }
+    });
   }
 
   // -- replies (see x_connector.h) -------------------------------------------------------------
@@ -90,7 +87,7 @@ class XConnector final : public Connector {
   }
 
   std::optional<ReplyProblem> check_reply(const Mention& mention, const std::string& text) const override {
-    try {
+    return guarded_check("x", [&]() -> std::optional<ReplyProblem> {
       if (auto why = cannot_reply(mention)) return ReplyProblem{"cannot_reply", *why};
       if (is_blank(text)) return ReplyProblem{"empty", "empty: the reply has no text"};
       const size_t length = x::weighted_length(text);
@@ -100,43 +97,19 @@ class XConnector final : public Connector {
                                               std::to_string(x::kMaxWeightedLength) +
                                               " (a link counts 23; CJK characters and emoji count 2)"};
       return std::nullopt;
-    } catch (const std::exception& e) {
-      return ReplyProblem{"cannot_reply", std::string("x reply: unexpected error: ") + e.what()};
-    } catch (...) {
-      return ReplyProblem{"cannot_reply", "x reply: unexpected error"};
-    }
+    });
   }
 
   ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;  // X takes no idempotency key: find_reply settles a reply that may have been posted
-    ReplyOutcome o;
-    try {
-      o = reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = std::string("x reply: unexpected error: ") + e.what();
-    } catch (...) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = "x reply: unexpected error";
-    }
+    ReplyOutcome o = guarded_reply("x", [&] { return reply_impl(mention, text); });
     o.error = redact(std::move(o.error));
     return o;
   }
 
   ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;
-    ReplySearch s;
-    try {
-      s = find_reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      s = ReplySearch{};
-      s.error = std::string("x reply search: unexpected error: ") + e.what();
-    } catch (...) {
-      s = ReplySearch{};
-      s.error = "x reply search: unexpected error";
-    }
+    ReplySearch s = guarded_search("x", [&] { return find_reply_impl(mention, text); });
     s.error = redact(std::move(s.error));
     return s;
   }

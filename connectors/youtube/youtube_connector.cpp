@@ -14,6 +14,7 @@
 #include "connectors/common/daily_budget.h"
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/youtube/comment_mention.h"
 #include "connectors/youtube/cursor.h"
@@ -98,14 +99,10 @@ class YoutubeConnector final : public Connector {
   }
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("youtube", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, redact(std::string("youtube: unexpected error: ") + e.what()), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "youtube: unexpected error", {}});
-    }
+    }, [this](std::string m) { return redact(std::move(m)); });
   }
 
   // -- replies (see youtube_connector.h) -------------------------------------------------------
@@ -121,7 +118,7 @@ class YoutubeConnector final : public Connector {
   }
 
   std::optional<ReplyProblem> check_reply(const Mention& mention, const std::string& text) const override {
-    try {
+    return guarded_check("youtube", [&]() -> std::optional<ReplyProblem> {
       if (auto why = cannot_reply(mention)) return ReplyProblem{"cannot_reply", *why};
       if (is_blank(text)) return ReplyProblem{"empty", "empty: the reply has no text"};
       const size_t length = code_points(text);
@@ -131,41 +128,19 @@ class YoutubeConnector final : public Connector {
                                               " characters, the limit on youtube is " + std::to_string(limit) +
                                               " (options.max_characters)"};
       return std::nullopt;
-    } catch (const std::exception& e) {
-      return ReplyProblem{"cannot_reply", std::string("youtube reply: unexpected error: ") + e.what()};
-    }
+    });
   }
 
   ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;  // YouTube takes no idempotency key: find_reply reconciles
-    ReplyOutcome o;
-    try {
-      o = reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = std::string("youtube reply: unexpected error: ") + e.what();
-    } catch (...) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = "youtube reply: unexpected error";
-    }
+    ReplyOutcome o = guarded_reply("youtube", [&] { return reply_impl(mention, text); });
     o.error = redact(std::move(o.error));
     return o;
   }
 
   ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;
-    ReplySearch s;
-    try {
-      s = find_reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      s = ReplySearch{};
-      s.error = std::string("youtube reply search: unexpected error: ") + e.what();
-    } catch (...) {
-      s = ReplySearch{};
-      s.error = "youtube reply search: unexpected error";
-    }
+    ReplySearch s = guarded_search("youtube", [&] { return find_reply_impl(mention, text); });
     s.error = redact(std::move(s.error));
     return s;
   }
