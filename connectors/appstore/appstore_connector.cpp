@@ -16,6 +16,7 @@
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/http/retry_policy.h"
 #include "mention/common/time.h"
 #include "mention/utf8.h"
@@ -30,7 +31,6 @@ using text::json_string;
 using text::type_name;
 
 constexpr const char* kPlatform = "appstore";
-constexpr size_t kMaxWarningsPerBatch = 20;
 constexpr size_t kPageSize = 50;  // reviews per feed page
 constexpr int kLastPage = 10;     // the feed has 10 pages
 constexpr size_t kMaxResponse = 5970;  // App Store Connect's limit of a response's body
@@ -134,14 +134,7 @@ class AppStoreConnector final : public Connector {
   }
 
   PollResult poll_locked(const std::string& cursor) {
-    std::optional<double> remaining;
-    std::uint64_t posts_read = 0;
-    auto usage = [&] {
-      SourceUsage u;
-      u.rate_limit_remaining = remaining;
-      u.posts_read = posts_read;
-      return u;
-    };
+    PollTally tally;
     review_walk::States stored;
     std::string cursor_error;
     if (!review_walk::parse_states(cursor, stored, cursor_error))
@@ -149,11 +142,7 @@ class AppStoreConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    auto warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    auto warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     review_walk::States next;
     std::vector<PollError> errors;
     bool any_page = false, stop_all = false;
@@ -185,17 +174,17 @@ class AppStoreConnector final : public Connector {
         req.headers.emplace_back("Accept", "application/json");
         JsonAnswer answer;
         if (auto failure = fetch_json(*http_, req, origin.label, answer, now_ms())) {
-          if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
+          if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
           if (failure->error.kind == PollError::Kind::fatal) {
             if (failure->status == 404) failure->error.message += " (is options.app_id the app's App Store id?)";
-            return PollResult::fail(std::move(failure->error), usage());
+            return PollResult::fail(std::move(failure->error), tally.usage());
           }
           wait_at_least(failure->error.retry_after);
           errors.push_back(std::move(failure->error));
           stop_all = failure->stop_all;
           break;
         }
-        if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
+        if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
         std::vector<const Value*> entries;
         if (const std::string shape = appstore::feed_entries(answer.doc, entries); !shape.empty()) {
           errors.push_back({PollError::Kind::retry, origin.label + ": GET " + redact_url(url) + ": " + shape, std::nullopt});
@@ -214,7 +203,7 @@ class AppStoreConnector final : public Connector {
           items.push_back({r->updated, r->review_id});
           reviews.push_back(std::move(*r));
         }
-        posts_read += page_reviews;
+        tally.posts_read += page_reviews;
         const bool last = page >= kLastPage || page_reviews < kPageSize;
         for (size_t i : walk.take(items, last, std::to_string(page + 1)))
           batch.mentions.push_back(std::move(reviews[i].mention));
@@ -233,12 +222,12 @@ class AppStoreConnector final : public Connector {
       if (auto s = walk.state()) next[country] = std::move(*s);
     }
 
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more skipped reviews in this batch");
+    tally.finish(batch, "skipped reviews");
     if (!errors.empty() && !any_page) {
       PollError e = errors.front();
       if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
       e.retry_after = wait;
-      return PollResult::fail(std::move(e), usage());
+      return PollResult::fail(std::move(e), tally.usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (wait) {
@@ -249,7 +238,7 @@ class AppStoreConnector final : public Connector {
     std::stable_sort(batch.mentions.begin(), batch.mentions.end(),
                      [](const Mention& a, const Mention& b) { return a.posted_at < b.posted_at; });
     batch.next_cursor = review_walk::write_states(next);
-    return PollResult::ok(std::move(batch), usage());
+    return PollResult::ok(std::move(batch), tally.usage());
   }
 
   // -- replies ---------------------------------------------------------------------------------

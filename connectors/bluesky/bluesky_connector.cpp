@@ -16,6 +16,7 @@
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/http/retry_policy.h"
 #include "mention/common/url.h"
 #include "mention/utf8.h"
@@ -37,7 +38,6 @@ using text::quoted;
 using text::type_name;
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-constexpr size_t kMaxWarningsPerBatch = 20;
 constexpr const char* kPostCollection = "app.bsky.feed.post";
 constexpr const char* kAuthHint = "check options.identifier and options.app_password";
 
@@ -226,14 +226,7 @@ class BlueskyConnector final : public Connector {
   }
 
   PollResult poll_locked(const std::string& cursor_text) {
-    std::optional<double> remaining;
-    std::uint64_t posts_read = 0;
-    auto usage = [&] {
-      SourceUsage u;
-      u.rate_limit_remaining = remaining;
-      u.posts_read = posts_read;
-      return u;
-    };
+    PollTally tally;
     Cursor stored;
     std::string cursor_error;
     if (!bluesky::parse_cursor(cursor_text, stored, cursor_error))
@@ -241,11 +234,7 @@ class BlueskyConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    const Warn warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    const Warn warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     Cursor next;  // configured streams only
     for (const auto& s : streams_)
       if (auto it = stored.find(s.key); it != stored.end()) next[s.key] = it->second;
@@ -274,15 +263,15 @@ class BlueskyConnector final : public Connector {
       for (int page = 1; !done; ++page) {
         JsonAnswer answer;
         if (auto failure = xrpc("GET", nsid_of(s), stream_query(s, page_cursor), "", s.label, answer)) {
-          if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
-          if (failure->error.kind == PollError::Kind::fatal) return PollResult::fail(std::move(failure->error), usage());
+          if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
+          if (failure->error.kind == PollError::Kind::fatal) return PollResult::fail(std::move(failure->error), tally.usage());
           wait_at_least(failure->error.retry_after);
           errors.push_back(std::move(failure->error));
           stop_all = failure->stop_all;
           failed = true;
           break;
         }
-        if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
+        if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
         const char* list_name = s.kind == StreamKind::notifications ? "notifications" : "posts";
         const Value* list = member(answer.doc, list_name);
         if (!answer.doc.IsObject() || !list || !list->IsArray()) {
@@ -297,7 +286,7 @@ class BlueskyConnector final : public Connector {
         }
         any_page = true;
         ++pages_read;
-        posts_read += list->Size();
+        tally.posts_read += list->Size();
         bool reached = false;
         for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
           const Value& item = (*list)[i];
@@ -360,12 +349,12 @@ class BlueskyConnector final : public Connector {
       next[s.key] = std::move(state);
     }
 
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more skipped posts in this batch");
+    tally.finish(batch, "skipped posts");
     if (!errors.empty() && !any_page) {
       PollError e = errors.front();
       if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
       e.retry_after = wait;
-      return PollResult::fail(std::move(e), usage());
+      return PollResult::fail(std::move(e), tally.usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (wait) {
@@ -373,7 +362,7 @@ class BlueskyConnector final : public Connector {
       batch.more = false;
     }
     batch.next_cursor = bluesky::write_cursor(next);
-    return PollResult::ok(std::move(batch), usage());
+    return PollResult::ok(std::move(batch), tally.usage());
   }
 
   // -- replies -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/googleplay/review_mention.h"
 #include "connectors/googleplay/service_account.h"
 #include "connectors/http/retry_policy.h"
@@ -32,7 +33,6 @@ using text::type_name;
 
 constexpr const char* kPlatform = "googleplay";
 constexpr const char* kStream = "reviews";
-constexpr size_t kMaxWarningsPerBatch = 20;
 constexpr size_t kMaxReply = 350;  // Google's limit of a reply's text
 
 size_t code_points(const std::string& s) {
@@ -187,14 +187,7 @@ class GooglePlayConnector final : public Connector {
   }
 
   PollResult poll_locked(const std::string& cursor) {
-    std::optional<double> remaining;
-    std::uint64_t posts_read = 0;
-    auto usage = [&] {
-      SourceUsage u;
-      u.rate_limit_remaining = remaining;
-      u.posts_read = posts_read;
-      return u;
-    };
+    PollTally tally;
     review_walk::States stored;
     std::string cursor_error;
     if (!review_walk::parse_states(cursor, stored, cursor_error))
@@ -204,11 +197,7 @@ class GooglePlayConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    auto warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    auto warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     review_walk::StreamWalk walk(state);
     std::string page_token = walk.start();
     std::optional<PollError> error;
@@ -220,7 +209,7 @@ class GooglePlayConnector final : public Connector {
       const std::string url = reviews_url() + "?" + encode_query(query);
       JsonAnswer answer;
       if (auto failure = api_get(url, "googleplay reviews", answer)) {
-        if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
+        if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
         // A page token from the cursor Google no longer takes (400): the walk goes on from the
         // first page; its floor keeps out what it already returned.
         if (failure->status == 400 && !page_token.empty() && !restarted) {
@@ -232,12 +221,12 @@ class GooglePlayConnector final : public Connector {
         }
         if (failure->error.kind == PollError::Kind::fatal) {
           if (failure->status == 404) failure->error.message += " (is options.package_name the app's package name?)";
-          return PollResult::fail(std::move(failure->error), usage());
+          return PollResult::fail(std::move(failure->error), tally.usage());
         }
         error = std::move(failure->error);
         break;
       }
-      if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
+      if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
       const Value& doc = answer.doc;
       const Value* reviews = nullptr;
       std::string shape;
@@ -263,7 +252,7 @@ class GooglePlayConnector final : public Connector {
       std::vector<review_walk::Item> items;
       std::vector<googleplay::PlayReview> found;
       if (reviews) {
-        posts_read += reviews->Size();
+        tally.posts_read += reviews->Size();
         for (rapidjson::SizeType i = 0; i < reviews->Size(); ++i) {
           auto r = googleplay::to_review((*reviews)[i], "reviews[" + std::to_string(i) + "]", source_,
                                          opt_.package_name, now, warn);
@@ -284,19 +273,19 @@ class GooglePlayConnector final : public Connector {
       }
       page_token = next;
     }
-    if (error && !any_page) return PollResult::fail(std::move(*error), usage());
+    if (error && !any_page) return PollResult::fail(std::move(*error), tally.usage());
     if (error) {
       batch.warnings.push_back(error->message);
       batch.more = false;
       if (error->retry_after) batch.retry_after = error->retry_after;
     }
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more skipped reviews in this batch");
+    tally.finish(batch, "skipped reviews");
     review_walk::States next_states;
     if (auto s = walk.state()) next_states[kStream] = std::move(*s);
     std::stable_sort(batch.mentions.begin(), batch.mentions.end(),
                      [](const Mention& a, const Mention& b) { return a.posted_at < b.posted_at; });
     batch.next_cursor = review_walk::write_states(next_states);
-    return PollResult::ok(std::move(batch), usage());
+    return PollResult::ok(std::move(batch), tally.usage());
   }
 
   // -- replies ---------------------------------------------------------------------------------

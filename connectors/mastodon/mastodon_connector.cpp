@@ -15,6 +15,7 @@
 #include "connectors/common/html_text.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/mastodon/pagination.h"
 #include "connectors/mastodon/reply_text.h"
 #include "connectors/mastodon/status_mention.h"
@@ -37,7 +38,6 @@ using rapidjson::Value;
 using std::chrono::milliseconds;
 
 constexpr const char* kPlatform = "mastodon";
-constexpr size_t kMaxWarningsPerBatch = 20;
 
 // ---------------------------------------------------------------------------------------------
 // Streams: one per hashtag, the notifications, one per search query.
@@ -254,11 +254,8 @@ class MastodonConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    auto warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    PollTally tally;
+    auto warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     Cursor newest;  // the next cursor: configured streams only
     for (const auto& s : streams_)
       if (auto it = stored.find(s.key); it != stored.end()) newest[s.key] = it->second;
@@ -332,8 +329,7 @@ class MastodonConnector final : public Connector {
       }
     }
 
-    if (unreported)
-      batch.warnings.push_back(std::to_string(unreported) + " more skipped statuses in this batch");
+    tally.finish(batch, "skipped statuses");
     if (!errors.empty() && !any_page) {
       PollError e = errors.front();
       if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";

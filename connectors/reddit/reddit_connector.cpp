@@ -12,6 +12,7 @@
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/reddit/cursor.h"
 #include "connectors/reddit/oauth.h"
@@ -34,7 +35,6 @@ using text::quoted;
 using text::type_name;
 
 constexpr const char* kPlatform = "reddit";
-constexpr size_t kMaxWarningsPerBatch = 20;
 constexpr int kReplySearchPages = 5;
 
 enum class StreamKind { comments, posts, search, mentions };
@@ -280,11 +280,8 @@ class RedditConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    const reddit::Warn warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    PollTally tally;
+    const reddit::Warn warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     Cursor next;  // configured streams only
     for (const auto& s : streams_)
       if (auto it = stored.find(s.key); it != stored.end()) next[s.key] = it->second;
@@ -386,7 +383,7 @@ class RedditConnector final : public Connector {
     // Streams never read stay out of the cursor (their first poll is still to come).
     for (auto it = next.begin(); it != next.end();) it = it->second.started() ? std::next(it) : next.erase(it);
 
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more skipped items in this batch");
+    tally.finish(batch, "skipped items");
     if (!errors.empty() && !any_page) {
       PollError e = errors.front();
       if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";

@@ -10,6 +10,7 @@
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/rss/feed_cursor.h"
 #include "connectors/rss/feed_dates.h"
@@ -22,7 +23,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr size_t kMaxWarningsPerBatch = 20;
 
 class RssConnector final : public Connector {
  public:
@@ -64,14 +64,7 @@ class RssConnector final : public Connector {
   }
 
   PollResult poll_locked(const std::string& cursor) {
-    std::optional<double> remaining;
-    std::uint64_t posts_read = 0;
-    auto usage = [&] {
-      SourceUsage u;
-      u.rate_limit_remaining = remaining;
-      u.posts_read = posts_read;
-      return u;
-    };
+    PollTally tally;
     rss::Cursor stored;
     std::string cursor_error;
     if (!rss::parse_cursor(cursor, stored, cursor_error))
@@ -79,11 +72,7 @@ class RssConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    auto warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    auto warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     rss::Cursor next;
     for (const auto& f : checked_.feeds)
       if (auto it = stored.find(f.url); it != stored.end()) next[f.url] = it->second;
@@ -99,7 +88,7 @@ class RssConnector final : public Connector {
       const rss::FeedState* state = known == next.end() ? nullptr : &known->second;
       const HttpRequest request = request_for(feed, state);
       const HttpResponse resp = http_->send(request);
-      if (auto r = rate_limit_remaining(resp)) remaining = r;
+      if (auto r = rate_limit_remaining(resp)) tally.remaining = r;
       const std::string where = feed.label + ": GET " + redact_url(feed.url);
       if (resp.status == 304) {  // Not Modified: nothing new (classify_response would call a 3xx fatal)
         any_good = true;
@@ -113,7 +102,7 @@ class RssConnector final : public Connector {
           message += " (the site refuses the feed reader: does it need another options.user_agent?)";
         else if (resp.status >= 300 && resp.status < 400)
           message += " (a redirect that was not followed: put the feed's final URL in options.feeds)";
-        return PollResult::fail({PollError::Kind::fatal, std::move(message), std::nullopt}, usage());
+        return PollResult::fail({PollError::Kind::fatal, std::move(message), std::nullopt}, tally.usage());
       }
       if (v.outcome == Outcome::retry) {
         std::string message = feed.label + ": " + v.message;
@@ -143,7 +132,7 @@ class RssConnector final : public Connector {
         continue;
       }
       any_good = true;
-      posts_read += parsed.items.size();
+      tally.posts_read += parsed.items.size();
       rss::FeedState updated = take_items(feed, parsed, state, now, warn, emitted, mentions);
       updated.etag = resp.header("etag");
       updated.modified = resp.header("last-modified");
@@ -153,12 +142,12 @@ class RssConnector final : public Connector {
       }
     }
 
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more skipped items in this batch");
+    tally.finish(batch, "skipped items");
     if (!errors.empty() && !any_good) {
       PollError e = errors.front();
       if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
       e.retry_after = wait;
-      return PollResult::fail(std::move(e), usage());
+      return PollResult::fail(std::move(e), tally.usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     std::stable_sort(mentions.begin(), mentions.end(),
@@ -166,7 +155,7 @@ class RssConnector final : public Connector {
     batch.mentions = std::move(mentions);
     batch.retry_after = wait;
     batch.next_cursor = rss::write_cursor(next);
-    return PollResult::ok(std::move(batch), usage());
+    return PollResult::ok(std::move(batch), tally.usage());
   }
 
   // The feed's new items into `mentions`; returns its next state (without the HTTP validators).

@@ -16,6 +16,7 @@
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/x/cursor.h"
 #include "connectors/x/oauth1.h"
@@ -37,7 +38,6 @@ using x::id_less;
 using x::valid_id;
 
 constexpr const char* kPlatform = "x";
-constexpr size_t kMaxWarningsPerBatch = 20;
 constexpr TimeMs kSearchReachMs = 7LL * 24 * 3600 * 1000 - 5 * 60 * 1000;  // 7 days, less a margin
 constexpr int kFindReplyPages = 10;
 constexpr const char* kTweetFields =
@@ -199,11 +199,8 @@ class XConnector final : public Connector {
     const TimeMs now = now_ms();
     budget = load_budget(cursor, now, spent_elsewhere);
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    auto warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    PollTally tally;
+    auto warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
 
     std::set<std::string> emitted;
     std::vector<PollError> errors;
@@ -330,7 +327,7 @@ class XConnector final : public Connector {
     }
 
     remember_budget(*budget);
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more warnings in this batch");
+    tally.finish(batch, "warnings");
     if (!errors.empty() && !any_page && !budget_spent) {
       PollError e = errors.front();
       if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";

@@ -15,6 +15,7 @@
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/youtube/comment_mention.h"
 #include "connectors/youtube/cursor.h"
@@ -35,7 +36,6 @@ using youtube::CommentOrigin;
 using youtube::Cursor;
 
 constexpr const char* kPlatform = "youtube";
-constexpr size_t kMaxWarningsPerBatch = 20;
 constexpr std::uint64_t kListCost = 1;     // commentThreads.list, comments.list
 constexpr std::uint64_t kInsertCost = 50;  // comments.insert
 constexpr int kMaxReplyPages = 5;          // comments.list pages of one thread, 100 replies each
@@ -329,11 +329,8 @@ class YoutubeConnector final : public Connector {
     };
 
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    youtube::Warn warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    PollTally tally;
+    youtube::Warn warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     const bool first = !c.started;
     if (c.newest.t < c.floor.t) c.newest = c.floor;
     std::vector<Mention> out;
@@ -526,7 +523,7 @@ class YoutubeConnector final : public Connector {
       case Stop::bad_token: batch.more = true; break;
       case Stop::none: break;
     }
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more warnings in this batch");
+    tally.finish(batch, "warnings");
     batch.next_cursor = youtube::write_cursor(c);
     return PollResult::ok(std::move(batch), usage());
   }
