@@ -17,6 +17,7 @@
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
 #include "connectors/common/poll_tally.h"
+#include "connectors/common/white_space.h"
 #include "connectors/http/retry_policy.h"
 #include "mention/common/time.h"
 #include "mention/utf8.h"
@@ -27,6 +28,7 @@ namespace {
 
 using rapidjson::Value;
 using std::chrono::milliseconds;
+using text::collapse_space;
 using text::json_string;
 using text::type_name;
 
@@ -34,33 +36,6 @@ constexpr const char* kPlatform = "appstore";
 constexpr size_t kPageSize = 50;  // reviews per feed page
 constexpr int kLastPage = 10;     // the feed has 10 pages
 constexpr size_t kMaxResponse = 5970;  // App Store Connect's limit of a response's body
-
-size_t code_points(const std::string& s) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size();) {
-    char32_t cp;
-    const size_t len = decode_utf8(s, i, cp);
-    i += len ? len : 1;
-    ++n;
-  }
-  return n;
-}
-
-// White space runs as one space, trimmed: how two response texts are compared.
-std::string collapse(const std::string& s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
 
 // Apple's words in an App Store Connect error body: {"errors": [{"title": ..., "detail": ...}]}.
 std::string connect_error(const std::string& body) {
@@ -418,7 +393,7 @@ class AppStoreConnector final : public Connector {
     }
     const Value& attrs = data["attributes"];
     const auto body = attrs.FindMember("responseBody");
-    if (body == attrs.MemberEnd() || !body->value.IsString() || collapse(json_string(body->value)) != collapse(text)) {
+    if (body == attrs.MemberEnd() || !body->value.IsString() || collapse_space(json_string(body->value)) != collapse_space(text)) {
       s.kind = ReplySearch::Kind::not_found;  // no response with this text: posting replaces whatever is there
       return s;
     }

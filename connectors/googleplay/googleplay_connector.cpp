@@ -15,6 +15,7 @@
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
 #include "connectors/common/poll_tally.h"
+#include "connectors/common/white_space.h"
 #include "connectors/googleplay/review_mention.h"
 #include "connectors/googleplay/service_account.h"
 #include "connectors/http/retry_policy.h"
@@ -28,38 +29,13 @@ namespace {
 
 using rapidjson::Value;
 using std::chrono::milliseconds;
+using text::collapse_space;
 using text::json_string;
 using text::type_name;
 
 constexpr const char* kPlatform = "googleplay";
 constexpr const char* kStream = "reviews";
 constexpr size_t kMaxReply = 350;  // Google's limit of a reply's text
-
-size_t code_points(const std::string& s) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size();) {
-    char32_t cp;
-    const size_t len = decode_utf8(s, i, cp);
-    i += len ? len : 1;
-    ++n;
-  }
-  return n;
-}
-
-std::string collapse(const std::string& s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
 
 TimeMs timestamp_ms(const Value& obj, const char* name) {
   if (!obj.IsObject() || !obj.HasMember(name) || !obj[name].IsObject()) return 0;
@@ -394,7 +370,7 @@ class GooglePlayConnector final : public Connector {
       if (!c.IsObject() || !c.HasMember("developerComment")) continue;
       const Value& dc = c["developerComment"];
       if (!dc.IsObject() || !dc.HasMember("text") || !dc["text"].IsString()) continue;
-      if (collapse(json_string(dc["text"])) != collapse(text)) continue;
+      if (collapse_space(json_string(dc["text"])) != collapse_space(text)) continue;
       s.kind = ReplySearch::Kind::found;
       s.post.id = review + ":reply";
       s.post.url = mention.url.empty() ? googleplay::review_url(opt_.package_name, review) : mention.url;

@@ -16,6 +16,7 @@
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
 #include "connectors/common/poll_tally.h"
+#include "connectors/common/white_space.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/youtube/comment_mention.h"
 #include "connectors/youtube/cursor.h"
@@ -29,6 +30,7 @@ namespace {
 
 using rapidjson::Value;
 using std::chrono::milliseconds;
+using text::collapse_space;
 using text::json_string;
 using text::quoted;
 using text::type_name;
@@ -48,22 +50,6 @@ milliseconds until_pacific_reset(TimeMs now) {
   TimeMs reset = day + kEight;
   if (reset <= now) reset += kDay;
   return milliseconds(reset - now);
-}
-
-// White space collapsed and trimmed: how two comment texts are compared.
-std::string compare_form(const std::string& s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
 }
 
 size_t code_points(const std::string& s) {
@@ -688,7 +674,7 @@ class YoutubeConnector final : public Connector {
       return s;
     }
     const std::string thread = thread_of(mention);
-    const std::string wanted = compare_form(text);
+    const std::string wanted = collapse_space(text);
     const std::string video = youtube::video_of_url(mention.url);
     std::string token;
     for (int page = 1; page <= kMaxReplyPages; ++page) {
@@ -729,7 +715,7 @@ class YoutubeConnector final : public Connector {
         bool same = false;
         for (const char* field : {"textOriginal", "textDisplay"}) {
           const auto t = sn.FindMember(field);
-          if (t != sn.MemberEnd() && t->value.IsString() && compare_form(json_string(t->value)) == wanted) same = true;
+          if (t != sn.MemberEnd() && t->value.IsString() && collapse_space(json_string(t->value)) == wanted) same = true;
         }
         if (!same) continue;
         auto posted = posted_reply(c, video);
