@@ -12,11 +12,11 @@
 
 #include "connectors/appstore/connect_token.h"
 #include "connectors/appstore/review_mention.h"
-#include "connectors/appstore/review_walk.h"
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
 #include "connectors/common/poll_tally.h"
+#include "connectors/common/review_walk.h"
 #include "connectors/common/white_space.h"
 #include "connectors/http/retry_policy.h"
 #include "mention/common/time.h"

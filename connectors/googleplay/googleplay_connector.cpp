@@ -10,11 +10,11 @@
 #include <optional>
 #include <vector>
 
-#include "connectors/appstore/review_walk.h"
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
 #include "connectors/common/poll_tally.h"
+#include "connectors/common/review_walk.h"
 #include "connectors/common/white_space.h"
 #include "connectors/googleplay/review_mention.h"
 #include "connectors/googleplay/service_account.h"

@@ -1,4 +1,4 @@
-#include "connectors/appstore/review_walk.h"
+#include "connectors/common/review_walk.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
