@@ -16,6 +16,7 @@
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
+#include "connectors/common/poll_errors.h"
 #include "connectors/common/poll_tally.h"
 #include "connectors/http/retry_policy.h"
 #include "mention/common/url.h"
@@ -351,10 +352,7 @@ class BlueskyConnector final : public Connector {
 
     tally.finish(batch, "skipped posts");
     if (!errors.empty() && !any_page) {
-      PollError e = errors.front();
-      if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
-      e.retry_after = wait;
-      return PollResult::fail(std::move(e), tally.usage());
+      return PollResult::fail(first_of_errors(errors, wait), tally.usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (wait) {

@@ -11,6 +11,7 @@
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
+#include "connectors/common/poll_errors.h"
 #include "connectors/common/poll_tally.h"
 #include "connectors/hackernews/hit_mention.h"
 #include "connectors/hackernews/search_cursor.h"
@@ -195,10 +196,7 @@ class HackernewsConnector final : public Connector {
 
     tally.finish(batch, "skipped hits");
     if (!errors.empty() && !any_page) {
-      PollError e = errors.front();
-      if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
-      e.retry_after = wait;
-      return PollResult::fail(std::move(e), tally.usage());
+      return PollResult::fail(first_of_errors(errors, wait), tally.usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (wait) {

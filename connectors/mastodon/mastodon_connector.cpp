@@ -15,6 +15,7 @@
 #include "connectors/common/html_text.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
+#include "connectors/common/poll_errors.h"
 #include "connectors/common/poll_tally.h"
 #include "connectors/mastodon/pagination.h"
 #include "connectors/mastodon/reply_text.h"
@@ -331,10 +332,7 @@ class MastodonConnector final : public Connector {
 
     tally.finish(batch, "skipped statuses");
     if (!errors.empty() && !any_page) {
-      PollError e = errors.front();
-      if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
-      e.retry_after = wait;
-      return PollResult::fail(std::move(e), usage());
+      return PollResult::fail(first_of_errors(errors, wait), usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (wait) {

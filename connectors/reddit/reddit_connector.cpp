@@ -12,6 +12,7 @@
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
+#include "connectors/common/poll_errors.h"
 #include "connectors/common/poll_tally.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/reddit/cursor.h"
@@ -385,10 +386,7 @@ class RedditConnector final : public Connector {
 
     tally.finish(batch, "skipped items");
     if (!errors.empty() && !any_page) {
-      PollError e = errors.front();
-      if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
-      e.retry_after = wait;
-      return PollResult::fail(std::move(e), usage());
+      return PollResult::fail(first_of_errors(errors, wait), usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (wait) {

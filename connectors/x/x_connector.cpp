@@ -16,6 +16,7 @@
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
 #include "connectors/common/never_throw.h"
+#include "connectors/common/poll_errors.h"
 #include "connectors/common/poll_tally.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/x/cursor.h"
@@ -329,10 +330,7 @@ class XConnector final : public Connector {
     remember_budget(*budget);
     tally.finish(batch, "warnings");
     if (!errors.empty() && !any_page && !budget_spent) {
-      PollError e = errors.front();
-      if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
-      e.retry_after = wait;
-      return PollResult::fail(std::move(e), usage());
+      return PollResult::fail(first_of_errors(errors, wait), usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (budget_spent) {
