@@ -91,4 +91,15 @@ bool is_blank(std::string_view text) {
   return true;
 }
 
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    char32_t cp;
+    const std::size_t len = decode_utf8(s, i, cp);
+    i += len ? len : 1;
+    ++n;
+  }
+  return n;
+}
+
 }  // namespace carewatch

@@ -23,6 +23,10 @@ void append_utf8(std::string& out, char32_t cp);
 // invalid UTF-8. The one test of "says nothing" (a reply's text, in the API and the connectors).
 bool is_blank(std::string_view text);
 
+// The number of code points in `s`, each byte that does not start a well-formed sequence counted
+// as one (the length a platform that counts characters sees).
+std::size_t code_points(std::string_view s);
+
 // `s` with every byte that does not start a well-formed sequence replaced by U+FFFD.
 std::string to_valid_utf8(std::string_view s);
 

@@ -12,9 +12,13 @@
 
 #include "connectors/appstore/connect_token.h"
 #include "connectors/appstore/review_mention.h"
-#include "connectors/appstore/review_walk.h"
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
+#include "connectors/common/poll_errors.h"
+#include "connectors/common/poll_tally.h"
+#include "connectors/common/review_walk.h"
+#include "connectors/common/white_space.h"
 #include "connectors/http/retry_policy.h"
 #include "mention/common/time.h"
 #include "mention/utf8.h"
@@ -25,41 +29,14 @@ namespace {
 
 using rapidjson::Value;
 using std::chrono::milliseconds;
+using text::collapse_space;
 using text::json_string;
 using text::type_name;
 
 constexpr const char* kPlatform = "appstore";
-constexpr size_t kMaxWarningsPerBatch = 20;
 constexpr size_t kPageSize = 50;  // reviews per feed page
 constexpr int kLastPage = 10;     // the feed has 10 pages
 constexpr size_t kMaxResponse = 5970;  // App Store Connect's limit of a response's body
-
-size_t code_points(const std::string& s) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size();) {
-    char32_t cp;
-    const size_t len = decode_utf8(s, i, cp);
-    i += len ? len : 1;
-    ++n;
-  }
-  return n;
-}
-
-// White space runs as one space, trimmed: how two response texts are compared.
-std::string collapse(const std::string& s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
 
 // Apple's words in an App Store Connect error body: {"errors": [{"title": ..., "detail": ...}]}.
 std::string connect_error(const std::string& body) {
@@ -88,14 +65,10 @@ class AppStoreConnector final : public Connector {
         token_(opt_) {}
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("appstore", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("appstore: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "appstore: unexpected error", {}});
-    }
+    });
   }
 
   ReplyRules reply_rules() const override {
@@ -120,25 +93,12 @@ class AppStoreConnector final : public Connector {
 
   ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;  // App Store Connect has no idempotency key: find_reply settles a doubt
-    try {
-      return reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      ReplyOutcome o;
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = std::string("appstore reply: unexpected error: ") + e.what();
-      return o;
-    }
+    return guarded_reply("appstore", [&] { return reply_impl(mention, text); });
   }
 
   ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;
-    try {
-      return find_reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      ReplySearch s;
-      s.error = std::string("appstore reply search: unexpected error: ") + e.what();
-      return s;
-    }
+    return guarded_search("appstore", [&] { return find_reply_impl(mention, text); });
   }
 
  private:
@@ -150,14 +110,7 @@ class AppStoreConnector final : public Connector {
   }
 
   PollResult poll_locked(const std::string& cursor) {
-    std::optional<double> remaining;
-    std::uint64_t posts_read = 0;
-    auto usage = [&] {
-      SourceUsage u;
-      u.rate_limit_remaining = remaining;
-      u.posts_read = posts_read;
-      return u;
-    };
+    PollTally tally;
     review_walk::States stored;
     std::string cursor_error;
     if (!review_walk::parse_states(cursor, stored, cursor_error))
@@ -165,11 +118,7 @@ class AppStoreConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    auto warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    auto warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     review_walk::States next;
     std::vector<PollError> errors;
     bool any_page = false, stop_all = false;
@@ -201,17 +150,17 @@ class AppStoreConnector final : public Connector {
         req.headers.emplace_back("Accept", "application/json");
         JsonAnswer answer;
         if (auto failure = fetch_json(*http_, req, origin.label, answer, now_ms())) {
-          if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
+          if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
           if (failure->error.kind == PollError::Kind::fatal) {
             if (failure->status == 404) failure->error.message += " (is options.app_id the app's App Store id?)";
-            return PollResult::fail(std::move(failure->error), usage());
+            return PollResult::fail(std::move(failure->error), tally.usage());
           }
           wait_at_least(failure->error.retry_after);
           errors.push_back(std::move(failure->error));
           stop_all = failure->stop_all;
           break;
         }
-        if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
+        if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
         std::vector<const Value*> entries;
         if (const std::string shape = appstore::feed_entries(answer.doc, entries); !shape.empty()) {
           errors.push_back({PollError::Kind::retry, origin.label + ": GET " + redact_url(url) + ": " + shape, std::nullopt});
@@ -230,7 +179,7 @@ class AppStoreConnector final : public Connector {
           items.push_back({r->updated, r->review_id});
           reviews.push_back(std::move(*r));
         }
-        posts_read += page_reviews;
+        tally.posts_read += page_reviews;
         const bool last = page >= kLastPage || page_reviews < kPageSize;
         for (size_t i : walk.take(items, last, std::to_string(page + 1)))
           batch.mentions.push_back(std::move(reviews[i].mention));
@@ -249,12 +198,9 @@ class AppStoreConnector final : public Connector {
       if (auto s = walk.state()) next[country] = std::move(*s);
     }
 
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more skipped reviews in this batch");
+    tally.finish(batch, "skipped reviews");
     if (!errors.empty() && !any_page) {
-      PollError e = errors.front();
-      if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
-      e.retry_after = wait;
-      return PollResult::fail(std::move(e), usage());
+      return PollResult::fail(first_of_errors(errors, wait), tally.usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (wait) {
@@ -265,7 +211,7 @@ class AppStoreConnector final : public Connector {
     std::stable_sort(batch.mentions.begin(), batch.mentions.end(),
                      [](const Mention& a, const Mention& b) { return a.posted_at < b.posted_at; });
     batch.next_cursor = review_walk::write_states(next);
-    return PollResult::ok(std::move(batch), usage());
+    return PollResult::ok(std::move(batch), tally.usage());
   }
 
   // -- replies ---------------------------------------------------------------------------------
@@ -445,7 +391,7 @@ class AppStoreConnector final : public Connector {
     }
     const Value& attrs = data["attributes"];
     const auto body = attrs.FindMember("responseBody");
-    if (body == attrs.MemberEnd() || !body->value.IsString() || collapse(json_string(body->value)) != collapse(text)) {
+    if (body == attrs.MemberEnd() || !body->value.IsString() || collapse_space(json_string(body->value)) != collapse_space(text)) {
       s.kind = ReplySearch::Kind::not_found;  // no response with this text: posting replaces whatever is there
       return s;
     }

@@ -10,7 +10,7 @@
 // again as a new mention (native_id "<review id>@<updated seconds>", conversation_id the review
 // id); rating and app_version are kept; no language (a storefront is not a language).
 //
-// Streams and the cursor (review_walk.h). Each country is a stream; the cursor is a JSON object
+// Streams and the cursor (connectors/common/review_walk.h). Each country is a stream; the cursor is a JSON object
 // {"<country>": {"seen": {"at": <seconds>, "ids": [...]}, "walk": {...}}}: the newest "updated"
 // returned and the review ids returned at exactly that second, plus, while a read down the pages
 // is in progress, its next page number and the newest and oldest review it returned. The first

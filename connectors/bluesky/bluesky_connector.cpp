@@ -15,6 +15,9 @@
 #include "connectors/bluesky/session.h"
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
+#include "connectors/common/poll_errors.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/http/retry_policy.h"
 #include "mention/common/url.h"
 #include "mention/utf8.h"
@@ -36,7 +39,6 @@ using text::quoted;
 using text::type_name;
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-constexpr size_t kMaxWarningsPerBatch = 20;
 constexpr const char* kPostCollection = "app.bsky.feed.post";
 constexpr const char* kAuthHint = "check options.identifier and options.app_password";
 
@@ -108,18 +110,14 @@ class BlueskyConnector final : public Connector {
   }
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("bluesky", [&] {
       std::lock_guard lock(mutex_);
       PollResult r = poll_locked(cursor);
       if (r.error) r.error->message = session_.redact(std::move(r.error->message));
       if (r.batch)
         for (auto& w : r.batch->warnings) w = session_.redact(std::move(w));
       return r;
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("bluesky: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "bluesky: unexpected error", {}});
-    }
+    });
   }
 
   ReplyRules reply_rules() const override {
@@ -133,7 +131,7 @@ class BlueskyConnector final : public Connector {
   }
 
   std::optional<ReplyProblem> check_reply(const Mention& mention, const std::string& text) const override {
-    try {
+    return guarded_check("bluesky", [&]() -> std::optional<ReplyProblem> {
       if (auto why = cannot_reply(mention)) return ReplyProblem{"cannot_reply", *why};
       if (is_blank(text)) return ReplyProblem{"empty", "empty: the reply has no text"};
       const size_t graphemes = bluesky::grapheme_count(text);
@@ -147,33 +145,18 @@ class BlueskyConnector final : public Connector {
                                               " bytes of UTF-8, the limit on bluesky is " +
                                               std::to_string(bluesky::kMaxPostBytes)};
       return std::nullopt;
-    } catch (const std::exception& e) {
-      return ReplyProblem{"cannot_reply", std::string("bluesky reply: unexpected error: ") + e.what()};
-    }
+    });
   }
 
   ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
-    ReplyOutcome o;
-    try {
-      o = reply_impl(mention, text, reply_id);
-    } catch (const std::exception& e) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = std::string("bluesky reply: unexpected error: ") + e.what();
-    }
+    ReplyOutcome o = guarded_reply("bluesky", [&] { return reply_impl(mention, text, reply_id); });
     o.error = session_.redact(std::move(o.error));
     return o;
   }
 
   ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)text;  // the record key identifies the reply
-    ReplySearch s;
-    try {
-      s = find_reply_impl(mention, reply_id);
-    } catch (const std::exception& e) {
-      s = ReplySearch{};
-      s.error = std::string("bluesky reply search: unexpected error: ") + e.what();
-    }
+    ReplySearch s = guarded_search("bluesky", [&] { return find_reply_impl(mention, reply_id); });
     s.error = session_.redact(std::move(s.error));
     return s;
   }
@@ -244,14 +227,7 @@ class BlueskyConnector final : public Connector {
   }
 
   PollResult poll_locked(const std::string& cursor_text) {
-    std::optional<double> remaining;
-    std::uint64_t posts_read = 0;
-    auto usage = [&] {
-      SourceUsage u;
-      u.rate_limit_remaining = remaining;
-      u.posts_read = posts_read;
-      return u;
-    };
+    PollTally tally;
     Cursor stored;
     std::string cursor_error;
     if (!bluesky::parse_cursor(cursor_text, stored, cursor_error))
@@ -259,11 +235,7 @@ class BlueskyConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    const Warn warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    const Warn warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     Cursor next;  // configured streams only
     for (const auto& s : streams_)
       if (auto it = stored.find(s.key); it != stored.end()) next[s.key] = it->second;
@@ -292,15 +264,15 @@ class BlueskyConnector final : public Connector {
       for (int page = 1; !done; ++page) {
         JsonAnswer answer;
         if (auto failure = xrpc("GET", nsid_of(s), stream_query(s, page_cursor), "", s.label, answer)) {
-          if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
-          if (failure->error.kind == PollError::Kind::fatal) return PollResult::fail(std::move(failure->error), usage());
+          if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
+          if (failure->error.kind == PollError::Kind::fatal) return PollResult::fail(std::move(failure->error), tally.usage());
           wait_at_least(failure->error.retry_after);
           errors.push_back(std::move(failure->error));
           stop_all = failure->stop_all;
           failed = true;
           break;
         }
-        if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
+        if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
         const char* list_name = s.kind == StreamKind::notifications ? "notifications" : "posts";
         const Value* list = member(answer.doc, list_name);
         if (!answer.doc.IsObject() || !list || !list->IsArray()) {
@@ -315,7 +287,7 @@ class BlueskyConnector final : public Connector {
         }
         any_page = true;
         ++pages_read;
-        posts_read += list->Size();
+        tally.posts_read += list->Size();
         bool reached = false;
         for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
           const Value& item = (*list)[i];
@@ -378,12 +350,9 @@ class BlueskyConnector final : public Connector {
       next[s.key] = std::move(state);
     }
 
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more skipped posts in this batch");
+    tally.finish(batch, "skipped posts");
     if (!errors.empty() && !any_page) {
-      PollError e = errors.front();
-      if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
-      e.retry_after = wait;
-      return PollResult::fail(std::move(e), usage());
+      return PollResult::fail(first_of_errors(errors, wait), tally.usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (wait) {
@@ -391,7 +360,7 @@ class BlueskyConnector final : public Connector {
       batch.more = false;
     }
     batch.next_cursor = bluesky::write_cursor(next);
-    return PollResult::ok(std::move(batch), usage());
+    return PollResult::ok(std::move(batch), tally.usage());
   }
 
   // -- replies -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "connectors/common/cursor_object.h"
 #include "connectors/common/json_text.h"
 
 namespace carewatch::bluesky {
@@ -91,11 +92,7 @@ bool parse_cursor(const std::string& text, Cursor& out, std::string& error) {
   out.clear();
   if (text.empty()) return true;
   rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  if (d.HasParseError() || !d.IsObject()) {
-    error = "cursor: expected a JSON object of streams, got " + quoted(text);
-    return false;
-  }
+  if (!parse_cursor_object(text, "streams", d, error)) return false;
   for (const auto& s : d.GetObject()) {
     const std::string key = json_string(s.name);
     const std::string where = quoted(key);

@@ -10,9 +10,12 @@
 #include <optional>
 #include <vector>
 
-#include "connectors/appstore/review_walk.h"
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
+#include "connectors/common/poll_tally.h"
+#include "connectors/common/review_walk.h"
+#include "connectors/common/white_space.h"
 #include "connectors/googleplay/review_mention.h"
 #include "connectors/googleplay/service_account.h"
 #include "connectors/http/retry_policy.h"
@@ -26,39 +29,13 @@ namespace {
 
 using rapidjson::Value;
 using std::chrono::milliseconds;
+using text::collapse_space;
 using text::json_string;
 using text::type_name;
 
 constexpr const char* kPlatform = "googleplay";
 constexpr const char* kStream = "reviews";
-constexpr size_t kMaxWarningsPerBatch = 20;
 constexpr size_t kMaxReply = 350;  // Google's limit of a reply's text
-
-size_t code_points(const std::string& s) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size();) {
-    char32_t cp;
-    const size_t len = decode_utf8(s, i, cp);
-    i += len ? len : 1;
-    ++n;
-  }
-  return n;
-}
-
-std::string collapse(const std::string& s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
 
 TimeMs timestamp_ms(const Value& obj, const char* name) {
   if (!obj.IsObject() || !obj.HasMember(name) || !obj[name].IsObject()) return 0;
@@ -82,14 +59,10 @@ class GooglePlayConnector final : public Connector {
         token_(opt_, http) {}
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("googleplay", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("googleplay: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "googleplay: unexpected error", {}});
-    }
+    });
   }
 
   ReplyRules reply_rules() const override {
@@ -114,25 +87,12 @@ class GooglePlayConnector final : public Connector {
 
   ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;  // Google has no idempotency key: find_reply settles a doubt
-    try {
-      return reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      ReplyOutcome o;
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = std::string("googleplay reply: unexpected error: ") + e.what();
-      return o;
-    }
+    return guarded_reply("googleplay", [&] { return reply_impl(mention, text); });
   }
 
   ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;
-    try {
-      return find_reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      ReplySearch s;
-      s.error = std::string("googleplay reply search: unexpected error: ") + e.what();
-      return s;
-    }
+    return guarded_search("googleplay", [&] { return find_reply_impl(mention, text); });
   }
 
   int token_requests() const { return token_.token_requests(); }
@@ -203,14 +163,7 @@ class GooglePlayConnector final : public Connector {
   }
 
   PollResult poll_locked(const std::string& cursor) {
-    std::optional<double> remaining;
-    std::uint64_t posts_read = 0;
-    auto usage = [&] {
-      SourceUsage u;
-      u.rate_limit_remaining = remaining;
-      u.posts_read = posts_read;
-      return u;
-    };
+    PollTally tally;
     review_walk::States stored;
     std::string cursor_error;
     if (!review_walk::parse_states(cursor, stored, cursor_error))
@@ -220,11 +173,7 @@ class GooglePlayConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    auto warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    auto warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     review_walk::StreamWalk walk(state);
     std::string page_token = walk.start();
     std::optional<PollError> error;
@@ -236,7 +185,7 @@ class GooglePlayConnector final : public Connector {
       const std::string url = reviews_url() + "?" + encode_query(query);
       JsonAnswer answer;
       if (auto failure = api_get(url, "googleplay reviews", answer)) {
-        if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
+        if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
         // A page token from the cursor Google no longer takes (400): the walk goes on from the
         // first page; its floor keeps out what it already returned.
         if (failure->status == 400 && !page_token.empty() && !restarted) {
@@ -248,12 +197,12 @@ class GooglePlayConnector final : public Connector {
         }
         if (failure->error.kind == PollError::Kind::fatal) {
           if (failure->status == 404) failure->error.message += " (is options.package_name the app's package name?)";
-          return PollResult::fail(std::move(failure->error), usage());
+          return PollResult::fail(std::move(failure->error), tally.usage());
         }
         error = std::move(failure->error);
         break;
       }
-      if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
+      if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
       const Value& doc = answer.doc;
       const Value* reviews = nullptr;
       std::string shape;
@@ -279,7 +228,7 @@ class GooglePlayConnector final : public Connector {
       std::vector<review_walk::Item> items;
       std::vector<googleplay::PlayReview> found;
       if (reviews) {
-        posts_read += reviews->Size();
+        tally.posts_read += reviews->Size();
         for (rapidjson::SizeType i = 0; i < reviews->Size(); ++i) {
           auto r = googleplay::to_review((*reviews)[i], "reviews[" + std::to_string(i) + "]", source_,
                                          opt_.package_name, now, warn);
@@ -300,19 +249,19 @@ class GooglePlayConnector final : public Connector {
       }
       page_token = next;
     }
-    if (error && !any_page) return PollResult::fail(std::move(*error), usage());
+    if (error && !any_page) return PollResult::fail(std::move(*error), tally.usage());
     if (error) {
       batch.warnings.push_back(error->message);
       batch.more = false;
       if (error->retry_after) batch.retry_after = error->retry_after;
     }
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more skipped reviews in this batch");
+    tally.finish(batch, "skipped reviews");
     review_walk::States next_states;
     if (auto s = walk.state()) next_states[kStream] = std::move(*s);
     std::stable_sort(batch.mentions.begin(), batch.mentions.end(),
                      [](const Mention& a, const Mention& b) { return a.posted_at < b.posted_at; });
     batch.next_cursor = review_walk::write_states(next_states);
-    return PollResult::ok(std::move(batch), usage());
+    return PollResult::ok(std::move(batch), tally.usage());
   }
 
   // -- replies ---------------------------------------------------------------------------------
@@ -421,7 +370,7 @@ class GooglePlayConnector final : public Connector {
       if (!c.IsObject() || !c.HasMember("developerComment")) continue;
       const Value& dc = c["developerComment"];
       if (!dc.IsObject() || !dc.HasMember("text") || !dc["text"].IsString()) continue;
-      if (collapse(json_string(dc["text"])) != collapse(text)) continue;
+      if (collapse_space(json_string(dc["text"])) != collapse_space(text)) continue;
       s.kind = ReplySearch::Kind::found;
       s.post.id = review + ":reply";
       s.post.url = mention.url.empty() ? googleplay::review_url(opt_.package_name, review) : mention.url;

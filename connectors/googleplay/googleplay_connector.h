@@ -11,7 +11,7 @@
 // "<reviewId>@<lastModified seconds>", conversation_id the reviewId); rating, app_version and the
 // reviewer's language are kept.
 //
-// The list and the cursor (connectors/appstore/review_walk.h). Google returns only reviews created
+// The list and the cursor (connectors/common/review_walk.h). Google returns only reviews created
 // or modified in the last week, most recently modified first, in pages linked by
 // tokenPagination.nextPageToken. The cursor is {"reviews": {"seen": {"at": <seconds>, "ids":
 // [...]}, "walk": {...}}}: the newest lastModified returned and the reviewIds returned at exactly

@@ -10,6 +10,9 @@
 
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
+#include "connectors/common/poll_errors.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/hackernews/hit_mention.h"
 #include "connectors/hackernews/search_cursor.h"
 #include "mention/common/url.h"
@@ -25,7 +28,6 @@ using std::chrono::milliseconds;
 using text::quoted;
 using text::type_name;
 
-constexpr size_t kMaxWarningsPerBatch = 20;
 
 class HackernewsConnector final : public Connector {
  public:
@@ -40,14 +42,10 @@ class HackernewsConnector final : public Connector {
   }
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("hackernews", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("hackernews: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "hackernews: unexpected error", {}});
-    }
+    });
   }
 
  private:
@@ -63,14 +61,7 @@ class HackernewsConnector final : public Connector {
   }
 
   PollResult poll_locked(const std::string& cursor) {
-    std::optional<double> remaining;
-    std::uint64_t posts_read = 0;
-    auto usage = [&] {
-      SourceUsage u;
-      u.rate_limit_remaining = remaining;
-      u.posts_read = posts_read;
-      return u;
-    };
+    PollTally tally;
     hackernews::Cursor stored;
     std::string cursor_error;
     if (!hackernews::parse_cursor(cursor, stored, cursor_error))
@@ -78,11 +69,7 @@ class HackernewsConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    auto warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    auto warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     hackernews::Cursor next;
     for (const auto& t : opt_.terms)
       if (auto it = stored.find(t); it != stored.end()) next[t] = it->second;
@@ -115,14 +102,14 @@ class HackernewsConnector final : public Connector {
         request.headers.emplace_back("Accept", "application/json");
         JsonAnswer answer;
         if (auto failure = fetch_json(*http_, request, label, answer, now_ms())) {
-          if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
-          if (failure->error.kind == PollError::Kind::fatal) return PollResult::fail(std::move(failure->error), usage());
+          if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
+          if (failure->error.kind == PollError::Kind::fatal) return PollResult::fail(std::move(failure->error), tally.usage());
           wait_at_least(failure->error.retry_after);
           errors.push_back(std::move(failure->error));
           stop_all = failure->stop_all;
           break;
         }
-        if (answer.rate_limit_remaining) remaining = answer.rate_limit_remaining;
+        if (answer.rate_limit_remaining) tally.remaining = answer.rate_limit_remaining;
         const Value& doc = answer.doc;
         const std::string where = label + ": GET " + redact_url(url);
         if (!doc.IsObject()) {
@@ -142,7 +129,7 @@ class HackernewsConnector final : public Connector {
         if (const auto n = doc.FindMember("nbHits"); n != doc.MemberEnd() && n->value.IsInt64()) nb_hits = n->value.GetInt64();
         any_page = true;
         const Value& hits = hits_it->value;
-        posts_read += hits.Size();
+        tally.posts_read += hits.Size();
         std::int64_t page_max = -1;
         for (rapidjson::SizeType i = 0; i < hits.Size(); ++i) {
           const std::string at = label + ": hits[" + std::to_string(i) + "]";
@@ -207,12 +194,9 @@ class HackernewsConnector final : public Connector {
       }
     }
 
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more skipped hits in this batch");
+    tally.finish(batch, "skipped hits");
     if (!errors.empty() && !any_page) {
-      PollError e = errors.front();
-      if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
-      e.retry_after = wait;
-      return PollResult::fail(std::move(e), usage());
+      return PollResult::fail(first_of_errors(errors, wait), tally.usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (wait) {
@@ -223,7 +207,7 @@ class HackernewsConnector final : public Connector {
                      [](const Mention& a, const Mention& b) { return a.posted_at < b.posted_at; });
     batch.mentions = std::move(mentions);
     batch.next_cursor = hackernews::write_cursor(next);
-    return PollResult::ok(std::move(batch), usage());
+    return PollResult::ok(std::move(batch), tally.usage());
   }
 
   std::string source_;

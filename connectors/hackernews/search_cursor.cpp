@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "connectors/common/cursor_object.h"
 #include "connectors/common/json_text.h"
 
 namespace carewatch::hackernews {
@@ -57,11 +58,7 @@ bool parse_cursor(const std::string& text, Cursor& out, std::string& error) {
   out.clear();
   if (text.empty()) return true;
   rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  if (d.HasParseError() || !d.IsObject()) {
-    error = "cursor: expected a JSON object of terms, got " + text::quoted(text);
-    return false;
-  }
+  if (!parse_cursor_object(text, "terms", d, error)) return false;
   for (const auto& m : d.GetObject()) {
     const std::string at = "cursor: " + text::quoted(json_string(m.name));
     if (!m.value.IsObject()) {

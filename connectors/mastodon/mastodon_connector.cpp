@@ -14,6 +14,9 @@
 #include "connectors/http/retry_policy.h"
 #include "connectors/common/html_text.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
+#include "connectors/common/poll_errors.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/mastodon/pagination.h"
 #include "connectors/mastodon/reply_text.h"
 #include "connectors/mastodon/status_mention.h"
@@ -36,7 +39,6 @@ using rapidjson::Value;
 using std::chrono::milliseconds;
 
 constexpr const char* kPlatform = "mastodon";
-constexpr size_t kMaxWarningsPerBatch = 20;
 
 // ---------------------------------------------------------------------------------------------
 // Streams: one per hashtag, the notifications, one per search query.
@@ -81,14 +83,10 @@ class MastodonConnector final : public Connector {
   }
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("mastodon", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("mastodon: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "mastodon: unexpected error", {}});
-    }
+    });
   }
 
   // -- replies (see mastodon_connector.h) ------------------------------------------------------
@@ -104,44 +102,20 @@ class MastodonConnector final : public Connector {
   }
 
   std::optional<ReplyProblem> check_reply(const Mention& mention, const std::string& text) const override {
-    try {
+    return guarded_check("mastodon", [&]() -> std::optional<ReplyProblem> {
       return check_reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      return ReplyProblem{"cannot_reply", std::string("mastodon reply: unexpected error: ") + e.what()};
-    } catch (...) {
-      return ReplyProblem{"cannot_reply", "mastodon reply: unexpected error"};
-    }
+    });
   }
 
   ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
-    ReplyOutcome o;
-    try {
-      o = reply_impl(mention, text, reply_id);
-    } catch (const std::exception& e) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = std::string("mastodon reply: unexpected error: ") + e.what();
-    } catch (...) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = "mastodon reply: unexpected error";
-    }
+    ReplyOutcome o = guarded_reply("mastodon", [&] { return reply_impl(mention, text, reply_id); });
     o.error = redact(std::move(o.error));
     return o;
   }
 
   ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;  // Mastodon keeps no trace of the key past its hour: the text is what identifies it
-    ReplySearch s;
-    try {
-      s = find_reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      s = ReplySearch{};
-      s.error = std::string("mastodon reply search: unexpected error: ") + e.what();
-    } catch (...) {
-      s = ReplySearch{};
-      s.error = "mastodon reply search: unexpected error";
-    }
+    ReplySearch s = guarded_search("mastodon", [&] { return find_reply_impl(mention, text); });
     s.error = redact(std::move(s.error));
     return s;
   }
@@ -281,11 +255,8 @@ class MastodonConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    auto warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    PollTally tally;
+    auto warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     Cursor newest;  // the next cursor: configured streams only
     for (const auto& s : streams_)
       if (auto it = stored.find(s.key); it != stored.end()) newest[s.key] = it->second;
@@ -359,13 +330,9 @@ class MastodonConnector final : public Connector {
       }
     }
 
-    if (unreported)
-      batch.warnings.push_back(std::to_string(unreported) + " more skipped statuses in this batch");
+    tally.finish(batch, "skipped statuses");
     if (!errors.empty() && !any_page) {
-      PollError e = errors.front();
-      if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
-      e.retry_after = wait;
-      return PollResult::fail(std::move(e), usage());
+      return PollResult::fail(first_of_errors(errors, wait), usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (wait) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "connectors/common/cursor_object.h"
 #include "connectors/common/json_text.h"
 
 namespace carewatch::reddit {
@@ -54,11 +55,7 @@ bool parse_cursor(const std::string& text, Cursor& out, std::string& error) {
   out.clear();
   if (text.empty()) return true;
   rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  if (d.HasParseError() || !d.IsObject()) {
-    error = "cursor: expected a JSON object of Reddit streams, got " + quoted(text);
-    return false;
-  }
+  if (!parse_cursor_object(text, "Reddit streams", d, error)) return false;
   for (const auto& stream : d.GetObject()) {
     const std::string key = json_string(stream.name);
     const std::string at = "cursor: " + quoted(key);

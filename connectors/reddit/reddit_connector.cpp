@@ -11,6 +11,9 @@
 
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
+#include "connectors/common/poll_errors.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/reddit/cursor.h"
 #include "connectors/reddit/oauth.h"
@@ -33,7 +36,6 @@ using text::quoted;
 using text::type_name;
 
 constexpr const char* kPlatform = "reddit";
-constexpr size_t kMaxWarningsPerBatch = 20;
 constexpr int kReplySearchPages = 5;
 
 enum class StreamKind { comments, posts, search, mentions };
@@ -78,14 +80,10 @@ class RedditConnector final : public Connector {
   }
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("reddit", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("reddit: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "reddit: unexpected error", {}});
-    }
+    });
   }
 
   // -- replies (see reddit_connector.h) --------------------------------------------------------
@@ -113,34 +111,14 @@ class RedditConnector final : public Connector {
 
   ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;  // Reddit takes no idempotency key: find_reply reconciles
-    ReplyOutcome o;
-    try {
-      o = reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = std::string("reddit reply: unexpected error: ") + e.what();
-    } catch (...) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = "reddit reply: unexpected error";
-    }
+    ReplyOutcome o = guarded_reply("reddit", [&] { return reply_impl(mention, text); });
     o.error = redact(std::move(o.error));
     return o;
   }
 
   ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;
-    ReplySearch s;
-    try {
-      s = find_reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      s = ReplySearch{};
-      s.error = std::string("reddit reply search: unexpected error: ") + e.what();
-    } catch (...) {
-      s = ReplySearch{};
-      s.error = "reddit reply search: unexpected error";
-    }
+    ReplySearch s = guarded_search("reddit", [&] { return find_reply_impl(mention, text); });
     s.error = redact(std::move(s.error));
     return s;
   }
@@ -303,11 +281,8 @@ class RedditConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    const reddit::Warn warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    PollTally tally;
+    const reddit::Warn warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     Cursor next;  // configured streams only
     for (const auto& s : streams_)
       if (auto it = stored.find(s.key); it != stored.end()) next[s.key] = it->second;
@@ -409,12 +384,9 @@ class RedditConnector final : public Connector {
     // Streams never read stay out of the cursor (their first poll is still to come).
     for (auto it = next.begin(); it != next.end();) it = it->second.started() ? std::next(it) : next.erase(it);
 
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more skipped items in this batch");
+    tally.finish(batch, "skipped items");
     if (!errors.empty() && !any_page) {
-      PollError e = errors.front();
-      if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
-      e.retry_after = wait;
-      return PollResult::fail(std::move(e), usage());
+      return PollResult::fail(first_of_errors(errors, wait), usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (wait) {

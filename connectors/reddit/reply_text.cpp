@@ -17,16 +17,7 @@ using text::json_string;
 using text::type_name;
 using rapidjson::Value;
 
-size_t comment_length(std::string_view text) {
-  size_t n = 0;
-  for (size_t i = 0; i < text.size();) {
-    char32_t cp = 0;
-    const size_t len = decode_utf8(text, i, cp);
-    i += len ? len : 1;
-    ++n;
-  }
-  return n;
-}
+size_t comment_length(std::string_view text) { return code_points(text); }
 
 std::optional<std::chrono::milliseconds> ratelimit_wait(std::string_view message) {
   std::string m;

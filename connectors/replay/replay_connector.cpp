@@ -7,14 +7,13 @@
 #include <mutex>
 #include <optional>
 
+#include "connectors/common/poll_tally.h"
 #include "connectors/replay/line_reader.h"
 #include "mention/mention_json.h"
 
 namespace carewatch {
 
 namespace {
-
-constexpr size_t kMaxWarningsPerBatch = 20;
 
 bool blank(std::string_view s) {
   for (char c : s)
@@ -49,11 +48,9 @@ class ReplayConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t lines = 0, warned = 0, unreported = 0;
-    auto warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    size_t lines = 0;
+    PollTally tally;
+    auto warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     LineReader::Line line;
     for (;;) {
       const LineReader::Status status = reader_->peek(line, error);
@@ -119,8 +116,8 @@ class ReplayConnector final : public Connector {
       reader_->consume();
       ++lines;
     }
-    if (unreported)
-      batch.warnings.push_back("\"" + opt_.path.resolved + "\": " + std::to_string(unreported) +
+    if (tally.unreported)
+      batch.warnings.push_back("\"" + opt_.path.resolved + "\": " + std::to_string(tally.unreported) +
                                " more malformed lines skipped in this batch");
     batch.next_cursor = std::to_string(reader_->position());
     return PollResult::ok(std::move(batch));

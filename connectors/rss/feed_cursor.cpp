@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "connectors/common/cursor_object.h"
 #include "connectors/common/json_text.h"
 
 namespace carewatch::rss {
@@ -34,11 +35,7 @@ bool parse_cursor(const std::string& text, Cursor& out, std::string& error) {
   out.clear();
   if (text.empty()) return true;
   rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  if (d.HasParseError() || !d.IsObject()) {
-    error = "cursor: expected a JSON object of feeds, got " + quoted(text);
-    return false;
-  }
+  if (!parse_cursor_object(text, "feeds", d, error)) return false;
   for (auto& m : d.GetObject()) {
     const std::string url = json_string(m.name);
     const std::string at = "cursor: " + quoted(url);

@@ -8,6 +8,7 @@
 
 #include "connectors/common/html_text.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/white_space.h"
 #include "connectors/rss/feed_cursor.h"
 #include "connectors/rss/feed_dates.h"
 
@@ -15,25 +16,8 @@ namespace carewatch::rss {
 
 namespace {
 
+using text::collapse_space;
 using text::quoted;
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
-
-// White space runs as one space, trimmed: a plain-text field.
-std::string collapse(const std::string& s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (is_space(c)) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
 
 bool has_markup(const std::string& s) {
   for (size_t i = 0; i + 1 < s.size(); ++i) {
@@ -51,7 +35,7 @@ bool has_markup(const std::string& s) {
 // Chips", "<b>New</b>"): stripped only when it holds markup or an entity.
 std::string plain_title(const FeedItem& item) {
   if (item.title_html || has_markup(item.title)) return html_to_text(item.title);
-  return collapse(item.title);
+  return collapse_space(item.title);
 }
 
 std::string origin_of(const std::string& url) {
@@ -67,7 +51,7 @@ bool is_http_url(const std::string& s) {
 }
 
 std::string resolve(const std::string& link, const std::string& feed_url) {
-  std::string l = collapse(link);
+  std::string l = collapse_space(link);
   if (l.empty() || is_http_url(l)) return l;
   if (l.rfind("//", 0) == 0) return feed_url.substr(0, feed_url.find("//")) + l;
   if (l[0] == '/') return origin_of(feed_url) + l;
@@ -76,7 +60,7 @@ std::string resolve(const std::string& link, const std::string& feed_url) {
 
 // "jo@example.com (Jo Smith)" -> "Jo Smith"; other names as written.
 std::string author_name(const std::string& raw) {
-  std::string a = collapse(raw);
+  std::string a = collapse_space(raw);
   const size_t open = a.find(" (");
   if (open != std::string::npos && a.back() == ')' && a.find('@') < open) return a.substr(open + 2, a.size() - open - 3);
   return a;
@@ -84,7 +68,7 @@ std::string author_name(const std::string& raw) {
 
 // "4", "4.0", "4/5", "4 out of 5" -> 4; 0 when not a rating.
 int read_rating(const std::string& s) {
-  const std::string t = collapse(s);
+  const std::string t = collapse_space(s);
   if (t.empty()) return 0;
   char* end = nullptr;
   const double v = std::strtod(t.c_str(), &end);
@@ -120,11 +104,11 @@ std::string raw_of(const FeedItem& item, const std::string& feed_url) {
 }  // namespace
 
 std::string item_native_id(const FeedItem& item) {
-  std::string id = collapse(item.id);
+  std::string id = collapse_space(item.id);
   if (!id.empty()) return id;
-  id = collapse(item.link);
+  id = collapse_space(item.link);
   if (!id.empty()) return id;
-  return hash_key(collapse(item.title) + "\n" + collapse(item.date));
+  return hash_key(collapse_space(item.title) + "\n" + collapse_space(item.date));
 }
 
 std::optional<Mention> item_to_mention(const FeedItem& item, size_t index, const ItemOrigin& origin, TimeMs now,
@@ -133,7 +117,7 @@ std::optional<Mention> item_to_mention(const FeedItem& item, size_t index, const
   const std::string where = origin.label + ": item " + std::to_string(index + 1) + " (line " +
                             std::to_string(item.line) + (title.empty() ? "" : ", " + quoted(title)) + ")";
   std::string body;
-  if (!item.content.empty()) body = item.content_html ? html_to_text(item.content) : collapse(item.content);
+  if (!item.content.empty()) body = item.content_html ? html_to_text(item.content) : collapse_space(item.content);
   if (title.empty() && body.empty()) {
     warn(where + ": no title and no text");
     return std::nullopt;
@@ -148,18 +132,18 @@ std::optional<Mention> item_to_mention(const FeedItem& item, size_t index, const
   m.author.display_name = author_name(item.author);
   m.author.handle = m.author.display_name;
   m.url = resolve(item.link, origin.feed_url);
-  if (m.url.empty() && is_http_url(collapse(item.id))) m.url = collapse(item.id);
-  if (!collapse(item.date).empty() && !parse_feed_date(item.date, m.posted_at)) {
-    warn(where + ": date: not a date: " + quoted(collapse(item.date)));
+  if (m.url.empty() && is_http_url(collapse_space(item.id))) m.url = collapse_space(item.id);
+  if (!collapse_space(item.date).empty() && !parse_feed_date(item.date, m.posted_at)) {
+    warn(where + ": date: not a date: " + quoted(collapse_space(item.date)));
     return std::nullopt;
   }
-  m.language = collapse(item.lang.empty() ? origin.language : item.lang);
+  m.language = collapse_space(item.lang.empty() ? origin.language : item.lang);
   m.seen_at = now;
   if (origin.rating_field) {
     if (const auto f = item.fields.find(*origin.rating_field); f != item.fields.end()) {
       m.rating = read_rating(f->second);
       if (m.rating == 0)
-        warn(where + ": " + *origin.rating_field + ": expected a rating from 1 to 5, got " + quoted(collapse(f->second)));
+        warn(where + ": " + *origin.rating_field + ": expected a rating from 1 to 5, got " + quoted(collapse_space(f->second)));
     }
   }
   if (m.rating == 0 && origin.rating_pattern) {

@@ -9,6 +9,9 @@
 
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
+#include "connectors/common/poll_errors.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/rss/feed_cursor.h"
 #include "connectors/rss/feed_dates.h"
@@ -21,7 +24,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr size_t kMaxWarningsPerBatch = 20;
 
 class RssConnector final : public Connector {
  public:
@@ -29,14 +31,10 @@ class RssConnector final : public Connector {
       : source_(std::move(source)), opt_(std::move(options)), checked_(std::move(checked)), http_(std::move(http)) {}
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("rss", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("rss: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "rss: unexpected error", {}});
-    }
+    });
   }
 
  private:
@@ -67,14 +65,7 @@ class RssConnector final : public Connector {
   }
 
   PollResult poll_locked(const std::string& cursor) {
-    std::optional<double> remaining;
-    std::uint64_t posts_read = 0;
-    auto usage = [&] {
-      SourceUsage u;
-      u.rate_limit_remaining = remaining;
-      u.posts_read = posts_read;
-      return u;
-    };
+    PollTally tally;
     rss::Cursor stored;
     std::string cursor_error;
     if (!rss::parse_cursor(cursor, stored, cursor_error))
@@ -82,11 +73,7 @@ class RssConnector final : public Connector {
 
     const TimeMs now = now_ms();
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    auto warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    auto warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     rss::Cursor next;
     for (const auto& f : checked_.feeds)
       if (auto it = stored.find(f.url); it != stored.end()) next[f.url] = it->second;
@@ -102,7 +89,7 @@ class RssConnector final : public Connector {
       const rss::FeedState* state = known == next.end() ? nullptr : &known->second;
       const HttpRequest request = request_for(feed, state);
       const HttpResponse resp = http_->send(request);
-      if (auto r = rate_limit_remaining(resp)) remaining = r;
+      if (auto r = rate_limit_remaining(resp)) tally.remaining = r;
       const std::string where = feed.label + ": GET " + redact_url(feed.url);
       if (resp.status == 304) {  // Not Modified: nothing new (classify_response would call a 3xx fatal)
         any_good = true;
@@ -116,7 +103,7 @@ class RssConnector final : public Connector {
           message += " (the site refuses the feed reader: does it need another options.user_agent?)";
         else if (resp.status >= 300 && resp.status < 400)
           message += " (a redirect that was not followed: put the feed's final URL in options.feeds)";
-        return PollResult::fail({PollError::Kind::fatal, std::move(message), std::nullopt}, usage());
+        return PollResult::fail({PollError::Kind::fatal, std::move(message), std::nullopt}, tally.usage());
       }
       if (v.outcome == Outcome::retry) {
         std::string message = feed.label + ": " + v.message;
@@ -146,7 +133,7 @@ class RssConnector final : public Connector {
         continue;
       }
       any_good = true;
-      posts_read += parsed.items.size();
+      tally.posts_read += parsed.items.size();
       rss::FeedState updated = take_items(feed, parsed, state, now, warn, emitted, mentions);
       updated.etag = resp.header("etag");
       updated.modified = resp.header("last-modified");
@@ -156,12 +143,9 @@ class RssConnector final : public Connector {
       }
     }
 
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more skipped items in this batch");
+    tally.finish(batch, "skipped items");
     if (!errors.empty() && !any_good) {
-      PollError e = errors.front();
-      if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
-      e.retry_after = wait;
-      return PollResult::fail(std::move(e), usage());
+      return PollResult::fail(first_of_errors(errors, wait), tally.usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     std::stable_sort(mentions.begin(), mentions.end(),
@@ -169,7 +153,7 @@ class RssConnector final : public Connector {
     batch.mentions = std::move(mentions);
     batch.retry_after = wait;
     batch.next_cursor = rss::write_cursor(next);
-    return PollResult::ok(std::move(batch), usage());
+    return PollResult::ok(std::move(batch), tally.usage());
   }
 
   // The feed's new items into `mentions`; returns its next state (without the HTTP validators).

@@ -3,6 +3,7 @@
 #include <array>
 #include <vector>
 
+#include "connectors/common/white_space.h"
 #include "connectors/x/tweet_mention.h"
 #include "mention/utf8.h"
 
@@ -10,7 +11,7 @@ namespace carewatch::x {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+using text::is_space;
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool label_char(char c) { return is_alpha(c) || is_digit(c) || c == '-'; }
@@ -140,18 +141,7 @@ std::string compare_form(std::string_view raw) {
   std::string marked;
   scan(
       text, [&](std::string_view piece) { marked.append(piece); }, [&](std::string_view) { marked += "<url>"; });
-  // White space collapsed.
-  std::string out;
-  bool space = false;
-  for (char c : marked) {
-    if (is_space(c)) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
+  std::string out = carewatch::text::collapse_space(marked);  // white space collapsed
   // The @handles in front.
   size_t start = 0;
   while (start < out.size() && out[start] == '@') {

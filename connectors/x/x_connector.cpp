@@ -15,6 +15,9 @@
 #include "connectors/common/daily_budget.h"
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
+#include "connectors/common/poll_errors.h"
+#include "connectors/common/poll_tally.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/x/cursor.h"
 #include "connectors/x/oauth1.h"
@@ -36,7 +39,6 @@ using x::id_less;
 using x::valid_id;
 
 constexpr const char* kPlatform = "x";
-constexpr size_t kMaxWarningsPerBatch = 20;
 constexpr TimeMs kSearchReachMs = 7LL * 24 * 3600 * 1000 - 5 * 60 * 1000;  // 7 days, less a margin
 constexpr int kFindReplyPages = 10;
 constexpr const char* kTweetFields =
@@ -67,14 +69,10 @@ class XConnector final : public Connector {
   }
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("x", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, std::string("x: unexpected error: ") + e.what(), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "x: unexpected error", {}});
-    }
+    });
   }
 
   // -- replies (see x_connector.h) -------------------------------------------------------------
@@ -90,7 +88,7 @@ class XConnector final : public Connector {
   }
 
   std::optional<ReplyProblem> check_reply(const Mention& mention, const std::string& text) const override {
-    try {
+    return guarded_check("x", [&]() -> std::optional<ReplyProblem> {
       if (auto why = cannot_reply(mention)) return ReplyProblem{"cannot_reply", *why};
       if (is_blank(text)) return ReplyProblem{"empty", "empty: the reply has no text"};
       const size_t length = x::weighted_length(text);
@@ -100,43 +98,19 @@ class XConnector final : public Connector {
                                               std::to_string(x::kMaxWeightedLength) +
                                               " (a link counts 23; CJK characters and emoji count 2)"};
       return std::nullopt;
-    } catch (const std::exception& e) {
-      return ReplyProblem{"cannot_reply", std::string("x reply: unexpected error: ") + e.what()};
-    } catch (...) {
-      return ReplyProblem{"cannot_reply", "x reply: unexpected error"};
-    }
+    });
   }
 
   ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;  // X takes no idempotency key: find_reply settles a reply that may have been posted
-    ReplyOutcome o;
-    try {
-      o = reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = std::string("x reply: unexpected error: ") + e.what();
-    } catch (...) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = "x reply: unexpected error";
-    }
+    ReplyOutcome o = guarded_reply("x", [&] { return reply_impl(mention, text); });
     o.error = redact(std::move(o.error));
     return o;
   }
 
   ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;
-    ReplySearch s;
-    try {
-      s = find_reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      s = ReplySearch{};
-      s.error = std::string("x reply search: unexpected error: ") + e.what();
-    } catch (...) {
-      s = ReplySearch{};
-      s.error = "x reply search: unexpected error";
-    }
+    ReplySearch s = guarded_search("x", [&] { return find_reply_impl(mention, text); });
     s.error = redact(std::move(s.error));
     return s;
   }
@@ -226,11 +200,8 @@ class XConnector final : public Connector {
     const TimeMs now = now_ms();
     budget = load_budget(cursor, now, spent_elsewhere);
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    auto warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    PollTally tally;
+    auto warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
 
     std::set<std::string> emitted;
     std::vector<PollError> errors;
@@ -357,12 +328,9 @@ class XConnector final : public Connector {
     }
 
     remember_budget(*budget);
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more warnings in this batch");
+    tally.finish(batch, "warnings");
     if (!errors.empty() && !any_page && !budget_spent) {
-      PollError e = errors.front();
-      if (errors.size() > 1) e.message += " (and " + std::to_string(errors.size() - 1) + " more errors)";
-      e.retry_after = wait;
-      return PollResult::fail(std::move(e), usage());
+      return PollResult::fail(first_of_errors(errors, wait), usage());
     }
     for (auto& e : errors) batch.warnings.push_back(std::move(e.message));
     if (budget_spent) {

@@ -14,6 +14,9 @@
 #include "connectors/common/daily_budget.h"
 #include "connectors/common/json_fetch.h"
 #include "connectors/common/json_text.h"
+#include "connectors/common/never_throw.h"
+#include "connectors/common/poll_tally.h"
+#include "connectors/common/white_space.h"
 #include "connectors/http/retry_policy.h"
 #include "connectors/youtube/comment_mention.h"
 #include "connectors/youtube/cursor.h"
@@ -27,6 +30,7 @@ namespace {
 
 using rapidjson::Value;
 using std::chrono::milliseconds;
+using text::collapse_space;
 using text::json_string;
 using text::quoted;
 using text::type_name;
@@ -34,7 +38,6 @@ using youtube::CommentOrigin;
 using youtube::Cursor;
 
 constexpr const char* kPlatform = "youtube";
-constexpr size_t kMaxWarningsPerBatch = 20;
 constexpr std::uint64_t kListCost = 1;     // commentThreads.list, comments.list
 constexpr std::uint64_t kInsertCost = 50;  // comments.insert
 constexpr int kMaxReplyPages = 5;          // comments.list pages of one thread, 100 replies each
@@ -47,22 +50,6 @@ milliseconds until_pacific_reset(TimeMs now) {
   TimeMs reset = day + kEight;
   if (reset <= now) reset += kDay;
   return milliseconds(reset - now);
-}
-
-// White space collapsed and trimmed: how two comment texts are compared.
-std::string compare_form(const std::string& s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
 }
 
 size_t code_points(const std::string& s) {
@@ -98,14 +85,10 @@ class YoutubeConnector final : public Connector {
   }
 
   PollResult poll(const std::string& cursor) override {
-    try {
+    return guarded_poll("youtube", [&] {
       std::lock_guard lock(mutex_);
       return poll_locked(cursor);
-    } catch (const std::exception& e) {
-      return PollResult::fail({PollError::Kind::retry, redact(std::string("youtube: unexpected error: ") + e.what()), {}});
-    } catch (...) {
-      return PollResult::fail({PollError::Kind::retry, "youtube: unexpected error", {}});
-    }
+    }, [this](std::string m) { return redact(std::move(m)); });
   }
 
   // -- replies (see youtube_connector.h) -------------------------------------------------------
@@ -121,7 +104,7 @@ class YoutubeConnector final : public Connector {
   }
 
   std::optional<ReplyProblem> check_reply(const Mention& mention, const std::string& text) const override {
-    try {
+    return guarded_check("youtube", [&]() -> std::optional<ReplyProblem> {
       if (auto why = cannot_reply(mention)) return ReplyProblem{"cannot_reply", *why};
       if (is_blank(text)) return ReplyProblem{"empty", "empty: the reply has no text"};
       const size_t length = code_points(text);
@@ -131,41 +114,19 @@ class YoutubeConnector final : public Connector {
                                               " characters, the limit on youtube is " + std::to_string(limit) +
                                               " (options.max_characters)"};
       return std::nullopt;
-    } catch (const std::exception& e) {
-      return ReplyProblem{"cannot_reply", std::string("youtube reply: unexpected error: ") + e.what()};
-    }
+    });
   }
 
   ReplyOutcome reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;  // YouTube takes no idempotency key: find_reply reconciles
-    ReplyOutcome o;
-    try {
-      o = reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = std::string("youtube reply: unexpected error: ") + e.what();
-    } catch (...) {
-      o = ReplyOutcome{};
-      o.kind = ReplyOutcome::Kind::retry;
-      o.error = "youtube reply: unexpected error";
-    }
+    ReplyOutcome o = guarded_reply("youtube", [&] { return reply_impl(mention, text); });
     o.error = redact(std::move(o.error));
     return o;
   }
 
   ReplySearch find_reply(const Mention& mention, const std::string& text, const std::string& reply_id) override {
     (void)reply_id;
-    ReplySearch s;
-    try {
-      s = find_reply_impl(mention, text);
-    } catch (const std::exception& e) {
-      s = ReplySearch{};
-      s.error = std::string("youtube reply search: unexpected error: ") + e.what();
-    } catch (...) {
-      s = ReplySearch{};
-      s.error = "youtube reply search: unexpected error";
-    }
+    ReplySearch s = guarded_search("youtube", [&] { return find_reply_impl(mention, text); });
     s.error = redact(std::move(s.error));
     return s;
   }
@@ -354,11 +315,8 @@ class YoutubeConnector final : public Connector {
     };
 
     Batch batch;
-    size_t warned = 0, unreported = 0;
-    youtube::Warn warn = [&](std::string message) {
-      if (warned++ < kMaxWarningsPerBatch) batch.warnings.push_back(std::move(message));
-      else ++unreported;
-    };
+    PollTally tally;
+    youtube::Warn warn = [&](std::string message) { tally.warn(batch, std::move(message)); };
     const bool first = !c.started;
     if (c.newest.t < c.floor.t) c.newest = c.floor;
     std::vector<Mention> out;
@@ -551,7 +509,7 @@ class YoutubeConnector final : public Connector {
       case Stop::bad_token: batch.more = true; break;
       case Stop::none: break;
     }
-    if (unreported) batch.warnings.push_back(std::to_string(unreported) + " more warnings in this batch");
+    tally.finish(batch, "warnings");
     batch.next_cursor = youtube::write_cursor(c);
     return PollResult::ok(std::move(batch), usage());
   }
@@ -716,7 +674,7 @@ class YoutubeConnector final : public Connector {
       return s;
     }
     const std::string thread = thread_of(mention);
-    const std::string wanted = compare_form(text);
+    const std::string wanted = collapse_space(text);
     const std::string video = youtube::video_of_url(mention.url);
     std::string token;
     for (int page = 1; page <= kMaxReplyPages; ++page) {
@@ -757,7 +715,7 @@ class YoutubeConnector final : public Connector {
         bool same = false;
         for (const char* field : {"textOriginal", "textDisplay"}) {
           const auto t = sn.FindMember(field);
-          if (t != sn.MemberEnd() && t->value.IsString() && compare_form(json_string(t->value)) == wanted) same = true;
+          if (t != sn.MemberEnd() && t->value.IsString() && collapse_space(json_string(t->value)) == wanted) same = true;
         }
         if (!same) continue;
         auto posted = posted_reply(c, video);

@@ -1,10 +1,10 @@
-// The newest-first review walk shared by appstore and googleplay (connectors/appstore/review_walk.h):
+// The newest-first review walk shared by appstore and googleplay (connectors/common/review_walk.h):
 // what it returns from pages of (time, id) items and the cursor it writes, including the cases the
 // fakes rarely produce: a page not sorted by time, several reviews in one second, a walk resumed
 // after reviews slid down a page.
 #include <gtest/gtest.h>
 
-#include "connectors/appstore/review_walk.h"
+#include "connectors/common/review_walk.h"
 
 namespace carewatch::review_walk {
 namespace {

@@ -1,9 +1,10 @@
-#include "connectors/appstore/review_walk.h"
+#include "connectors/common/review_walk.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "connectors/common/cursor_object.h"
 #include "connectors/common/json_text.h"
 
 namespace carewatch::review_walk {
@@ -89,11 +90,7 @@ bool parse_states(const std::string& text, States& states, std::string& error) {
   states.clear();
   if (text.empty()) return true;
   rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  if (d.HasParseError() || !d.IsObject()) {
-    error = "cursor: expected a JSON object of streams, got " + text::quoted(text);
-    return false;
-  }
+  if (!parse_cursor_object(text, "streams", d, error)) return false;
   for (const auto& m : d.GetObject()) {
     const std::string key = text::json_string(m.name);
     const std::string at = "cursor." + key;
