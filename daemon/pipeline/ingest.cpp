@@ -65,6 +65,7 @@ IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, Que
     for (size_t i = begin; i < end; ++i)
       if (!by_brand[i]) batch[i].decision = std::move(decisions[k++]);
   }, &counts.brand_first_responses);  // replies seen before their mention, applied as it arrived
+  counts.outcomes = outcomes;
   for (auto o : outcomes) {
     if (o == EnqueueOutcome::queued) ++counts.queued;
     else if (o == EnqueueOutcome::stored) ++counts.stored;

@@ -22,6 +22,8 @@ struct IngestCounts {
   size_t brand_replies = 0;
   // Of those, the ones that became their mention's first response (or replaced a later one).
   size_t brand_first_responses = 0;
+  // What became of each mention of the batch, in order (duplicate for a mention stored before).
+  std::vector<EnqueueOutcome> outcomes;
 };
 
 // True when the mention was written by one of the brand's own accounts (case-insensitive; a

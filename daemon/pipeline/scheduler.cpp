@@ -110,6 +110,19 @@ struct Scheduler::Impl {
     });
   }
 
+  // Tells options.on_poll (the detectors) what a poll came to; never throws.
+  void report(const Poller& p, PollReport r) {
+    if (!options.on_poll) return;
+    r.source = p.source.config.name;
+    r.type = p.source.config.type;
+    r.at = now_ms();
+    try {
+      options.on_poll(r);
+    } catch (const std::exception& e) {
+      log::error("poll report failed", {{"source", r.source}, {"error", e.what()}});
+    }
+  }
+
   void poll_once(Poller& p) {
     const auto& cfg = p.source.config;
     const milliseconds lease_ttl = std::max<milliseconds>(std::chrono::seconds(30), cfg.interval * 3);
@@ -140,6 +153,10 @@ struct Scheduler::Impl {
           fields.emplace_back("cursor_key", cursor_key);
           fields.emplace_back("fix", fix);
         }
+        PollReport failed;
+        failed.fatal = fatal;
+        failed.error = e.message;
+        report(p, std::move(failed));
         log::write(fatal ? log::Level::error : log::Level::warn,
                    fatal ? (e.bad_cursor ? "source stopped: its stored cursor cannot be read"
                                          : "source stopped: fix its configuration")
@@ -161,6 +178,11 @@ struct Scheduler::Impl {
       if (!batch.next_cursor.empty() && batch.next_cursor != cursor)
         store.set_cursor(cfg.name, batch.next_cursor);  // only now: the batch is enqueued
       p.backoff.reset();
+      PollReport done;
+      done.ok = true;
+      done.mentions = &batch.mentions;
+      done.outcomes = &counts.outcomes;
+      report(p, std::move(done));
       metrics.polls.inc({cfg.name, "ok"});
       metrics.source_up.set({cfg.name}, 1);
       if (counts.queued) metrics.mentions.inc({cfg.name, "queued"}, static_cast<double>(counts.queued));
@@ -186,6 +208,10 @@ struct Scheduler::Impl {
       // The source is down until then: nothing it fetches can be queued.
       metrics.poll_errors.inc({cfg.name, "redis"});
       metrics.source_up.set({cfg.name}, 0);
+      PollReport paused;
+      paused.redis = true;
+      paused.error = e.what();
+      report(p, std::move(paused));
       const milliseconds delay = p.backoff.next();
       log::warn("redis unavailable; source paused",
                 {{"source", cfg.name}, {"error", e.what()}, {"retry_in_s", std::to_string(seconds(delay))}});

@@ -27,12 +27,29 @@ struct ScheduledSource {
   std::shared_ptr<Connector> connector;  // shared with the reply outbox worker and the API
 };
 
+// What one poll of a source told: for the detectors of daemon/alerts (silent sources, spikes),
+// which the run command wires in through SchedulerOptions::on_poll.
+struct PollReport {
+  std::string source;
+  std::string type;                  // the connector type
+  TimeMs at = 0;                     // when the poll ended
+  bool ok = false;                   // the poll succeeded and its batch is enqueued
+  bool fatal = false;                // not ok: the source needs the operator
+  bool redis = false;                // not ok: Redis was away (the source is paused)
+  std::string error;                 // not ok: what went wrong
+  const std::vector<Mention>* mentions = nullptr;          // ok: the batch, decided
+  const std::vector<EnqueueOutcome>* outcomes = nullptr;   // ok: what became of each
+};
+
 struct SchedulerOptions {
   std::string instance_id;                     // lease token of this daemon
   std::vector<std::string> brand_handles;
   MaintenanceOptions maintenance;              // reaper, trimmer, latency follower (instance_id set here)
   std::chrono::milliseconds max_backoff{std::chrono::minutes(5)};
   size_t threads = 0;                          // 0: one per source + 1, at most 8
+  // Called after each poll of a source this daemon polls, on the poller's thread: keep it quick.
+  // What it throws is logged and ignored.
+  std::function<void(const PollReport&)> on_poll;
 };
 
 class Scheduler {

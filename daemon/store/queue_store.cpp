@@ -10,18 +10,15 @@
 #include "daemon/store/queue_store.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
 #include <random>
 
 #include "daemon/store/redis_connection.h"
+#include "daemon/store/redis_pool.h"
 #include "daemon/store/redis_fields.h"
 #include "mention/mention_json.h"
 
 namespace carewatch {
 
-extern const char* const kLuaFields;
-extern const char* const kLuaCommon;
 extern const char* const kLuaEnqueue;
 extern const char* const kLuaClaim;
 extern const char* const kLuaRenew;
@@ -40,29 +37,8 @@ extern const char* const kLuaGet;
 
 namespace {
 
-bool starts_with(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
-
-// Error replies that mean "Redis cannot serve right now" rather than "this call is wrong".
-bool is_unavailable_error(const std::string& e) {
-  for (const char* p : {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY", "NOAUTH",
-                        "CLUSTERDOWN"})
-    if (starts_with(e, p)) return true;
-  return false;
-}
-
 std::string fmt(std::int64_t n) { return std::to_string(n); }
 
-std::int64_t to_int(const RedisReply& r) {
-  if (r.type == RedisReply::Type::integer) return r.integer;
-  if (r.type == RedisReply::Type::string || r.type == RedisReply::Type::status) {
-    try {
-      return std::stoll(r.str);
-    } catch (const std::exception&) {
-      return 0;
-    }
-  }
-  return 0;
-}
 
 Event parse_event(const RedisReply& entry) {
   Event ev;
@@ -75,7 +51,7 @@ Event parse_event(const RedisReply& entry) {
     if (k == redis_field::type) ev.type = v;
     else if (k == redis_field::uid) ev.uid = v;
     else if (k == redis_field::actor) ev.actor = v;
-    else if (k == redis_field::at) ev.at = to_int(f[i + 1]);
+    else if (k == redis_field::at) ev.at = reply_int(f[i + 1]);
     else ev.fields[k] = v;
   }
   return ev;
@@ -188,159 +164,43 @@ OpResult parse_op(const RedisReply& r) {
 }  // namespace
 
 struct QueueStore::Impl {
-  struct Script {
-    const char* name;
-    std::string body;
-    std::string sha;  // guarded by script_mutex; empty until loaded
-  };
+  using Script = RedisScript;
 
-  RedisEndpoint endpoint;
+  RedisPool pool;
   QueueStoreOptions options;
   std::string kp;          // "{prefix}"
   std::string events_key;  // "{prefix}:events"
 
-  std::mutex pool_mutex;
-  std::condition_variable pool_cv;
-  std::vector<std::unique_ptr<RedisConnection>> idle;
-  size_t open = 0;  // connections handed out or idle
-
-  std::mutex script_mutex;
-  Script enqueue{"enqueue", {}, {}}, claim{"claim", {}, {}}, renew{"renew", {}, {}},
-      release{"release", {}, {}}, reply{"reply", {}, {}}, resolve{"resolve", {}, {}},
-      native_reply{"native_reply", {}, {}}, reap{"reap", {}, {}}, depths{"depths", {}, {}},
-      trim{"trim", {}, {}}, lease_acquire{"lease_acquire", {}, {}},
-      lease_release{"lease_release", {}, {}}, reply_take{"reply_take", {}, {}},
-      reply_done{"reply_done", {}, {}}, get{"get", {}, {}};
+  Script enqueue{"enqueue", kLuaEnqueue}, claim{"claim", kLuaClaim}, renew{"renew", kLuaRenew},
+      release{"release", kLuaRelease}, reply{"reply", kLuaReply}, resolve{"resolve", kLuaResolve},
+      native_reply{"native_reply", kLuaNativeReply}, reap{"reap", kLuaReap}, depths{"depths", kLuaDepths},
+      trim{"trim", kLuaTrim}, lease_acquire{"lease_acquire", kLuaLeaseAcquire},
+      lease_release{"lease_release", kLuaLeaseRelease}, reply_take{"reply_take", kLuaReplyTake},
+      reply_done{"reply_done", kLuaReplyDone}, get{"get", kLuaGet};
 
   Impl(RedisEndpoint ep, const QueueStoreOptions& o)
-      : endpoint(std::move(ep)), options(o), kp("{" + o.prefix + "}"), events_key(kp + ":events") {
-    const std::string common = std::string(kLuaFields) + "\n" + kLuaCommon;
-    const std::pair<Script*, const char*> bodies[] = {
-        {&enqueue, kLuaEnqueue}, {&claim, kLuaClaim}, {&renew, kLuaRenew},
-        {&release, kLuaRelease}, {&reply, kLuaReply}, {&resolve, kLuaResolve},
-        {&native_reply, kLuaNativeReply}, {&reap, kLuaReap}, {&depths, kLuaDepths},
-        {&trim, kLuaTrim}, {&lease_acquire, kLuaLeaseAcquire}, {&lease_release, kLuaLeaseRelease},
-        {&reply_take, kLuaReplyTake}, {&reply_done, kLuaReplyDone}, {&get, kLuaGet}};
-    for (const auto& [s, body] : bodies) s->body = common + "\n" + body;
-  }
-
-  // --- connection pool -------------------------------------------------------------------
-
-  // A connection from the pool, or a new one in a free slot. Waits at most `wait` for a slot
-  // (every connection busy: Redis is slow or hung), then throws RedisUnavailable, so callers
-  // (an HTTP request among them) are never stuck behind a hung Redis longer than that.
-  std::unique_ptr<RedisConnection> acquire(std::chrono::milliseconds wait,
-                                           std::chrono::milliseconds connect_timeout) {
-    std::unique_ptr<RedisConnection> c;
-    {
-      std::unique_lock lock(pool_mutex);
-      if (!pool_cv.wait_for(lock, wait, [&] { return !idle.empty() || open < options.connections; }))
-        throw RedisUnavailable("redis " + describe(endpoint) + ": no connection free within " +
-                               std::to_string(wait.count()) + "ms (all " +
-                               std::to_string(options.connections) + " busy)");
-      if (!idle.empty()) {
-        c = std::move(idle.back());
-        idle.pop_back();
-      } else {
-        ++open;
-      }
-    }
-    if (c && c->idle_and_alive()) return c;
-    c.reset();  // closed by the server (restart) or broken: make a new one in its slot
-    try {
-      return std::make_unique<RedisConnection>(endpoint, connect_timeout, options.command_timeout);
-    } catch (...) {
-      give_back(nullptr);
-      throw;
-    }
-  }
-  std::unique_ptr<RedisConnection> acquire() { return acquire(options.command_timeout, options.connect_timeout); }
-
-  void give_back(std::unique_ptr<RedisConnection> c) {
-    {
-      std::lock_guard lock(pool_mutex);
-      if (c && !c->broken()) idle.push_back(std::move(c));
-      else --open;
-    }
-    pool_cv.notify_one();
-  }
+      : pool(std::move(ep), o), options(o), kp("{" + o.prefix + "}"), events_key(kp + ":events") {}
 
   template <class F>
   auto with_connection(F&& f) {
-    auto c = acquire();
-    try {
-      if constexpr (std::is_void_v<decltype(f(*c))>) {
-        f(*c);
-        give_back(std::move(c));
-      } else {
-        auto result = f(*c);
-        give_back(std::move(c));
-        return result;
-      }
-    } catch (...) {
-      give_back(std::move(c));
-      throw;
-    }
+    return pool.with_connection(std::forward<F>(f));
   }
-
-  // --- scripts ---------------------------------------------------------------------------
-
-  std::string load(RedisConnection& c, Script& s) {
-    const RedisReply r = c.command({"SCRIPT", "LOAD", s.body});
-    check(c, r, s.name);
-    std::lock_guard lock(script_mutex);
-    s.sha = r.str;
-    return s.sha;
-  }
-
-  std::string sha_of(RedisConnection& c, Script& s) {
-    {
-      std::lock_guard lock(script_mutex);
-      if (!s.sha.empty()) return s.sha;
-    }
-    return load(c, s);
-  }
-
-  std::vector<std::string> evalsha_argv(const std::string& sha, std::vector<std::string> args) {
-    std::vector<std::string> argv{"EVALSHA", sha, "1", events_key, kp};
-    argv.reserve(argv.size() + args.size());
-    for (auto& a : args) argv.push_back(std::move(a));
-    return argv;
-  }
-
-  void check(const RedisConnection& c, const RedisReply& r, const char* what) {
-    if (!r.is_error()) return;
-    if (is_unavailable_error(r.str)) throw RedisUnavailable("redis " + c.name() + ": " + r.str);
-    throw std::runtime_error("redis " + c.name() + ": " + what + ": " + r.str);
-  }
+  std::string load(RedisConnection& c, Script& s) { return pool.load(c, s); }
+  std::string sha_of(RedisConnection& c, Script& s) { return pool.sha_of(c, s); }
+  static void check(const RedisConnection& c, const RedisReply& r, const char* what) { RedisPool::check(c, r, what); }
+  static bool is_noscript(const RedisReply& r) { return RedisPool::is_noscript(r); }
 
   std::vector<EnqueueOutcome> enqueue_batch(const std::vector<Mention>& batch,
                                             const std::function<void(size_t, size_t)>& prepare,
                                             size_t* early_first_responses);
 
-  static bool is_noscript(const RedisReply& r) { return r.is_error() && starts_with(r.str, "NOSCRIPT"); }
-
-  // Runs a script; after a Redis restart (or SCRIPT FLUSH) the script is loaded again.
+  // Runs a script: KEYS[1] is the events stream, ARGV[1] the key prefix, then `args`.
   RedisReply run(Script& s, std::vector<std::string> args) {
-    return with_connection([&](RedisConnection& c) {
-      auto argv = evalsha_argv(sha_of(c, s), std::move(args));
-      RedisReply r = c.command(argv);
-      if (is_noscript(r)) {
-        argv[1] = load(c, s);
-        r = c.command(argv);
-      }
-      check(c, r, s.name);
-      return r;
-    });
+    args.insert(args.begin(), kp);
+    return pool.run(s, {events_key}, args);
   }
 
-  RedisReply command(const std::vector<std::string>& argv) {
-    return with_connection([&](RedisConnection& c) {
-      RedisReply r = c.command(argv);
-      check(c, r, argv[0].c_str());
-      return r;
-    });
-  }
+  RedisReply command(const std::vector<std::string>& argv) { return pool.command(argv); }
 
   std::vector<std::string> queue_names() {
     const RedisReply r = command({"SMEMBERS", kp + ":queues"});
@@ -427,7 +287,7 @@ std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Me
           }
         }
       }
-      if (failure) check(c, *failure, s.name);
+      if (failure) check(c, *failure, s.name());
       todo = std::move(again);
     }
     if (!todo.empty()) throw std::runtime_error("redis " + c.name() + ": enqueue: script not loaded");
@@ -450,19 +310,21 @@ QueueStore::QueueStore(RedisEndpoint endpoint, QueueStoreOptions options)
 
 QueueStore::~QueueStore() = default;
 
+RedisPool& QueueStore::pool() { return impl_->pool; }
+
 bool QueueStore::ping() { return ping(options_.command_timeout); }
 
 bool QueueStore::ping(std::chrono::milliseconds bound) {
   std::unique_ptr<RedisConnection> c;
   try {
-    c = impl_->acquire(bound, std::min(bound, options_.connect_timeout));
+    c = impl_->pool.acquire(bound, std::min(bound, options_.connect_timeout));
     c->set_command_timeout(bound);
     const bool pong = c->command({"PING"}).str == "PONG";
     c->set_command_timeout(options_.command_timeout);
-    impl_->give_back(std::move(c));
+    impl_->pool.give_back(std::move(c));
     return pong;
   } catch (const std::exception&) {
-    if (c) impl_->give_back(std::move(c));  // broken: its slot is freed
+    if (c) impl_->pool.give_back(std::move(c));  // broken: its slot is freed
     return false;
   }
 }
@@ -509,9 +371,9 @@ std::optional<Claimed> QueueStore::claim(const std::string& queue, const std::st
   Claimed c;
   c.uid = r.elements[0].str;
   c.queue = r.elements[1].str;
-  c.priority = static_cast<int>(to_int(r.elements[2]));
+  c.priority = static_cast<int>(reply_int(r.elements[2]));
   c.mention_json = r.elements[3].str;
-  c.lease_until = to_int(r.elements[4]);
+  c.lease_until = reply_int(r.elements[4]);
   return c;
 }
 
@@ -519,7 +381,7 @@ OpResult QueueStore::renew(const std::string& uid, const std::string& agent, Tim
   const RedisReply r = impl_->run(impl_->renew, {uid, agent, fmt(options_.lease.count())});
   OpResult out = parse_op(r);
   if (out.status == OpStatus::ok && lease_until && r.elements.size() > 1)
-    *lease_until = to_int(r.elements[1]);
+    *lease_until = reply_int(r.elements[1]);
   return out;
 }
 
@@ -533,7 +395,7 @@ OpResult QueueStore::submit_reply(const std::string& uid, const std::string& age
   const RedisReply r =
       impl_->run(impl_->reply, {uid, agent, text, reply_id, external ? "1" : "0", fmt(options_.lease.count())});
   OpResult out = parse_op(r);
-  if (out.status == OpStatus::ok && submitted_at && r.elements.size() > 1) *submitted_at = to_int(r.elements[1]);
+  if (out.status == OpStatus::ok && submitted_at && r.elements.size() > 1) *submitted_at = reply_int(r.elements[1]);
   return out;
 }
 
@@ -559,9 +421,9 @@ std::optional<TakenReply> QueueStore::take_reply(const std::string& token, std::
   t.reply.text = e[3].str;
   t.reply.state = "sending";
   t.previous_state = e[4].str;
-  t.reply.attempts = to_int(e[5]) + 1;
-  t.reply.submitted_at = to_int(e[6]);
-  t.reply.first_attempt_at = to_int(e[7]);
+  t.reply.attempts = reply_int(e[5]) + 1;
+  t.reply.submitted_at = reply_int(e[6]);
+  t.reply.first_attempt_at = reply_int(e[7]);
   t.mention_json = e[8].str;
   t.source = e[9].str;
   t.mention_state = e[10].str;
@@ -591,7 +453,7 @@ bool QueueStore::record_reply_failed(const std::string& reply_id, const std::str
   return !r.elements.empty() && r.elements[0].str == "ok";
 }
 
-std::int64_t QueueStore::outbox_depth() { return to_int(impl_->command({"ZCARD", impl_->kp + ":outbox"})); }
+std::int64_t QueueStore::outbox_depth() { return reply_int(impl_->command({"ZCARD", impl_->kp + ":outbox"})); }
 
 OpResult QueueStore::resolve(const std::string& uid, const std::string& agent) {
   return parse_op(impl_->run(impl_->resolve, {uid, agent, fmt(options_.dedup_ttl.count())}));
@@ -641,10 +503,10 @@ std::vector<QueueDepth> QueueStore::depths() {
     if (row.elements.size() < 5) continue;
     QueueDepth d;
     d.queue = row.elements[0].str;
-    d.priority = static_cast<int>(to_int(row.elements[1]));
-    d.waiting = to_int(row.elements[2]);
-    d.claimed = to_int(row.elements[3]);
-    d.oldest_queued_at = to_int(row.elements[4]);
+    d.priority = static_cast<int>(reply_int(row.elements[1]));
+    d.waiting = reply_int(row.elements[2]);
+    d.claimed = reply_int(row.elements[3]);
+    d.oldest_queued_at = reply_int(row.elements[4]);
     out.push_back(d);
   }
   return out;
@@ -675,7 +537,7 @@ size_t QueueStore::reap_expired() {
   if (names.empty()) return 0;
   std::vector<std::string> args{fmt(options_.lease.count())};
   args.insert(args.end(), names.begin(), names.end());
-  return static_cast<size_t>(std::max<std::int64_t>(0, to_int(impl_->run(impl_->reap, args))));
+  return static_cast<size_t>(std::max<std::int64_t>(0, reply_int(impl_->run(impl_->reap, args))));
 }
 
 void QueueStore::trim(TimeMs before) {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "daemon/store/queue_store_options.h"
+#include "daemon/store/redis_pool.h"
 #include "daemon/store/redis_endpoint.h"
 #include "mention/mention.h"
 
@@ -115,6 +116,9 @@ class QueueStore {
   QueueStore& operator=(const QueueStore&) = delete;
 
   const QueueStoreOptions& options() const { return options_; }
+  // The connections, shared with the other stores of daemon/store (alerts, SLA timers, detector
+  // counts): one pool per daemon.
+  RedisPool& pool();
   bool ping();  // true when Redis answers; never throws
   // The same, waiting at most about `bound` (for a free connection, to connect, for the reply):
   // for /readyz, which must answer promptly while Redis hangs.

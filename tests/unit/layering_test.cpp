@@ -20,7 +20,7 @@ const fs::path kSource = CAREWATCH_SOURCE_DIR;
 std::string part_of(const std::string& path) {
   static const std::vector<std::string> parts = {
       "mention/common", "mention", "rules", "connectors", "daemon/store", "daemon/telemetry", "daemon/config",
-      "daemon/pipeline", "daemon/api", "daemon/tools", "daemon/cli"};
+      "daemon/alerts", "daemon/pipeline", "daemon/api", "daemon/tools", "daemon/cli"};
   for (const auto& p : parts)
     if (path.rfind(p + "/", 0) == 0) return p;
   return "";
@@ -35,12 +35,14 @@ const std::map<std::string, std::set<std::string>> kMayUse = {
     {"daemon/store", {"mention", "mention/common"}},
     {"daemon/telemetry", {"daemon/store", "mention", "mention/common"}},
     {"daemon/config", {"daemon/store", "connectors", "mention", "mention/common"}},
+    {"daemon/alerts", {"daemon/config", "daemon/store", "daemon/telemetry", "connectors", "rules", "mention",
+                       "mention/common"}},
     {"daemon/pipeline", {"daemon/config", "daemon/store", "daemon/telemetry", "connectors", "rules", "mention",
                          "mention/common"}},
     {"daemon/api", {"daemon/config", "daemon/store", "daemon/telemetry", "connectors", "rules", "mention", "mention/common"}},
-    {"daemon/tools", {"daemon/pipeline", "daemon/config", "daemon/store", "daemon/telemetry", "connectors", "rules",
+    {"daemon/tools", {"daemon/alerts", "daemon/pipeline", "daemon/config", "daemon/store", "daemon/telemetry", "connectors", "rules",
                       "mention", "mention/common"}},
-    {"daemon/cli", {"daemon/tools", "daemon/api", "daemon/pipeline", "daemon/config", "daemon/store",
+    {"daemon/cli", {"daemon/tools", "daemon/alerts", "daemon/api", "daemon/pipeline", "daemon/config", "daemon/store",
                     "daemon/telemetry", "connectors", "rules", "mention", "mention/common"}},
 };
 
