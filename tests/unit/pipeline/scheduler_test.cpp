@@ -230,3 +230,59 @@ TEST_F(SchedulerTest, RedisAwayPausesAndResumesFromTheSameCursor) {
 
 }  // namespace
 }  // namespace carewatch
+
+namespace carewatch {
+namespace {
+
+// Every poll is reported to on_poll (the detectors' input): an ok poll with its batch and what became
+// of each mention, a failed one with its error and whether it is fatal.
+TEST_F(SchedulerTest, EveryPollIsReportedWithItsOutcome) {
+  auto c = std::make_unique<ScriptedConnector>();
+  auto* conn = c.get();
+  conn->add(PollResult::ok(batch_of({mention("1"), mention("2")}, "page-2")));
+  conn->add(PollResult::ok(batch_of({mention("2"), mention("3")}, "page-3")));  // "2" again: a duplicate
+  conn->add(PollResult::fail({PollError::Kind::fatal, "HTTP 401 invalid token", std::nullopt}));
+  std::vector<ScheduledSource> sources;
+  sources.push_back(source("tag", std::move(c)));
+  std::mutex mutex;
+  struct Seen {
+    bool ok, fatal;
+    std::string source, type, error;
+    std::vector<std::string> uids;
+    std::vector<EnqueueOutcome> outcomes;
+    TimeMs at;
+  };
+  std::vector<Seen> seen;
+  SchedulerOptions o = options(milliseconds(50));
+  o.on_poll = [&](const PollReport& r) {
+    Seen s{r.ok, r.fatal, r.source, r.type, r.error, {}, {}, r.at};
+    if (r.mentions)
+      for (const auto& m : *r.mentions) s.uids.push_back(m.uid);
+    if (r.outcomes) s.outcomes = *r.outcomes;
+    std::lock_guard lock(mutex);
+    seen.push_back(std::move(s));
+  };
+  Scheduler scheduler(store, rules, metrics, std::move(sources), o);
+  scheduler.start();
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return seen.size() >= 3;
+  }));
+  scheduler.stop();
+  std::lock_guard lock(mutex);
+  EXPECT_TRUE(seen[0].ok);
+  EXPECT_EQ(seen[0].source, "tag");
+  EXPECT_EQ(seen[0].type, "scripted");
+  EXPECT_GT(seen[0].at, 0);
+  EXPECT_EQ(seen[0].uids, (std::vector<std::string>{"mastodon:1", "mastodon:2"}));
+  ASSERT_EQ(seen[1].outcomes.size(), 2u);
+  EXPECT_EQ(seen[1].outcomes[0], EnqueueOutcome::duplicate);
+  EXPECT_NE(seen[1].outcomes[1], EnqueueOutcome::duplicate);
+  EXPECT_FALSE(seen[2].ok);
+  EXPECT_TRUE(seen[2].fatal);
+  EXPECT_EQ(seen[2].error, "HTTP 401 invalid token");
+  EXPECT_TRUE(seen[2].uids.empty());
+}
+
+}  // namespace
+}  // namespace carewatch
