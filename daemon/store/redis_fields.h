@@ -28,6 +28,7 @@ struct RedisField {
   bool in_event;  // {P}:events, {P}:me:<uid>
   bool in_entry;  // {P}:q:<queue>:p<n>
   bool in_reply;  // {P}:r:<reply id>
+  bool in_alert;  // {P}:al:e:<id>
   std::string_view what;
 };
 

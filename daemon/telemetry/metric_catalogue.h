@@ -88,6 +88,19 @@ inline constexpr HistogramFamily<1> reply_delivery_seconds{
     "carewatch_reply_delivery_seconds", "Time from an agent submitting a reply to the platform accepting it.",
     {"platform"}};
 
+// Alerts (daemon/alerts/alert_outbox.cpp, alert_sender.cpp).
+inline constexpr CounterFamily<3> alerts_total{
+    "carewatch_alerts_total",
+    "Alerts by kind, channel and outcome: queued, deduplicated, unrouted (no route took it), sent, folded (delivered "
+    "inside a digest; the digest itself counts as kind digest, sent), retried, failed.",
+    {"kind", "channel", "outcome"}};
+inline constexpr CounterFamily<2> alert_errors_total{
+    "carewatch_alert_errors_total",
+    "Error answers of alert channels, by channel and error (Slack's code such as channel_not_found, or http_<status>).",
+    {"channel", "error"}};
+inline constexpr GaugeFamily<1> alert_outbox_depth{
+    "carewatch_alert_outbox_depth", "Alerts waiting for a channel or being sent to it.", {"channel"}};
+
 // The HTTP API (daemon/api/).
 inline constexpr CounterFamily<2> http_requests_total{
     "carewatch_http_requests_total", "HTTP API requests, by route pattern and status.", {"route", "status"}};
@@ -107,6 +120,6 @@ inline const MetricFamilyInfo kCatalogue[] = {
     first_response_seconds, resolution_seconds, http_requests_total, queue_waiting, queue_claimed,
     queue_oldest_age_seconds, redis_restarts_total, brand_first_responses_total, replies_total, outbox_depth,
     reply_delivery_seconds, source_rate_limit_remaining, source_posts_read_total, source_budget_used_total,
-    source_budget_remaining};
+    source_budget_remaining, alerts_total, alert_errors_total, alert_outbox_depth};
 
 }  // namespace carewatch::metric
