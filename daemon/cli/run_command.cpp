@@ -14,6 +14,7 @@
 #include <random>
 
 #include "connectors/http/http_client.h"
+#include "daemon/cli/alerting.h"
 #include "daemon/cli/check_config_command.h"
 #include "daemon/cli/configured_redis.h"
 #include "daemon/cli/state_lock.h"
@@ -178,12 +179,16 @@ int run_daemon(const RunOptions& options) {
       if (private_redis) private_redis->stop();
       return 1;
     }
+    // Alerts: the outbox and its sender, the events follower, the SLA watch, the detectors.
+    Alerting alerting(cfg, store, metrics, make_cpprest_http_client(), instance_id);
     SchedulerOptions so;
     so.instance_id = instance_id;
     so.brand_handles = cfg.brand_handles;
+    so.on_poll = alerting.poll_observer();
     Scheduler scheduler(store, rules, metrics, std::move(sources), so);
     scheduler.start();
     reply_sender.start();
+    alerting.start();
     ready = true;
     std::cout << "carewatch: API listening on http://" << cfg.api_host << ":" << api.port()
               << "  (sources: " << cfg.sources.size() << ", rules: " << rule_set->size()
@@ -215,6 +220,7 @@ int run_daemon(const RunOptions& options) {
     api.stop();
     reply_sender.stop();
     scheduler.stop();
+    alerting.stop();  // after the scheduler: the last polls' reports are taken in
     if (supervisor) supervisor->stop();  // before the server is stopped, so it is not restarted
   }
   if (private_redis) private_redis->stop();
