@@ -20,7 +20,9 @@
 #include <cstddef>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "daemon/store/sla_store.h"
 #include "daemon/telemetry/metric_catalogue.h"

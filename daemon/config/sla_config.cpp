@@ -87,7 +87,9 @@ std::optional<std::shared_ptr<const BusinessCalendar>> calendar_at(const Value& 
         }
       }
     }
-    if (ok && open == 0) {
+    bool dropped = false;  // a member the schema rejected (reported): no second error about it
+    for (const auto& r : report.removed) dropped = dropped || r.rfind(hp + ".", 0) == 0;
+    if (ok && open == 0 && !dropped) {
       report.add(hp, "expected at least one open interval in the week, got none");
       ok = false;
     }
@@ -122,7 +124,7 @@ void per_priority(const Value* obj, const std::string& path, std::optional<milli
                   std::array<SlaTargets, 4>& targets, ConfigReport& report) {
   if (!obj || !obj->IsObject()) return;
   for (int p = 0; p <= 3; ++p) {
-    const std::string key = "p" + std::to_string(p);
+    const std::string key{'p', static_cast<char>('0' + p)};
     if (auto d = duration_member(*obj, key.c_str(), path, report)) targets[static_cast<size_t>(p)].*kind = *d;
   }
 }
@@ -164,7 +166,7 @@ SlaPolicies read_sla_policies(const Value* queues, const std::map<int, milliseco
     if (const Value* targets = json_member(&q, "targets"); targets && targets->IsObject()) {
       const std::string tp = child_path(path, "targets");
       for (int p = 0; p <= 3; ++p) {
-        const std::string key = "p" + std::to_string(p);
+        const std::string key{'p', static_cast<char>('0' + p)};
         const Value* t = json_member(targets, key.c_str());
         if (!t || !t->IsObject()) continue;
         const std::string pp = child_path(tp, key);

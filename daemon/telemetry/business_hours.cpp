@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
 #include <stdexcept>
 
 namespace carewatch {
@@ -75,7 +74,7 @@ BusinessCalendar::BusinessCalendar(const std::string& zone, const std::array<std
     : zone_name_(zone), holidays_(holidays) {
   try {
     zone_ = date::locate_zone(zone);
-  } catch (const std::exception& e) {
+  } catch (const std::exception&) {
     throw std::invalid_argument("unknown time zone \"" + zone + "\"");
   }
   for (int d = 0; d < 7; ++d)

@@ -13,7 +13,7 @@ for _, uid in ipairs(uids) do
     redis.call('ZREM', open, uid)
     for _, q in ipairs(redis.call('SMEMBERS', P .. ':queues')) do redis.call('ZREM', P .. ':sla:due:' .. q, uid) end
   else
-    redis.call('ZADD', open, 'XX', now + hold, uid)
+    redis.call('ZADD', open, 'XX', fmt(now + hold), uid)
     out[#out + 1] = uid
     out[#out + 1] = flat
   end
