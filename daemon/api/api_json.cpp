@@ -300,8 +300,51 @@ std::string mention_json(std::string_view uid, const MentionRecord& rec, const S
     w.Double(seconds(sla.remaining_ms));
     w.Key("running");
     w.Bool(sla.running);
+    if (*sla.target) {
+      w.Key("target");
+      w.String(sla.target);
+    }
+    if (sla.deadline > 0) {
+      w.Key("deadline");
+      put(w, format_iso8601(sla.deadline));
+    }
   }
   w.EndObject();
+  w.EndObject();
+  return done(sb);
+}
+
+std::string at_risk_json(const std::vector<AtRiskItem>& items) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  w.Key("items");
+  w.StartArray();
+  for (const auto& i : items) {
+    w.StartObject();
+    w.Key("uid");
+    put(w, i.uid);
+    w.Key("queue");
+    put(w, i.queue);
+    w.Key("priority");
+    w.Int(i.priority);
+    w.Key("target");
+    put(w, i.target);
+    w.Key("deadline");
+    put(w, format_iso8601(i.deadline));
+    w.Key("remaining_ms");
+    w.Int64(i.remaining_ms);
+    w.Key("state");
+    put(w, i.state);
+    w.Key("platform");
+    put(w, i.platform);
+    w.Key("text");
+    put(w, i.text);
+    w.Key("author");
+    put(w, i.author);
+    w.EndObject();
+  }
+  w.EndArray();
   w.EndObject();
   return done(sb);
 }

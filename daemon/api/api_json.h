@@ -29,6 +29,16 @@ std::string operation_json(std::string_view uid, std::optional<TimeMs> lease_unt
 // GET /v1/mentions/{uid}
 std::string mention_json(std::string_view uid, const MentionRecord& record, const SlaClock& sla);
 
+// GET /v1/sla/at-risk: {"items": [{"uid", "queue", "priority", "target", "deadline",
+// "remaining_ms", "state", "platform", "text", "author"}]}, in the order given.
+struct AtRiskItem {
+  std::string uid, queue, target, state, platform, text, author;
+  int priority = 0;
+  TimeMs deadline = 0;
+  long long remaining_ms = 0;
+};
+std::string at_risk_json(const std::vector<AtRiskItem>& items);
+
 // The answer to an accepted reply: {"uid", "reply_id", "state": "queued" | "sent", "external",
 // "submitted_at"}.
 std::string reply_accepted_json(std::string_view uid, std::string_view reply_id, bool external, TimeMs submitted_at);

@@ -31,6 +31,7 @@ RouteMatch match_route(const std::vector<std::string>& seg) {
   else if (n >= 2 && seg[0] == "v1") {
     if (n == 2 && seg[1] == "queues") hit(RouteId::queues, "/v1/queues", "GET");
     else if (n == 2 && seg[1] == "stats") hit(RouteId::stats, "/v1/stats", "GET");
+    else if (n == 3 && seg[1] == "sla" && seg[2] == "at-risk") hit(RouteId::sla_at_risk, "/v1/sla/at-risk", "GET");
     else if (n == 4 && seg[1] == "queues" && seg[3] == "claim" && !seg[2].empty())
       hit(RouteId::claim, "/v1/queues/{queue}/claim", "POST", seg[2]);
     else if (n == 3 && seg[1] == "mentions" && !seg[2].empty())

@@ -9,7 +9,7 @@
 
 namespace carewatch {
 
-enum class RouteId { healthz, readyz, metrics, queues, claim, mention, renew, release, resolve, reply, stats };
+enum class RouteId { healthz, readyz, metrics, queues, claim, mention, renew, release, resolve, reply, stats, sla_at_risk };
 
 struct RouteMatch {
   bool found = false;

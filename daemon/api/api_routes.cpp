@@ -1,6 +1,7 @@
 #include "daemon/api/api_routes.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <optional>
 
 #include "daemon/api/api_input.h"
@@ -11,6 +12,7 @@
 #include "daemon/telemetry/latency_stats.h"
 #include "daemon/telemetry/log.h"
 #include "daemon/telemetry/metric_catalogue.h"
+#include "daemon/store/sla_store.h"
 #include "daemon/telemetry/sla_clock.h"
 #include "daemon/store/redis_fields.h"
 #include "mention/common/duration.h"
@@ -50,6 +52,8 @@ struct ApiRoutes::Impl {
   Counter<2> requests;
   Gauge<2> waiting, claimed, oldest;
   ReplyDesk replies;
+  SlaPolicies sla;
+  SlaStore sla_store;
 
   Impl(const Config& c, QueueStore& s, Metrics& m, std::function<bool()> r, Clock n,
        RateLimiter::Clock lc)
@@ -59,7 +63,23 @@ struct ApiRoutes::Impl {
         requests(m.add(metric::http_requests_total)),
         waiting(m.add(metric::queue_waiting)),
         claimed(m.add(metric::queue_claimed)),
-        oldest(m.add(metric::queue_oldest_age_seconds)) {}
+        oldest(m.add(metric::queue_oldest_age_seconds)),
+        sla(sla_policies_of(c)),
+        sla_store(s.pool(), s.options().prefix) {}
+
+  // The configuration's SLA policies; for a Config built without parse_config (tests), its
+  // first-response targets and warning fraction.
+  static SlaPolicies sla_policies_of(const Config& c) {
+    SlaPolicies p = c.sla;
+    bool any = !p.queues.empty();
+    for (const auto& t : p.fallback.targets) any = any || t.first_response || t.next_response || t.resolution;
+    if (!any) {
+      for (const auto& [priority, d] : c.sla_first_response)
+        if (priority >= 0 && priority <= 3 && d.count() > 0) p.fallback.targets[static_cast<size_t>(priority)].first_response = d;
+      p.fallback.warnings = {c.sla_warn_at};
+    }
+    return p;
+  }
 
   void count(const char* route, int status) { requests.inc({route, std::to_string(status)}); }
 
@@ -77,6 +97,7 @@ struct ApiRoutes::Impl {
   ApiResponse reply(const std::string& uid, const std::string& agent, const std::string& body);
   ApiResponse mention(const std::string& uid);
   ApiResponse stats(const Query& query);
+  ApiResponse at_risk(const Query& query);
   ApiResponse readyz();
   ApiResponse metrics_text();
 };
@@ -91,6 +112,7 @@ ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m
     case RouteId::claim: return claim(m.param, agent);
     case RouteId::mention: return mention(m.param);
     case RouteId::stats: return stats(query);
+    case RouteId::sla_at_risk: return at_risk(query);
     case RouteId::reply: return reply(m.param, agent, req.body);
     case RouteId::renew:
     case RouteId::release:
@@ -233,8 +255,77 @@ ApiResponse ApiRoutes::Impl::reply(const std::string& uid, const std::string& ag
 ApiResponse ApiRoutes::Impl::mention(const std::string& uid) {
   const auto rec = store.get(uid, true);
   if (!rec) return error_response(404, "mention " + uid + " not found");
-  const SlaClock sla = sla_clock(rec->state, now(), config.sla_first_response, config.sla_warn_at);
-  return json_response(200, mention_json(uid, *rec, sla));
+  const SlaClock clock = sla_clock(rec->state, now(), sla);
+  return json_response(200, mention_json(uid, *rec, clock));
+}
+
+// GET /v1/sla/at-risk?queue=&limit=: open mentions with a running SLA clock, by time left to the
+// nearest breach (the response target while it runs, else resolution), most urgent first. The
+// SLA watch keeps each queue's candidates in order ({P}:sla:due:<queue>); each is evaluated again
+// here, so one answered since the watch last looked is left out.
+ApiResponse ApiRoutes::Impl::at_risk(const Query& query) {
+  constexpr size_t kDefaultLimit = 50, kMaxLimit = 500;
+  size_t limit = kDefaultLimit;
+  if (auto it = query.values.find("limit"); it != query.values.end()) {
+    const std::string& t = it->second;
+    size_t v = 0;
+    bool ok = !t.empty() && t.size() <= 4;
+    for (char ch : t) ok = ok && ch >= '0' && ch <= '9';
+    if (ok) v = std::stoul(t);
+    if (!ok || v < 1 || v > kMaxLimit)
+      return error_response(400, "limit: expected an integer from 1 to " + std::to_string(kMaxLimit) + ", got \"" +
+                                     to_valid_utf8(t) + "\"");
+    limit = v;
+  }
+  std::vector<std::string> queues = store.queues();
+  if (auto it = query.values.find("queue"); it != query.values.end()) {
+    RouteMatch as_claim;
+    as_claim.id = RouteId::claim;
+    as_claim.param = it->second;
+    if (auto bad = route_param_problem(as_claim)) return error_response(400, "queue: " + *bad);
+    if (std::find(queues.begin(), queues.end(), it->second) == queues.end()) {
+      std::sort(queues.begin(), queues.end());
+      std::string names;
+      for (const auto& q : queues) names += (names.empty() ? "" : ", ") + q;
+      return error_response(404, "queue " + it->second + " does not exist; queues: " +
+                                     (names.empty() ? std::string("none yet") : names));
+    }
+    queues = {it->second};
+  }
+  const TimeMs t = now();
+  // A little more than asked per queue: members answered since the watch last looked drop out.
+  const auto rows = sla_store.at_risk(queues, limit + 50);
+  std::vector<AtRiskItem> items;
+  for (const auto& row : rows) {
+    const SlaEvaluation e = evaluate_sla(row.state, t, sla);
+    const SlaTargetClock* c = e.urgent();
+    if (!c || c->deadline <= 0) continue;
+    const auto field = [&](const char* name) {
+      const auto it = row.state.find(name);
+      return it == row.state.end() ? std::string() : it->second;
+    };
+    AtRiskItem item;
+    item.uid = row.uid;
+    item.queue = row.queue;
+    item.priority = std::atoi(field(redis_field::priority).c_str());
+    item.target = to_string(c->target);
+    item.deadline = c->deadline;
+    item.remaining_ms = c->deadline - t;
+    item.state = field(redis_field::state);
+    item.platform = field(redis_field::platform);
+    Mention m;
+    std::string why;
+    if (parse_mention(field(redis_field::json), m, why)) {
+      item.text = m.text;
+      item.author = m.author.handle;
+    }
+    items.push_back(std::move(item));
+  }
+  std::stable_sort(items.begin(), items.end(), [](const AtRiskItem& a, const AtRiskItem& b) {
+    return a.deadline != b.deadline ? a.deadline < b.deadline : a.uid < b.uid;
+  });
+  if (items.size() > limit) items.resize(limit);
+  return json_response(200, at_risk_json(items));
 }
 
 ApiResponse ApiRoutes::Impl::stats(const Query& query) {

@@ -24,12 +24,18 @@
 //   GET  /v1/mentions/{uid}               200 {"uid", "mention": {...}, "state": {...},
 //                                          "events": [{"id", "type", "actor", "at", ...}],
 //                                          "sla": {"status", "target_s", "elapsed_s",
-//                                                  "remaining_s", "running"}}
+//                                                  "remaining_s", "running", "target", "deadline"}}
 //        (state: the mention hash without its JSON; events oldest first; in both, each field
 //         as its type in daemon/store/redis_fields.def says: timestamps ISO 8601, durations
 //         and integers numbers; sla: daemon/telemetry/sla_clock.h, only "status": "none" when no
 //         target applies)
 //   GET  /v1/stats?window=1h&by=queue     200 latency_stats_json (daemon/telemetry/latency_stats.h)
+//   GET  /v1/sla/at-risk?queue=&limit=    200 {"items": [{"uid", "queue", "priority", "target",
+//                                          "deadline", "remaining_ms", "state", "platform", "text",
+//                                          "author"}]}: open mentions with a running SLA clock, most
+//                                          urgent first (remaining_ms negative when overdue); limit
+//                                          1..500 (default 50), queue optional (all queues merged);
+//                                          400 naming the parameter, 404 for an unknown queue
 //   GET  /healthz                         200 {"status": "ok"}
 //   GET  /readyz                          200 {"status": "ready"} or 503 {"status", "error"}
 //   GET  /metrics                         Prometheus text format 0.0.4; api.metrics says who may:

@@ -23,6 +23,7 @@
 #include "daemon/config/env_expansion.h"
 #include "daemon/config/json_schema.h"
 #include "daemon/config/redis_url.h"
+#include "daemon/config/sla_config.h"
 #include "mention/common/duration.h"
 #include "mention/common/file.h"
 
@@ -313,6 +314,7 @@ void fill(const Value& doc, Config& cfg, ConfigReport& report) {
   if (const Value* api = json_member(&doc, "api")) read_api(*api, cfg, report);
   if (const Value* agents = json_member(&doc, "agents")) read_agents(*agents, cfg, report);
   if (const Value* queues = json_member(&doc, "queues")) read_queues(*queues, cfg, report);
+  cfg.sla = read_sla_policies(json_member(&doc, "queues"), cfg.sla_first_response, cfg.sla_warn_at, report);
   if (const Value* replies = json_member(&doc, "replies")) read_replies(*replies, cfg, report);
   if (const Value* alerts = json_member(&doc, "alerts")) read_alerts(*alerts, cfg.alerts, report);
   if (const Value* brand = json_member(&doc, "brand"))

@@ -23,6 +23,7 @@
 #include "daemon/config/env_expansion.h"
 #include "daemon/store/queue_store_options.h"
 #include "daemon/store/redis_endpoint.h"
+#include "daemon/telemetry/sla_policy.h"
 
 namespace carewatch {
 
@@ -68,6 +69,10 @@ struct Config {
   // SLA first-response targets per priority (p0..p3) and the fraction at which a warning fires.
   std::map<int, std::chrono::milliseconds> sla_first_response;
   double sla_warn_at = 0.8;
+  // The SLA policies (daemon/config/sla_config.h): the default one is built from the two above
+  // and queues.sla_warnings / sla_next_response / sla_resolution / business_hours; per queue from
+  // queues.policies.
+  SlaPolicies sla;
 
   RepliesConfig replies;
 

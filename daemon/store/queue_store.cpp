@@ -211,7 +211,7 @@ struct QueueStore::Impl {
   }
 };
 
-// Enqueue a batch (see QueueStore::enqueue): one script call per chunk of mentions (10 arguments
+// Enqueue a batch (see QueueStore::enqueue): one script call per chunk of mentions (11 arguments
 // each), pipelined. prepare(begin, end), when given, runs on a chunk just before it is written,
 // so Redis works on the previous chunk meanwhile.
 std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Mention>& batch,
@@ -236,8 +236,9 @@ std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Me
     argv.push_back(fmt(m.seen_at));
     const auto detect = detection_delay_ms(m.posted_at, m.seen_at);
     argv.push_back(detect ? fmt(*detect) : std::string());
+    argv.push_back(m.parent_id.empty() ? std::string() : make_uid(m.platform, m.parent_id));  // follow-up check
   };
-  constexpr size_t kArgsPerMention = 10;
+  constexpr size_t kArgsPerMention = 11;
   // "queued" or "stored", + " first" when brand replies kept for it were applied (lua/enqueue.lua).
   auto outcome_of = [&](const RedisReply& r) {
     const std::string_view s = r.str;

@@ -113,6 +113,14 @@ inline constexpr GaugeFamily<2> queue_oldest_age_seconds{
     "carewatch_queue_oldest_age_seconds", "Age of the oldest waiting mention in seconds, by queue and priority.",
     {"queue", "priority"}};
 
+// SLA timers (daemon/alerts/sla_watch.cpp).
+inline constexpr CounterFamily<2> sla_warnings_total{
+    "carewatch_sla_warnings_total", "SLA warnings written (event sla_warning), by queue and target.", {"queue", "target"}};
+inline constexpr CounterFamily<2> sla_breaches_total{
+    "carewatch_sla_breaches_total", "SLA breaches written (event sla_breached), by queue and target.", {"queue", "target"}};
+inline constexpr GaugeFamily<0> sla_open{"carewatch_sla_open",
+                                         "Queued mentions whose SLA clocks the watch still looks at.", {}};
+
 // All of the above, for tests and documentation.
 inline const MetricFamilyInfo kCatalogue[] = {
     mentions_total, polls_total, poll_errors_total, source_up, source_warnings_total, brand_replies_total,
@@ -120,6 +128,6 @@ inline const MetricFamilyInfo kCatalogue[] = {
     first_response_seconds, resolution_seconds, http_requests_total, queue_waiting, queue_claimed,
     queue_oldest_age_seconds, redis_restarts_total, brand_first_responses_total, replies_total, outbox_depth,
     reply_delivery_seconds, source_rate_limit_remaining, source_posts_read_total, source_budget_used_total,
-    source_budget_remaining, alerts_total, alert_errors_total, alert_outbox_depth};
+    source_budget_remaining, alerts_total, alert_errors_total, alert_outbox_depth, sla_warnings_total, sla_breaches_total, sla_open};
 
 }  // namespace carewatch::metric

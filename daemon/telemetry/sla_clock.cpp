@@ -83,4 +83,29 @@ SlaClock sla_clock(const std::map<std::string, std::string>& state, TimeMs now,
   return c;
 }
 
+SlaClock sla_clock(const std::map<std::string, std::string>& state, TimeMs now, const SlaPolicies& policies) {
+  SlaClock c;
+  const SlaEvaluation e = evaluate_sla(state, now, policies);
+  const SlaTargetClock* r = e.response();
+  if (!r) return c;
+  c.target_ms = r->target_ms;
+  c.elapsed_ms = r->elapsed_ms;
+  c.remaining_ms = r->remaining_ms;
+  c.running = r->running;
+  c.target = to_string(r->target);
+  c.deadline = r->deadline;
+  if (c.elapsed_ms > c.target_ms) {
+    c.status = SlaStatus::breached;
+  } else if (!c.running) {
+    c.status = SlaStatus::met;
+  } else {
+    const auto& queue = state.find(redis_field::queue)->second;  // evaluate_sla needs it: present
+    const auto& warnings = policies.for_queue(queue).warnings;
+    const double first = warnings.empty() ? 1.0 : warnings.front();
+    c.status = static_cast<double>(c.elapsed_ms) >= first * static_cast<double>(c.target_ms) ? SlaStatus::warning
+                                                                                             : SlaStatus::ok;
+  }
+  return c;
+}
+
 }  // namespace carewatch

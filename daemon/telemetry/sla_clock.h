@@ -17,6 +17,7 @@
 #include <map>
 #include <string>
 
+#include "daemon/telemetry/sla_policy.h"
 #include "mention/mention.h"
 
 namespace carewatch {
@@ -30,6 +31,8 @@ struct SlaClock {
   long long remaining_ms = 0;  // target - elapsed; negative once breached; 0 when status is none
   bool running = false;        // no reply and not resolved yet
   SlaStatus status = SlaStatus::none;
+  const char* target = "";     // "first_response" or "next_response" (policies only; "" otherwise)
+  TimeMs deadline = 0;         // the breach instant (policies only; 0 otherwise)
 };
 
 // `state` holds posted_at, first_reply_at, resolved_at (ms since the epoch, as strings), state,
@@ -38,5 +41,10 @@ struct SlaClock {
 // to [0, 1]).
 SlaClock sla_clock(const std::map<std::string, std::string>& state, TimeMs now,
                    const std::map<int, std::chrono::milliseconds>& targets, double warn_at);
+
+// The response clock (first response, or next response for a follow-up) under the queue's SLA
+// policy (sla_policy.h): elapsed is business time; warning once the first warning fraction is
+// reached.
+SlaClock sla_clock(const std::map<std::string, std::string>& state, TimeMs now, const SlaPolicies& policies);
 
 }  // namespace carewatch

@@ -34,7 +34,7 @@ const std::map<std::string, std::set<std::string>> kMayUse = {
     {"connectors", {"mention", "mention/common"}},
     {"daemon/store", {"mention", "mention/common"}},
     {"daemon/telemetry", {"daemon/store", "mention", "mention/common"}},
-    {"daemon/config", {"daemon/store", "connectors", "mention", "mention/common"}},
+    {"daemon/config", {"daemon/store", "daemon/telemetry", "connectors", "mention", "mention/common"}},
     {"daemon/alerts", {"daemon/config", "daemon/store", "daemon/telemetry", "connectors", "rules", "mention",
                        "mention/common"}},
     {"daemon/pipeline", {"daemon/config", "daemon/store", "daemon/telemetry", "connectors", "rules", "mention",

@@ -1,6 +1,10 @@
--- enqueue: ARGV = P, dedup_ttl_s, then 10 values per mention: uid, json, platform, source,
+-- enqueue: ARGV = P, dedup_ttl_s, then 11 values per mention: uid, json, platform, source,
 --   queue ('' = not routed), priority, category, posted_at, seen_at, detect_ms ('' = unknown;
---   computed by the queue store, redis_fields.h detection_delay_ms).
+--   computed by the queue store, redis_fields.h detection_delay_ms), parent_uid ('' = none).
+-- A queued mention whose parent is a post of the brand (one carewatch made, own_key, or a native
+-- brand reply recorded, native_seen_key) is a follow-up (MF.follow_up): the customer wrote again
+-- and waits again, on the next-response SLA target. Every queued mention enters {P}:sla:open,
+-- due now, for the SLA watch (sla_take.lua).
 -- Several mentions per call (one call per chunk of a batch): the per-call cost of a script is
 -- paid once per chunk. Returns one of 'duplicate', 'queued' or 'stored' per mention, in order,
 -- followed by ' first' ('queued first') when brand replies kept for it became its first response.
@@ -11,7 +15,7 @@
 local ttl = ARGV[2]
 local now = now_ms()
 
-local function enqueue_one(uid, json, platform, source, queue, priority, category, posted, seen, detect)
+local function enqueue_one(uid, json, platform, source, queue, priority, category, posted, seen, detect, parent)
   if not redis.call('SET', P .. ':seen:' .. uid, '1', 'NX', 'EX', ttl) then return 'duplicate' end
 
   local hk, mk = mention_key(uid), history_key(uid)
@@ -52,15 +56,19 @@ local function enqueue_one(uid, json, platform, source, queue, priority, categor
              MF.queue, h.queue, MF.priority, h.priority, MF.category, category, MF.state, 'queued',
              MF.posted_at, posted, MF.seen_at, seen, MF.ingested_at, fmt(now),
              MF.entry_id, id, MF.queued_at, fmt(now), MF.ingested_event, ingested, MF.queued_event, queued)
+  if parent ~= '' and redis.call('EXISTS', own_key(parent), native_seen_key(parent)) > 0 then
+    redis.call('HSET', hk, MF.follow_up, '1')
+  end
+  redis.call('ZADD', P .. ':sla:open', now, uid)
   h.state = 'queued'
   if early and apply_early_replies(uid, h, now, ttl) then return 'queued first' end
   return 'queued'
 end
 
 local out = {}
-for i = 3, #ARGV - 9, 10 do
+for i = 3, #ARGV - 10, 11 do
   out[#out + 1] = enqueue_one(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4],
                               tonumber(ARGV[i + 5]), ARGV[i + 6], ARGV[i + 7], ARGV[i + 8],
-                              ARGV[i + 9])
+                              ARGV[i + 9], ARGV[i + 10])
 end
 return out
