@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "mention/utf8.h"
@@ -22,6 +23,18 @@ struct Failure {
   std::string channel;
   int retry_after_s = 1;
 };
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+FakeResponse json_answer(int status, const std::string& body, Headers h = {}) {
+  h.emplace_back("Content-Type", "application/json; charset=utf-8");
+  return FakeResponse{status, std::move(h), body};
+}
+
+FakeResponse text_answer(int status, const std::string& body, Headers h = {}) {
+  h.emplace_back("Content-Type", "text/plain;charset=utf-8");
+  return FakeResponse{status, std::move(h), body};
+}
 
 std::string text_of(const rapidjson::Value& v) {
   if (v.IsObject() && v.HasMember("text") && v["text"].IsString()) return v["text"].GetString();
@@ -137,11 +150,7 @@ FakeSlack::FakeSlack(std::string bot_token) : state_(std::make_unique<State>()),
   state_->token = std::move(bot_token);
   State* s = state_.get();
   server_->on("POST", "/api/chat.postMessage", [s](const FakeRequest& req) {
-    auto json = [](int status, const std::string& body, std::vector<std::pair<std::string, std::string>> h = {}) {
-      h.emplace_back("Content-Type", "application/json; charset=utf-8");
-      return FakeResponse{status, std::move(h), body};
-    };
-    auto error = [&](const std::string& code) { return json(200, "{\"ok\":false,\"error\":\"" + code + "\"}"); };
+    auto error = [](const std::string& code) { return json_answer(200, "{\"ok\":false,\"error\":\"" + code + "\"}"); };
     const auto auth = req.headers.find("authorization");
     if (auth == req.headers.end() || auth->second != "Bearer " + s->token) {
       std::lock_guard lock(s->mutex);
@@ -156,7 +165,7 @@ FakeSlack::FakeSlack(std::string bot_token) : state_(std::make_unique<State>()),
     if (auto f = s->failure_for(m.channel)) {
       switch (f->kind) {
         case FakeSlackFailure::rate_limited:
-          return json(429, "{\"ok\":false,\"error\":\"ratelimited\"}", {{"Retry-After", std::to_string(f->retry_after_s)}});
+          return json_answer(429, "{\"ok\":false,\"error\":\"ratelimited\"}", {{"Retry-After", std::to_string(f->retry_after_s)}});
         case FakeSlackFailure::invalid_payload: return error("invalid_blocks");
         case FakeSlackFailure::channel_not_found:
         case FakeSlackFailure::no_service: return error("channel_not_found");
@@ -167,7 +176,7 @@ FakeSlack::FakeSlack(std::string bot_token) : state_(std::make_unique<State>()),
     }
     if (!ok) return error(code == "invalid_payload" ? "invalid_json" : code);
     if (m.channel.empty()) return error("channel_not_found");
-    return s->accept(std::move(m), json(200, "{\"ok\":true,\"channel\":\"C0FAKE\",\"ts\":\"1700000000.000100\"}"));
+    return s->accept(std::move(m), json_answer(200, "{\"ok\":true,\"channel\":\"C0FAKE\",\"ts\":\"1700000000.000100\"}"));
   });
 }
 
@@ -185,27 +194,23 @@ std::string FakeSlack::webhook_url(const std::string& name) {
   }
   State* s = state_.get();
   server_->on("POST", kWebhookPrefix + name, [s, name](const FakeRequest& req) {
-    auto text = [](int status, const std::string& body, std::vector<std::pair<std::string, std::string>> h = {}) {
-      h.emplace_back("Content-Type", "text/plain;charset=utf-8");
-      return FakeResponse{status, std::move(h), body};
-    };
     if (auto f = s->failure_for(name)) {
       switch (f->kind) {
-        case FakeSlackFailure::rate_limited: return text(429, "", {{"Retry-After", std::to_string(f->retry_after_s)}});
-        case FakeSlackFailure::invalid_payload: return text(400, "invalid_payload");
-        case FakeSlackFailure::channel_not_found: return text(404, "channel_not_found");
-        case FakeSlackFailure::no_service: return text(404, "no_service");
-        case FakeSlackFailure::action_prohibited: return text(403, "action_prohibited");
-        case FakeSlackFailure::channel_is_archived: return text(410, "channel_is_archived");
+        case FakeSlackFailure::rate_limited: return text_answer(429, "", {{"Retry-After", std::to_string(f->retry_after_s)}});
+        case FakeSlackFailure::invalid_payload: return text_answer(400, "invalid_payload");
+        case FakeSlackFailure::channel_not_found: return text_answer(404, "channel_not_found");
+        case FakeSlackFailure::no_service: return text_answer(404, "no_service");
+        case FakeSlackFailure::action_prohibited: return text_answer(403, "action_prohibited");
+        case FakeSlackFailure::channel_is_archived: return text_answer(410, "channel_is_archived");
         case FakeSlackFailure::server_error: return FakeResponse{500, {{"Content-Type", "text/html"}}, kHtml500};
       }
     }
     FakeSlackMessage m;
     m.headers = req.headers;
     std::string code;
-    if (!read_message(req.body, m, code)) return text(code == "no_text" ? 400 : 400, code == "no_text" ? "no_text" : "invalid_payload");
+    if (!read_message(req.body, m, code)) return text_answer(400, code == "no_text" ? "no_text" : "invalid_payload");
     m.channel = name;
-    return s->accept(std::move(m), text(200, "ok"));
+    return s->accept(std::move(m), text_answer(200, "ok"));
   });
   return server_->base_url() + kWebhookPrefix + name;
 }

@@ -140,8 +140,11 @@ TEST(SlackMessage, AHugeDigestStaysWithinSlacksLimits) {
   for (int i = 0; i < 500; ++i) alerts.push_back(sample_urgent_alert(std::to_string(i), std::string(400, 'x')));
   const auto d = parse(slack_message_json(alerts, {"https://c.example/m/", ""}));
   EXPECT_LE(d["blocks"].Size(), 50u);
-  for (const auto& b : d["blocks"].GetArray())
-    if (b.HasMember("text")) EXPECT_LE(code_points(b["text"]["text"].GetString()), 3000u);
+  for (const auto& b : d["blocks"].GetArray()) {
+    if (b.HasMember("text")) {
+      EXPECT_LE(code_points(b["text"]["text"].GetString()), 3000u);
+    }
+  }
   EXPECT_NE(all_text(d).find("more"), std::string::npos);
 }
 
