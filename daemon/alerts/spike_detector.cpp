@@ -104,18 +104,17 @@ SpikeState SpikeState::parse(const std::string& text) {
 
 namespace {
 
-// The seasonal expectation of one bucket: per past week, the sum of the 2 * half buckets around
-// the same slot; with 3 weeks or more the highest and lowest are dropped; the mean per bucket.
-// < 0 when not even one past week is known.
-double seasonal_at(const SpikeCounts& counts, std::int64_t bucket, std::int64_t since, const SpikeParams& params,
-                   std::vector<double>& weeks) {
-  const int half = std::max(1, params.seasonal_half_width);
+// What past weeks had in the buckets [lo, hi) shifted by whole weeks: per week (up to
+// history_weeks, each wholly after `since`) the sum; with 3 weeks or more the highest and lowest
+// are dropped; the mean. < 0 when not even one past week is known.
+double past_weeks(const SpikeCounts& counts, std::int64_t lo, std::int64_t hi, std::int64_t since,
+                  const SpikeParams& params, std::vector<double>& weeks) {
   weeks.clear();
   for (int w = 1; w <= params.history_weeks; ++w) {
-    const std::int64_t centre = bucket - w * kSpikeBucketsPerWeek;
-    if (centre - half < since) break;
+    const std::int64_t shift = w * kSpikeBucketsPerWeek;
+    if (lo - shift < since) break;
     double sum = 0;
-    for (std::int64_t b = centre - half; b < centre + half; ++b) sum += static_cast<double>(counts(b));
+    for (std::int64_t b = lo; b < hi; ++b) sum += static_cast<double>(counts(b - shift));
     weeks.push_back(sum);
   }
   if (weeks.empty()) return -1;
@@ -123,7 +122,7 @@ double seasonal_at(const SpikeCounts& counts, std::int64_t bucket, std::int64_t 
   double total = 0;
   const size_t drop = weeks.size() >= 3 ? 1 : 0;
   for (size_t i = drop; i < weeks.size() - drop; ++i) total += weeks[i];
-  return total / static_cast<double>(weeks.size() - 2 * drop) / (2.0 * half);
+  return total / static_cast<double>(weeks.size() - 2 * drop);
 }
 
 }  // namespace
@@ -131,21 +130,22 @@ double seasonal_at(const SpikeCounts& counts, std::int64_t bucket, std::int64_t 
 double spike_baseline(const SpikeCounts& counts, std::int64_t bucket, std::int64_t since, std::int64_t exclude_from,
                       const SpikeParams& params, bool* seasonal) {
   std::vector<double> weeks;
-  const double expected = seasonal_at(counts, bucket, since, params, weeks);
+  const int half = std::max(1, params.seasonal_half_width);
+  const double slot = past_weeks(counts, bucket - half, bucket + half, since, params, weeks);
   const std::int64_t hi = exclude_from;  // exclusive
-  if (expected >= 0) {
+  if (slot >= 0) {
     if (seasonal) *seasonal = true;
+    const double expected = slot / (2.0 * half);
     // Today's level against the season: the last level_buckets before the tested window,
-    // observed / seasonally expected, shrunk towards 1 by a pseudo-count and clamped.
-    double observed = 0, predicted = 0;
-    std::int64_t lo = std::max(since, hi - params.level_buckets);
-    const int step = std::max(1, params.level_step);
-    for (std::int64_t b = lo; b < hi; ++b) observed += static_cast<double>(counts(b));
-    for (std::int64_t b = lo; b < hi; b += step) {
-      const double e = seasonal_at(counts, b, since, params, weeks);
-      predicted += (e < 0 ? expected : e) * std::min<std::int64_t>(step, hi - b);
+    // observed / what the same past weeks had then, shrunk towards 1 by a pseudo-count and clamped.
+    const std::int64_t lo = std::max(since, hi - params.level_buckets);
+    double level = 1;
+    if (lo < hi) {
+      double observed = 0;
+      for (std::int64_t b = lo; b < hi; ++b) observed += static_cast<double>(counts(b));
+      const double predicted = past_weeks(counts, lo, hi, since, params, weeks);
+      if (predicted >= 0) level = (observed + params.level_prior) / (predicted + params.level_prior);
     }
-    double level = (observed + params.level_prior) / (predicted + params.level_prior);
     level = std::clamp(level, 1 / params.level_clamp, params.level_clamp);
     return std::max(params.floor, expected * level);
   }
@@ -170,7 +170,10 @@ SpikeDecision evaluate_spike(const SpikeCounts& counts, std::int64_t bucket, std
   d.bucket_count = counts(bucket);
   const int max_window = std::max(1, params.max_window);
   std::int64_t exclude_from = bucket - max_window + 1;
-  if (state.active) exclude_from = std::min(exclude_from, state.started - max_window + 1);
+  // While a spike is under way its own buckets are not the baseline, for up to hold_buckets; a
+  // spike lasting longer is taken as the new level (today's level and the recent baseline follow).
+  if (state.active && bucket - state.started < params.hold_buckets)
+    exclude_from = std::min(exclude_from, state.started - max_window + 1);
   const double baseline = spike_baseline(counts, bucket, since, exclude_from, params, &d.seasonal);
   if (baseline < 0) return d;
   d.evaluated = true;

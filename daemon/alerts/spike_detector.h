@@ -12,7 +12,7 @@
 //             of the 12 buckets centred on the same 5-minute slot of that week (the same hour of
 //             the week); with 3 weeks or more the highest and lowest week are dropped (a spike or
 //             an outage in one past week does not move it), then the mean, per bucket; scaled
-//             by today's level: what the last 2 hours brought against what the same weeks
+//             by today's level: what the last hour brought against what the same weeks
 //             predicted for them (shrunk towards 1 for small counts, within 1/2 .. 2);
 //   recent    before that (or for a series younger than a week): the mean of the last
 //             recent_buckets buckets before the tested window (and before an active spike), its
@@ -44,13 +44,13 @@ struct SpikeParams {
   int max_window = 2;             // windows of 1 .. max_window buckets are tested
   int history_weeks = 4;          // past weeks the seasonal baseline reads
   int seasonal_half_width = 6;    // buckets either side of the slot: 12 buckets, one hour
-  int level_buckets = 24;         // seasonal: the span today's level is measured on (2 hours)
-  int level_step = 3;             // ... its seasonal expectation sampled every this many buckets
+  int level_buckets = 12;         // seasonal: the span today's level is measured on (1 hour)
   double level_prior = 20;        // ... shrunk towards 1 by this many pseudo-mentions
   double level_clamp = 2;         // ... and kept within [1/clamp, clamp]
   int recent_buckets = 24;        // the fallback's span (2 hours)
   int min_history_buckets = 12;   // less known history than this: no decision at all
   double floor = 0.2;             // the lowest baseline per bucket
+  std::int64_t hold_buckets = 36; // an active spike's buckets stay out of the baseline this long (3 hours)
   int over_after = 3;             // quiet buckets in a row that end a spike
   double quiet_threshold = 0.01;  // a bucket is quiet when its tail is above this, or its ratio below min_ratio
   std::int64_t cooldown_buckets = 12;  // no new spike raised within this of the previous one

@@ -100,6 +100,12 @@ inline constexpr GaugeFamily<2> queue_oldest_age_seconds{
     "carewatch_queue_oldest_age_seconds", "Age of the oldest waiting mention in seconds, by queue and priority.",
     {"queue", "priority"}};
 
+// The spike detector (daemon/alerts/spike_watch.cpp).
+inline constexpr CounterFamily<1> spike_alerts_total{
+    "carewatch_spike_alerts_total",
+    "Decisions of the spike detector, by kind (spike, over, suppressed: a spike within the cooldown).",
+    {"kind"}};
+
 // All of the above, for tests and documentation.
 inline const MetricFamilyInfo kCatalogue[] = {
     mentions_total, polls_total, poll_errors_total, source_up, source_warnings_total, brand_replies_total,
@@ -107,6 +113,6 @@ inline const MetricFamilyInfo kCatalogue[] = {
     first_response_seconds, resolution_seconds, http_requests_total, queue_waiting, queue_claimed,
     queue_oldest_age_seconds, redis_restarts_total, brand_first_responses_total, replies_total, outbox_depth,
     reply_delivery_seconds, source_rate_limit_remaining, source_posts_read_total, source_budget_used_total,
-    source_budget_remaining};
+    source_budget_remaining, spike_alerts_total};
 
 }  // namespace carewatch::metric

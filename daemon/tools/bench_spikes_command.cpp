@@ -231,7 +231,7 @@ int run_bench_spikes(const BenchSpikesOptions& options, std::ostream& out, std::
   size_t n_target = 0;
   for (const SimSeries& s : kSeries) n_target += s.rate >= 6 ? 1 : 0;
   summary("all series", all, std::size(kSeries));
-  summary("series of 6+ per 5 min", target, n_target);
+  summary("series averaging 6+ per 5 min", target, n_target);
   out << "\nby the background rate where a spike started (mentions per 5 min):\n";
   const double edges[] = {0, 1, 2, 4, 6, 8, 12, 20, 40, 1e9};
   for (size_t e = 0; e + 1 < std::size(edges); ++e) {
