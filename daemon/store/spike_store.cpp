@@ -40,7 +40,7 @@ void SpikeStore::add(const std::map<Key, std::int64_t>& counts, const std::map<K
       if (expire_at <= now_ms || count <= 0) continue;
       const std::string k = bucket_key(key.first);
       c.append({"HINCRBY", k, key.second, fmt(count)});
-      c.append({"PEXPIREAT", k, fmt(expire_at)});
+      c.append({"PEXPIRE", k, fmt(expire_at - now_ms)});
       n += 2;
     }
     for (const auto& [key, uids] : samples) {
@@ -50,7 +50,7 @@ void SpikeStore::add(const std::map<Key, std::int64_t>& counts, const std::map<K
       push.insert(push.end(), uids.begin(), uids.end());
       c.append(push);
       c.append({"LTRIM", k, "0", fmt(static_cast<std::int64_t>(kSamples) - 1)});
-      c.append({"PEXPIREAT", k, fmt(key.first + kSampleTtlMs)});
+      c.append({"PEXPIRE", k, fmt(key.first + kSampleTtlMs - now_ms)});
       n += 3;
     }
     read_replies(c, n, "spike counts");

@@ -32,6 +32,7 @@ class SpikeStore {
 
   // Counts per (bucket start ms, series), and sample uids per (bucket start ms, series), in one
   // pipelined round trip. Counts of buckets already past their retention at `now` are dropped.
+  // Keys expire relative to `now` (PEXPIRE), so the daemon's clock decides, not Redis's.
   // The first call ever records `since_bucket_ms` as the first bucket counted.
   using Key = std::pair<std::int64_t, std::string>;
   void add(const std::map<Key, std::int64_t>& counts, const std::map<Key, std::vector<std::string>>& samples,

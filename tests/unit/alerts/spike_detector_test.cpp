@@ -196,7 +196,7 @@ TEST(SpikeDetector, OverAfterQuietBucketsThenCooldown) {
     const SpikeDecision d = evaluate_spike(s.view(), b, 0, st, p);
     actions.push_back(d.action);
     // The baseline while a spike is under way is the one from before it.
-    if (d.evaluated) {
+    if (st.active) {
       EXPECT_DOUBLE_EQ(d.baseline, 5) << b;
     }
     st = d.state;
@@ -227,7 +227,9 @@ TEST(SpikeDetector, ALastingJumpBecomesTheNewLevel) {
   std::int64_t over = -1;
   for (std::int64_t b = 600; b < 800 && over < 0; ++b) {
     const SpikeDecision d = evaluate_spike(s.view(), b, 0, st, p);
-    if (b == 600) EXPECT_EQ(d.action, SpikeAction::spike);
+    if (b == 600) {
+      EXPECT_EQ(d.action, SpikeAction::spike);
+    }
     if (d.action == SpikeAction::over) over = b;
     st = d.state;
   }
