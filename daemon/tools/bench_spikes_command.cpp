@@ -191,7 +191,7 @@ int run_bench_spikes(const BenchSpikesOptions& options, std::ostream& out, std::
 
   out << "spike detector: " << options.weeks << " simulated weeks, " << options.spikes << " spikes of "
       << fixed(options.factor, 1) << "x for " << options.duration * 5 << " min per series"
-      << (options.unaligned ? " (starting anywhere in a bucket)" : " (on bucket boundaries)") << ", hourly jitter "
+      << (options.unaligned ? " (starting anywhere in a bucket)" : " (on bucket boundaries)") << ", background wander (log sd) "
       << fixed(options.jitter, 2) << ", seed " << options.seed << "\n";
   out << "parameters: threshold " << config.threshold << ", min_count " << config.min_count << ", min_ratio "
       << fixed(config.min_ratio, 2) << ", windows 1.." << params.max_window << " buckets, cooldown "

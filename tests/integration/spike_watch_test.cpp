@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <thread>
 
 #include "tests/support/redis_fixture.h"
 #include "tests/support/test_mention.h"
@@ -158,6 +159,27 @@ TEST(SpikeWatch, RaisedOnceWithTwoWatchersThenOver) {
   f.now = kT0 + 21 * kBucket + 90'000;
   EXPECT_EQ(again.tick(), 0u);
   EXPECT_EQ(f.sink.raises, raises);
+}
+
+TEST(SpikeWatch, StartTicksOnItsOwnThreadUntilStopped) {
+  Fixture f;
+  SpikeWatchOptions o = f.options("a");
+  o.tick_every = 10ms;
+  SpikeWatch watch(f.store, f.sink, nullptr, o);
+  f.now = kT0 + 30'000;
+  f.post(watch, 2);
+  f.now = kT0 + kBucket + 90'000;  // bucket 0 closed and settled
+  watch.start();
+  // Waits (at most 5 s) for the thread to evaluate bucket 0: the state records it.
+  std::string last;
+  for (int i = 0; i < 500 && last != std::to_string(kT0); ++i) {
+    std::this_thread::sleep_for(10ms);
+    last = f.redis.command("HGET {cw}:spk:state ~last");
+  }
+  watch.stop();
+  EXPECT_EQ(last, std::to_string(kT0));
+  EXPECT_EQ(f.redis.command("GET {cw}:lease:spikes"), "a");
+  watch.stop();  // twice is harmless
 }
 
 }  // namespace
