@@ -267,7 +267,14 @@ void SpikeWatch::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  thread_.join();
+  // Another daemon may take over at once rather than when the lease runs out.
+  try {
+    queue_.release_lease(kLease, options_.instance_id);
+  } catch (const std::exception& e) {
+    log::debug("spike lease not released", {{"error", e.what()}});
+  }
 }
 
 }  // namespace carewatch

@@ -60,7 +60,8 @@ class SpikeWatch {
   // tick evaluates the same buckets again; the alert keys make that harmless).
   size_t tick();
 
-  // tick() every tick_every on a thread of its own (errors are logged), until stop().
+  // tick() every tick_every on a thread of its own (errors are logged), until stop(), which also
+  // gives the lease up so another daemon takes over at once.
   void start();
   void stop();
 
