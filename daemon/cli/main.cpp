@@ -1,5 +1,5 @@
 // carewatch: one binary; this file wires the subcommands (each in its own file) to the command line:
-// run | check-config | reset-cursor | classify | bench [classify] | train | eval | eval-sentiment |
+// run | check-config | reset-cursor | classify | bench [classify | spikes] | train | eval | eval-sentiment |
 // eval-language | version.
 #include <CLI/CLI.hpp>
 
@@ -7,6 +7,7 @@
 
 #include "daemon/tools/bench_classify_command.h"
 #include "daemon/tools/bench_command.h"
+#include "daemon/tools/bench_spikes_command.h"
 #include "daemon/cli/check_config_command.h"
 #include "daemon/cli/classify_command.h"
 #include "daemon/tools/model_commands.h"
@@ -107,6 +108,23 @@ int main(int argc, char** argv) {
   bench_classify_cmd->add_flag("!--no-nltk", bench_classify.compare_nltk, "Skip the NLTK comparison");
   bench_classify_cmd->add_flag("--decide-only", bench_classify.decide_only,
                                "Time RuleSet::decide alone and print its line (to compare two builds)");
+  BenchSpikesOptions bench_spikes;
+  auto* bench_spikes_cmd = bench_cmd->add_subcommand(
+      "spikes", "Measure the spike detector on simulated weeks with injected spikes: detection within two "
+                "buckets, delay, false alarms per week");
+  bench_spikes_cmd->add_option("--weeks", bench_spikes.weeks, "Simulated weeks")->capture_default_str();
+  bench_spikes_cmd->add_option("--spikes", bench_spikes.spikes, "Injected spikes per series")->capture_default_str();
+  bench_spikes_cmd->add_option("--factor", bench_spikes.factor, "A spike's rate, times the background")
+      ->capture_default_str();
+  bench_spikes_cmd->add_option("--duration", bench_spikes.duration, "A spike's length in 5-minute buckets")
+      ->capture_default_str();
+  bench_spikes_cmd->add_option("--jitter", bench_spikes.jitter, "Over-dispersion of the background (log sd)")
+      ->capture_default_str();
+  bench_spikes_cmd->add_flag("--unaligned", bench_spikes.unaligned, "Start spikes anywhere in a bucket");
+  bench_spikes_cmd->add_option("--seed", bench_spikes.seed, "Random seed")->capture_default_str();
+  bench_spikes_cmd->add_option("--threshold", bench_spikes.threshold, "Override detectors.spikes.threshold");
+  bench_spikes_cmd->add_option("--min-ratio", bench_spikes.min_ratio, "Override detectors.spikes.min_ratio");
+  bench_spikes_cmd->add_option("--min-count", bench_spikes.min_count, "Override detectors.spikes.min_count");
   bench_cmd->require_subcommand(0, 1);
 
   TrainCommandOptions train;
@@ -160,6 +178,7 @@ int main(int argc, char** argv) {
     return run_classify_command(classify_config, classify_rules, std::cin, std::cout, std::cerr);
   }
   if (*bench_classify_cmd) return run_bench_classify(bench_classify, std::cout, std::cerr);
+  if (*bench_spikes_cmd) return run_bench_spikes(bench_spikes, std::cout, std::cerr);
   if (*bench_cmd) return run_bench(bench, std::cout, std::cerr);
   if (*train_cmd) return run_train(train, std::cout, std::cerr);
   if (*eval_cmd) return run_eval(eval, std::cout, std::cerr);

@@ -323,6 +323,8 @@ void fill(const Value& doc, Config& cfg, ConfigReport& report) {
         if (h.IsString()) cfg.brand_handles.push_back(str(h));
   if (const Value* rules = json_member(&doc, "rules")) cfg.rules_path = absolute_path(cfg.base_dir, str(*rules));
   if (const Value* sources = json_member(&doc, "sources")) read_sources(*sources, cfg, report);
+  if (const Value* detectors = json_member(&doc, "detectors"))
+    if (const Value* spikes = json_member(detectors, "spikes")) read_spike_config(*spikes, "detectors.spikes", cfg.spikes, report);
 }
 
 }  // namespace

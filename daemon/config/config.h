@@ -21,6 +21,7 @@
 #include "daemon/config/agent_config.h"
 #include "daemon/config/alerts_config.h"
 #include "daemon/config/env_expansion.h"
+#include "daemon/config/spike_config.h"
 #include "daemon/store/queue_store_options.h"
 #include "daemon/store/redis_endpoint.h"
 #include "daemon/telemetry/sla_policy.h"
@@ -81,6 +82,8 @@ struct Config {
   // Handles of the brand's own accounts ("acme", "acme@mastodon.social"): a mention by one of
   // them that replies to a queued mention counts as that mention's first response.
   std::vector<std::string> brand_handles;
+
+  SpikeConfig spikes;                // detectors.spikes
 
   std::string rules_path;            // absolute; empty = built-in default rules
   std::vector<SourceConfig> sources;

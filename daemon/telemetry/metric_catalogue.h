@@ -120,6 +120,11 @@ inline constexpr CounterFamily<2> sla_breaches_total{
     "carewatch_sla_breaches_total", "SLA breaches written (event sla_breached), by queue and target.", {"queue", "target"}};
 inline constexpr GaugeFamily<0> sla_open{"carewatch_sla_open",
                                          "Queued mentions whose SLA clocks the watch still looks at.", {}};
+// The spike detector (daemon/alerts/spike_watch.cpp).
+inline constexpr CounterFamily<1> spike_alerts_total{
+    "carewatch_spike_alerts_total",
+    "Decisions of the spike detector, by kind (spike, over, suppressed: a spike within the cooldown).",
+    {"kind"}};
 
 // All of the above, for tests and documentation.
 inline const MetricFamilyInfo kCatalogue[] = {
@@ -128,6 +133,6 @@ inline const MetricFamilyInfo kCatalogue[] = {
     first_response_seconds, resolution_seconds, http_requests_total, queue_waiting, queue_claimed,
     queue_oldest_age_seconds, redis_restarts_total, brand_first_responses_total, replies_total, outbox_depth,
     reply_delivery_seconds, source_rate_limit_remaining, source_posts_read_total, source_budget_used_total,
-    source_budget_remaining, alerts_total, alert_errors_total, alert_outbox_depth, sla_warnings_total, sla_breaches_total, sla_open};
+    source_budget_remaining, alerts_total, alert_errors_total, alert_outbox_depth, sla_warnings_total, sla_breaches_total, sla_open, spike_alerts_total};
 
 }  // namespace carewatch::metric
