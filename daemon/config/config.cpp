@@ -320,6 +320,11 @@ void fill(const Value& doc, Config& cfg, ConfigReport& report) {
         if (h.IsString()) cfg.brand_handles.push_back(str(h));
   if (const Value* rules = json_member(&doc, "rules")) cfg.rules_path = absolute_path(cfg.base_dir, str(*rules));
   if (const Value* sources = json_member(&doc, "sources")) read_sources(*sources, cfg, report);
+  if (const Value* watch = json_member(json_member(&doc, "detectors"), "sources")) {  // after sources: names them
+    std::vector<std::string> names;
+    for (const auto& s : cfg.sources) names.push_back(s.name);
+    read_source_watch(*watch, "detectors.sources", names, cfg.source_watch, report);
+  }
 }
 
 }  // namespace
