@@ -188,8 +188,14 @@ void SourceWatch::stop() {
   }
   run_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (!config_.enabled) return;
   try {
-    if (config_.enabled) queue_.release_lease("sources", options_.instance_id);
+    flush();  // the polls recorded since the last tick
+  } catch (const std::exception&) {
+    // Redis away: they are lost with this process; the next polls tell the same.
+  }
+  try {
+    queue_.release_lease("sources", options_.instance_id);
   } catch (const std::exception&) {
     // Redis away: the lease expires by itself.
   }

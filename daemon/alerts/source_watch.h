@@ -72,6 +72,7 @@ class SourceWatch {
 
   // Runs tick(now_ms()) every options.period on a thread of its own until stop() (logs failures).
   void start();
+  // Stops the thread, writes the polls still buffered (best effort) and releases the lease.
   void stop();
 
  private:
