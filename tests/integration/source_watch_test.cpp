@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -262,6 +263,27 @@ TEST_F(SourceWatchTest, DisabledWatchOrSourceAlertsNothing) {
   b.watch.tick(kT0 + kHour);
   EXPECT_EQ(b.sink.calls(), 0u);
   EXPECT_EQ(SourceHealthStore(b.store.pool(), "t").load("off").version, 0);
+}
+
+// Pollers record from their own threads while the watch writes and decides.
+TEST_F(SourceWatchTest, PollsRecordedFromManyThreadsWhileTickingAllLand) {
+  Daemon a(redis.endpoint(), "daemon-a");
+  constexpr int kThreads = 4, kPolls = 200;
+  std::atomic<int> running{kThreads};
+  std::vector<std::thread> pollers;
+  for (int i = 0; i < kThreads; ++i)
+    pollers.emplace_back([&a, &running, i] {
+      for (int n = 0; n < kPolls; ++n) a.watch.record_poll("masto", failed(kT0 + (n * kThreads + i) * 1000));
+      --running;
+    });
+  while (running > 0) a.watch.tick(kT0);
+  for (auto& t : pollers) t.join();
+  a.watch.tick(kT0 + 1000 * kThreads * kPolls);
+  const SourceHealthRecord rec = SourceHealthStore(a.store.pool(), "t").load("masto");
+  EXPECT_EQ(rec.fields.at("failed_polls"), std::to_string(kThreads * kPolls));
+  EXPECT_LE(std::stoll(rec.fields.at("failing_since")), kT0 + 1000 * (kThreads - 1))
+      << "the first poll recorded, whichever thread's it was";
+  EXPECT_EQ(rec.fields.at("last_poll_at"), std::to_string(kT0 + 1000 * (kThreads * kPolls - 1)));
 }
 
 TEST_F(SourceWatchTest, StartRunsTicksOnItsOwnThreadUntilStop) {
