@@ -162,7 +162,7 @@ void SourceWatch::start() {
   if (thread_.joinable() || !config_.enabled) return;
   {
     std::lock_guard lock(run_mutex_);
-    stopping_ = false;
+    stopping_ = stopped_ = false;
   }
   thread_ = std::thread([this] {
     std::unique_lock lock(run_mutex_);
@@ -184,7 +184,8 @@ void SourceWatch::start() {
 void SourceWatch::stop() {
   {
     std::lock_guard lock(run_mutex_);
-    stopping_ = true;
+    if (stopped_) return;  // once: the destructor calls it again
+    stopped_ = stopping_ = true;
   }
   run_cv_.notify_all();
   if (thread_.joinable()) thread_.join();

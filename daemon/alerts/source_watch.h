@@ -99,6 +99,7 @@ class SourceWatch {
   std::mutex run_mutex_;
   std::condition_variable run_cv_;
   bool stopping_ = false;
+  bool stopped_ = false;
   std::thread thread_;
 };
 
