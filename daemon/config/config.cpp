@@ -325,6 +325,11 @@ void fill(const Value& doc, Config& cfg, ConfigReport& report) {
   if (const Value* sources = json_member(&doc, "sources")) read_sources(*sources, cfg, report);
   if (const Value* detectors = json_member(&doc, "detectors"))
     if (const Value* spikes = json_member(detectors, "spikes")) read_spike_config(*spikes, "detectors.spikes", cfg.spikes, report);
+  if (const Value* watch = json_member(json_member(&doc, "detectors"), "sources")) {  // after sources: names them
+    std::vector<std::string> names;
+    for (const auto& s : cfg.sources) names.push_back(s.name);
+    read_source_watch(*watch, "detectors.sources", names, cfg.source_watch, report);
+  }
 }
 
 }  // namespace

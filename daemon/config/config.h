@@ -22,6 +22,7 @@
 #include "daemon/config/alerts_config.h"
 #include "daemon/config/env_expansion.h"
 #include "daemon/config/spike_config.h"
+#include "daemon/config/source_watch_config.h"
 #include "daemon/store/queue_store_options.h"
 #include "daemon/store/redis_endpoint.h"
 #include "daemon/telemetry/sla_policy.h"
@@ -87,6 +88,8 @@ struct Config {
 
   std::string rules_path;            // absolute; empty = built-in default rules
   std::vector<SourceConfig> sources;
+
+  SourceWatchConfig source_watch;    // detectors.sources: alerts on silent and broken sources
 };
 
 std::optional<std::string> process_env(const std::string& name);

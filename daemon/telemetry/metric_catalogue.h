@@ -56,6 +56,14 @@ inline constexpr CounterFamily<1> brand_first_responses_total{
 inline constexpr HistogramFamily<1> detection_delay_seconds{
     "carewatch_detection_delay_seconds", "Time from a mention's posting to carewatch fetching it.", {"platform"}};
 
+// The source watch (daemon/alerts/source_watch.cpp), on the daemon holding the "sources" lease.
+inline constexpr GaugeFamily<1> source_quiet_seconds{
+    "carewatch_source_quiet_seconds",
+    "Seconds since a source last brought a new mention (or since its silence clock restarted).", {"source"}};
+inline constexpr GaugeFamily<1> source_quiet_limit_seconds{
+    "carewatch_source_quiet_limit_seconds",
+    "Seconds of quiet after which a source counts as silent, as learnt from its history (once learnt).", {"source"}};
+
 // The private redis-server's supervision (daemon/cli/run_command.cpp).
 inline constexpr CounterFamily<0> redis_restarts_total{
     "carewatch_redis_restarts_total", "Restarts of the private redis-server after it exited on its own.", {}};
@@ -133,6 +141,6 @@ inline const MetricFamilyInfo kCatalogue[] = {
     first_response_seconds, resolution_seconds, http_requests_total, queue_waiting, queue_claimed,
     queue_oldest_age_seconds, redis_restarts_total, brand_first_responses_total, replies_total, outbox_depth,
     reply_delivery_seconds, source_rate_limit_remaining, source_posts_read_total, source_budget_used_total,
-    source_budget_remaining, alerts_total, alert_errors_total, alert_outbox_depth, sla_warnings_total, sla_breaches_total, sla_open, spike_alerts_total};
+    source_budget_remaining, alerts_total, alert_errors_total, alert_outbox_depth, sla_warnings_total, sla_breaches_total, sla_open, spike_alerts_total, source_quiet_seconds, source_quiet_limit_seconds};
 
 }  // namespace carewatch::metric
