@@ -84,11 +84,11 @@ size_t EventAlerts::handle(const Event& e, TimeMs now) {
     return 1;
   }
   const bool breach = e.type == "sla_breached";
-  const std::string fraction_text = field(e, "fraction");
+  const std::string fraction_text = field(e, redis_field::fraction);
   const double fraction = breach ? 1.0 : std::atof(fraction_text.c_str());
-  const std::string target = field(e, "target").empty() ? "first_response" : field(e, "target");
+  const std::string target = field(e, redis_field::target).empty() ? "first_response" : field(e, redis_field::target);
   sink_.raise(sla_alert(m, field(e, redis_field::queue), static_cast<int>(number(priority, -1)), target, fraction,
-                        number(field(e, "target_ms")), left, now));
+                        number(field(e, redis_field::target_ms)), left, now));
   return 1;
 }
 

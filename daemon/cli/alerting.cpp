@@ -9,8 +9,13 @@
 #include "daemon/alerts/alert_sender.h"
 #include "daemon/alerts/daily_digest.h"
 #include "daemon/alerts/event_alerts.h"
+#include "daemon/alerts/sla_watch.h"
+#include "daemon/alerts/source_watch.h"
+#include "daemon/alerts/spike_watch.h"
 #include "daemon/store/alert_store.h"
+#include "daemon/store/sla_store.h"
 #include "daemon/telemetry/log.h"
+#include "daemon/telemetry/sla_policy.h"
 
 namespace carewatch {
 
@@ -23,6 +28,13 @@ bool routed(const AlertsConfig& c, AlertKind kind) {
   });
 }
 
+// The tags the routes name: each gets a spike series of its own.
+std::set<std::string> route_tags(const AlertsConfig& c) {
+  std::set<std::string> tags;
+  for (const auto& r : c.routes) tags.insert(r.tags.begin(), r.tags.end());
+  return tags;
+}
+
 }  // namespace
 
 struct Alerting::Impl {
@@ -33,10 +45,16 @@ struct Alerting::Impl {
   std::unique_ptr<AlertOutbox> outbox;
   std::unique_ptr<EventAlerts> event_alerts;
   std::unique_ptr<DailyDigest> digest;
+  SlaStore sla_store;
+  std::unique_ptr<SlaWatch> sla_watch;
+  std::unique_ptr<SpikeWatch> spikes;
+  std::unique_ptr<SourceWatch> source_watch;
   AlertLoop loop;
 
-  Impl(const Config& c, QueueStore& s, Metrics& metrics, std::shared_ptr<HttpClient> http, const std::string& instance_id)
-      : config(c), store(s), alert_store(s.pool(), s.options().prefix, c.alerts.dedup_ttl) {
+  Impl(const Config& c, QueueStore& s, Metrics& metrics, std::shared_ptr<HttpClient> http, const std::string& instance_id,
+       const std::vector<ScheduledSource>& sources)
+      : config(c), store(s), alert_store(s.pool(), s.options().prefix, c.alerts.dedup_ttl),
+        sla_store(s.pool(), s.options().prefix) {
     const AlertsConfig& a = c.alerts;
     sender = std::make_unique<AlertSender>(alert_store, metrics, make_alert_channels(a, std::move(http)),
                                            alert_sender_options(a, instance_id));
@@ -48,30 +66,62 @@ struct Alerting::Impl {
     eo.urgent_tags = outbox->urgent_tags();
     eo.urgent = routed(a, AlertKind::urgent);
     eo.sla = routed(a, AlertKind::sla_warning) || routed(a, AlertKind::sla_breach);
+    eo.sla_remaining = [&policies = c.sla](const MentionRecord& rec, TimeMs now) -> std::optional<std::int64_t> {
+      const SlaEvaluation e = evaluate_sla(rec.state, now, policies);
+      const SlaTargetClock* clock = e.response() ? e.response() : e.resolution();
+      if (!clock || !clock->running) return std::nullopt;
+      return clock->remaining_ms;
+    };
     event_alerts = std::make_unique<EventAlerts>(store, *outbox, eo);
     if (eo.urgent || eo.sla)
       loop.add({"events follower", std::chrono::seconds(1), [this](TimeMs now) { event_alerts->tick(now); }});
+
+    // SLA warnings and breaches are written as events whether or not a route takes them: they
+    // are the mention's history and the figures of /metrics and the digest.
+    sla_watch = std::make_unique<SlaWatch>(sla_store, c.sla, &metrics);
+
+    SpikeWatchOptions spo;
+    spo.config = c.spikes;
+    spo.tags = route_tags(a);
+    spo.instance_id = instance_id;
+    spikes = std::make_unique<SpikeWatch>(store, *outbox, &metrics, spo);
+
+    std::vector<WatchedSource> watched;
+    for (const auto& src : sources)
+      watched.push_back({src.config.name, src.config.type, src.config.enabled, src.connector->finite(), src.config.interval});
+    SourceWatchOptions swo;
+    swo.instance_id = instance_id;
+    source_watch = std::make_unique<SourceWatch>(store, *outbox, std::move(watched), c.source_watch, swo, &metrics);
   }
 };
 
 Alerting::Alerting(const Config& config, QueueStore& store, Metrics& metrics, std::shared_ptr<HttpClient> http,
-                   std::string instance_id)
-    : impl_(std::make_unique<Impl>(config, store, metrics, std::move(http), instance_id)) {}
+                   std::string instance_id, const std::vector<ScheduledSource>& sources)
+    : impl_(std::make_unique<Impl>(config, store, metrics, std::move(http), instance_id, sources)) {}
 
 Alerting::~Alerting() { stop(); }
 
 std::function<void(const PollReport&)> Alerting::poll_observer() {
-  return [](const PollReport&) {};
+  return [impl = impl_.get()](const PollReport& r) {
+    impl->source_watch->record_poll(r.source, poll_sample(r.at, r.ok, r.fatal, r.redis, r.error, r.mentions, r.outcomes));
+    if (r.ok && r.mentions && r.outcomes) impl->spikes->count(*r.mentions, *r.outcomes);  // throws: logged by the scheduler
+  };
 }
 
 void Alerting::start() {
   impl_->sender->start();
+  impl_->sla_watch->start();
+  impl_->spikes->start();
+  impl_->source_watch->start();
   impl_->loop.start();
 }
 
 void Alerting::stop() {
   impl_->loop.stop();
-  impl_->sender->stop();
+  impl_->source_watch->stop();
+  impl_->spikes->stop();
+  impl_->sla_watch->stop();
+  impl_->sender->stop();  // last: what the others raised while stopping is stored, and sent after a restart
 }
 
 }  // namespace carewatch

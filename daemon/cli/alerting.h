@@ -18,8 +18,9 @@ namespace carewatch {
 
 class Alerting {
  public:
+  // `config` must outlive it; `sources` as the scheduler will poll them.
   Alerting(const Config& config, QueueStore& store, Metrics& metrics, std::shared_ptr<HttpClient> http,
-           std::string instance_id);
+           std::string instance_id, const std::vector<ScheduledSource>& sources);
   ~Alerting();  // stops
   Alerting(const Alerting&) = delete;
   Alerting& operator=(const Alerting&) = delete;

@@ -180,7 +180,7 @@ int run_daemon(const RunOptions& options) {
       return 1;
     }
     // Alerts: the outbox and its sender, the events follower, the SLA watch, the detectors.
-    Alerting alerting(cfg, store, metrics, make_cpprest_http_client(), instance_id);
+    Alerting alerting(cfg, store, metrics, make_cpprest_http_client(), instance_id, sources);
     SchedulerOptions so;
     so.instance_id = instance_id;
     so.brand_handles = cfg.brand_handles;

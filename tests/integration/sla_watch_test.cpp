@@ -103,7 +103,7 @@ TEST_F(SlaWatchTest, TwoWatchesOnOneRedisWriteEachThresholdExactlyOnce) {
   o.hold = 0ms;
   Metrics metrics;
   SlaWatch a(sla, policies, &metrics, o, fake_clock());
-  SlaWatch b(other_sla, policies, nullptr, o, fake_clock());
+  SlaWatch b(other_sla, policies, &metrics, o, fake_clock());  // one registry: the figures are the sum
 
   size_t warnings = 0, breaches = 0;
   for (long long minute : {1, 5, 6, 8, 9, 10, 11, 20, 61, 100, 121, 200}) {
@@ -203,8 +203,11 @@ TEST_F(SlaWatchTest, AFollowUpWaitsOnTheNextResponseTarget) {
   EXPECT_EQ(events.count({"mastodon:again", "sla_breached", "first_response", "1"}), 0u);
   EXPECT_EQ(events.count({"mastodon:unrelated", "sla_breached", "first_response", "1"}), 1u);
   // "first" was answered at 1 minute: no response event, its resolution clock runs on.
-  for (const auto& [k, n] : events)
-    if (std::get<0>(k) == "mastodon:first") EXPECT_EQ(std::get<2>(k), "resolution");
+  for (const auto& [k, n] : events) {
+    if (std::get<0>(k) == "mastodon:first") {
+      EXPECT_EQ(std::get<2>(k), "resolution");
+    }
+  }
 }
 
 TEST_F(SlaWatchTest, AtRiskListsOpenMentionsMostUrgentFirst) {
@@ -223,7 +226,7 @@ TEST_F(SlaWatchTest, AtRiskListsOpenMentionsMostUrgentFirst) {
   config.api_rate_limit_per_minute = 10'000;
   config.sla = policies;
   Metrics metrics;
-  ApiRoutes routes(config, store, metrics, nullptr, [this] { return clock.load(); }, nullptr);
+  ApiRoutes routes(config, store, metrics, nullptr, [this] { return clock.load(); });
   auto get = [&](const std::string& target) {
     ApiRequest req;
     req.method = "GET";
@@ -267,11 +270,16 @@ TEST_F(SlaWatchTest, AtRiskListsOpenMentionsMostUrgentFirst) {
   ASSERT_EQ(d["items"].Size(), 1u);
   EXPECT_STREQ(d["items"][0]["uid"].GetString(), "mastodon:fast");
 
-  // Once the p0 mention is answered it leaves the list at once (evaluated again on each call).
+  // Once the p0 mention is answered its response clock leaves the list at once (evaluated again
+  // on each call); its resolution clock runs on, with hours left, behind "slow".
   ASSERT_EQ(store.submit_reply("mastodon:fast", "ana", "sorry", QueueStore::new_reply_id(), true).status, OpStatus::ok);
-  d.Parse(get("/v1/sla/at-risk?queue=care").body.c_str());
-  ASSERT_EQ(d["items"].Size(), 1u);
+  const std::string after_reply = get("/v1/sla/at-risk?queue=care").body;
+  d.Parse(after_reply.c_str());
+  ASSERT_EQ(d["items"].Size(), 2u) << after_reply;
   EXPECT_STREQ(d["items"][0]["uid"].GetString(), "mastodon:slow");
+  EXPECT_STREQ(d["items"][0]["target"].GetString(), "first_response");
+  EXPECT_STREQ(d["items"][1]["uid"].GetString(), "mastodon:fast");
+  EXPECT_STREQ(d["items"][1]["target"].GetString(), "resolution");
 
   for (const char* bad : {"0", "501", "ten", "-1", "1.5"}) {
     const ApiResponse r = get(std::string("/v1/sla/at-risk?limit=") + bad);
