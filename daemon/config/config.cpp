@@ -314,6 +314,8 @@ void fill(const Value& doc, Config& cfg, ConfigReport& report) {
   if (const Value* agents = json_member(&doc, "agents")) read_agents(*agents, cfg, report);
   if (const Value* queues = json_member(&doc, "queues")) read_queues(*queues, cfg, report);
   if (const Value* replies = json_member(&doc, "replies")) read_replies(*replies, cfg, report);
+  if (const Value* detectors = json_member(&doc, "detectors"))
+    if (const Value* recurring = json_member(detectors, "recurring")) read_recurring(*recurring, cfg.recurring, report);
   if (const Value* brand = json_member(&doc, "brand"))
     if (const Value* handles = json_member(brand, "handles"))
       for (const auto& h : handles->GetArray())

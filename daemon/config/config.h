@@ -20,6 +20,7 @@
 
 #include "daemon/config/agent_config.h"
 #include "daemon/config/env_expansion.h"
+#include "daemon/config/recurring_config.h"
 #include "daemon/store/queue_store_options.h"
 #include "daemon/store/redis_endpoint.h"
 
@@ -69,6 +70,7 @@ struct Config {
   double sla_warn_at = 0.8;
 
   RepliesConfig replies;
+  RecurringConfig recurring;         // detectors.recurring
 
   // Handles of the brand's own accounts ("acme", "acme@mastodon.social"): a mention by one of
   // them that replies to a queued mention counts as that mention's first response.
