@@ -37,8 +37,8 @@ GroupResult ComplaintGroups::add(const std::string& uid, const std::string& auth
       r.group = it->first;
       r.size = static_cast<std::int64_t>(it->second.members.size());
       r.authors = static_cast<std::int64_t>(it->second.authors.size());
+      return r;
     }
-    return r;
   }
   if (sig.bands.empty()) return r;
 

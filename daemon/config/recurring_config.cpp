@@ -43,4 +43,13 @@ void read_recurring(const rapidjson::Value& r, RecurringConfig& out, ConfigRepor
                "expected at most bands (" + std::to_string(out.bands) + "), got " + std::to_string(out.min_band_hits));
 }
 
+GroupStoreOptions group_store_options(const RecurringConfig& c) {
+  GroupStoreOptions o;
+  o.window = c.window;
+  o.min_mentions = c.min_mentions;
+  o.min_authors = c.min_authors;
+  o.min_band_hits = c.min_band_hits;
+  return o;
+}
+
 }  // namespace carewatch

@@ -9,6 +9,7 @@
 #include <cstddef>
 
 #include "daemon/config/config_report.h"
+#include "daemon/store/group_store.h"
 
 namespace carewatch {
 
@@ -25,5 +26,8 @@ struct RecurringConfig {
 // Reads the "recurring" object of "detectors" (already checked against the schema); errors name
 // their path ("detectors.recurring.window: ...").
 void read_recurring(const rapidjson::Value& recurring, RecurringConfig& out, ConfigReport& report);
+
+// The group store's options of this configuration (window, N, M, band hits).
+GroupStoreOptions group_store_options(const RecurringConfig& c);
 
 }  // namespace carewatch

@@ -108,9 +108,7 @@ struct Scheduler::Impl {
     }
     if (options.recurring.enabled) {
       const auto& r = options.recurring;
-      groups = std::make_unique<GroupStore>(
-          store.pool(), store.options().prefix,
-          GroupStoreOptions{r.window, r.min_mentions, r.min_authors, r.min_band_hits});
+      groups = std::make_unique<GroupStore>(store.pool(), store.options().prefix, group_store_options(r));
       grouping.groups = groups.get();
       grouping.signature.bands = r.bands;
       grouping.signature.rows = r.rows;

@@ -47,7 +47,7 @@ Parsed parse(const std::string& text, std::map<std::string, std::string> env = {
 Config parse_ok(const std::string& text, std::map<std::string, std::string> env = {}) {
   Parsed p = parse(text, std::move(env));
   EXPECT_TRUE(p.config) << p.all_errors();
-  return p.config.value_or(Config{});
+  return p.config ? std::move(*p.config) : Config{};
 }
 
 std::vector<std::string> errors_of(const std::string& text, std::map<std::string, std::string> env = {}) {
@@ -231,7 +231,7 @@ TEST(ConfigErrors, MissingRequiredKeys) {
 
 TEST(ConfigErrors, UnknownKeysTopLevelAndNested) {
   EXPECT_EQ(one_error(R"({"colour": "blue"})"),
-            R"(top level: unknown key "colour" (known keys: log, state_dir, redis, api, agents, queues, replies, brand, rules, sources))");
+            R"(top level: unknown key "colour" (known keys: log, state_dir, redis, api, agents, queues, detectors, replies, brand, rules, sources))");
   EXPECT_EQ(one_error(R"({"api": {"listen": "127.0.0.1:1", "port": 80}})"),
             R"(api: unknown key "port" (known keys: listen, max_body, rate_limit_per_minute, metrics))");
   EXPECT_EQ(one_error(R"({"queues": {"sla": {"p4": "1h"}}})"),
@@ -248,7 +248,7 @@ TEST(ConfigErrors, ReportsEveryErrorNotOnlyTheFirst) {
     "sources": [)" + replay_source("a", R"(, "interval": "fast")") + "," + replay_source("a") + R"(]
   })");
   EXPECT_EQ(errors, (std::vector<std::string>{
-                        R"(top level: unknown key "colour" (known keys: log, state_dir, redis, api, agents, queues, replies, brand, rules, sources))",
+                        R"(top level: unknown key "colour" (known keys: log, state_dir, redis, api, agents, queues, detectors, replies, brand, rules, sources))",
                         R"(log.level: expected one of "trace", "debug", "info", "warn", "error", got 3)",
                         R"(api.listen: expected "host:port" like "127.0.0.1:8640" (port 0-65535), got "nowhere")",
                         R"(sources[0].interval: expected a duration like "30s", got "fast")",
@@ -495,7 +495,7 @@ TEST_F(CheckConfig, ErrorsArePrefixedWithTheFileAndExitIs2) {
       "interval": "fast", "options": {"path": "x.jsonl"}}]})");
   EXPECT_EQ(check(path), 2);
   EXPECT_EQ(out_.str(), "");
-  EXPECT_EQ(err_.str(), path + R"(: top level: unknown key "colour" (known keys: log, state_dir, redis, api, agents, queues, replies, brand, rules, sources))" "\n" +
+  EXPECT_EQ(err_.str(), path + R"(: top level: unknown key "colour" (known keys: log, state_dir, redis, api, agents, queues, detectors, replies, brand, rules, sources))" "\n" +
                             path + R"(: sources[0].interval: expected a duration like "30s", got "fast")" "\n");
 }
 
