@@ -84,7 +84,7 @@ size_t RecurringWatch::tick(TimeMs now) {
   if (!options_.instance_id.empty() && !store_.acquire_lease("recurring", options_.instance_id, options_.lease))
     return 0;
   size_t raised = 0;
-  for (const auto& id : groups_.announcements(options_.per_tick)) {
+  for (const auto& id : groups_.announcements(options_.per_tick, now - options_.settle.count())) {
     const auto group = groups_.summary(id, 50, options_.samples);
     if (group) {
       std::vector<Mention> samples;

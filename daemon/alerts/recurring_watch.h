@@ -23,6 +23,9 @@ struct RecurringWatchOptions {
   size_t samples = 5;        // sample mentions per alert
   size_t top_terms = 3;      // terms in the title
   size_t per_tick = 50;      // announcements handled per tick
+  // An announcement is taken once it is this old, so that the batch that made it is stored and
+  // its newest mention is among the samples.
+  std::chrono::milliseconds settle{std::chrono::seconds(5)};
 };
 
 // The alert of a group: key "recurring:<group id>", title "Recurring issue: 14 complaints from

@@ -65,10 +65,11 @@ std::vector<GroupAssignment> GroupStore::assign(const std::vector<GroupCandidate
   return out;
 }
 
-std::vector<std::string> GroupStore::announcements(size_t limit) {
+std::vector<std::string> GroupStore::announcements(size_t limit, std::optional<TimeMs> until) {
   if (limit == 0) return {};
-  const RedisReply r =
-      pool_.command({"ZRANGE", kp_ + ":groups:announce", "0", fmt(static_cast<std::int64_t>(limit) - 1)});
+  const RedisReply r = pool_.command({"ZRANGEBYSCORE", kp_ + ":groups:announce", "-inf",
+                                      until ? fmt(*until) : std::string("+inf"), "LIMIT", "0",
+                                      fmt(static_cast<std::int64_t>(limit))});
   std::vector<std::string> out;
   for (const auto& e : r.elements) out.push_back(e.str);
   return out;

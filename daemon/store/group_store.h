@@ -64,8 +64,9 @@ class GroupStore {
   std::vector<GroupAssignment> assign(const std::vector<GroupCandidate>& complaints,
                                       std::optional<TimeMs> now = std::nullopt);
 
-  // Groups that reached the thresholds and whose alert is not raised yet, oldest first.
-  std::vector<std::string> announcements(size_t limit);
+  // Groups that reached the thresholds (at or before `until`, when given) and whose alert is not
+  // raised yet, oldest first.
+  std::vector<std::string> announcements(size_t limit, std::optional<TimeMs> until = std::nullopt);
   // Once the alert of `group` is raised (durably): forget the announcement.
   void announced_done(const std::string& group);
   // nullopt when the group is gone (it expired).
