@@ -85,6 +85,15 @@ struct Decision {
   Explanation explain;
 };
 
+// The recurring issue a complaint was grouped into (daemon/store/group_store.h): the group's id,
+// and its members and distinct authors within the grouping window as they stood when this
+// mention joined (this one included). Empty id: not grouped.
+struct ClusterInfo {
+  std::string id;
+  std::int64_t size = 0;
+  std::int64_t authors = 0;
+};
+
 struct Mention {
   std::string uid;                  // "<platform>:<native id>", stable
   std::string platform;             // "mastodon", "x", "reddit", ...
@@ -101,6 +110,7 @@ struct Mention {
   int rating = 0;                   // a review's stars, 1 (worst) .. 5; 0: not a review
   std::string app_version;          // a review's app version ("4.12.0"), may be empty
   std::string raw;                  // the platform payload as received (JSON text), may be empty
+  ClusterInfo cluster;              // set at ingest for complaints; a rule field ("cluster.size")
   Decision decision;
 };
 

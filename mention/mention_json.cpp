@@ -256,6 +256,16 @@ std::string to_json(const Mention& m, bool include_raw) {
     w.Int(m.rating);
   }
   if (!m.app_version.empty()) write_str(w, "app_version", m.app_version);
+  if (!m.cluster.id.empty()) {
+    w.Key("cluster");
+    w.StartObject();
+    write_str(w, "id", m.cluster.id);
+    w.Key("size");
+    w.Int64(m.cluster.size);
+    w.Key("authors");
+    w.Int64(m.cluster.authors);
+    w.EndObject();
+  }
   w.Key("decision");
   write_decision(w, m.decision);
   if (include_raw && !m.raw.empty()) {
@@ -340,6 +350,16 @@ bool parse_mention(std::string_view json, Mention& m, std::string& error) {
     m.native_id = colon == std::string::npos ? m.uid : m.uid.substr(colon + 1);
   }
   if (m.uid.empty() && !m.native_id.empty()) m.uid = make_uid(m.platform, m.native_id);
+  auto cluster = doc.FindMember("cluster");
+  if (cluster != doc.MemberEnd() && cluster->value.IsObject()) {  // lenient: written by carewatch
+    const auto& c = cluster->value;
+    auto id = c.FindMember("id");
+    if (id != c.MemberEnd() && id->value.IsString()) m.cluster.id.assign(id->value.GetString(), id->value.GetStringLength());
+    auto size = c.FindMember("size");
+    if (size != c.MemberEnd() && size->value.IsInt64()) m.cluster.size = size->value.GetInt64();
+    auto authors = c.FindMember("authors");
+    if (authors != c.MemberEnd() && authors->value.IsInt64()) m.cluster.authors = authors->value.GetInt64();
+  }
   auto dec = doc.FindMember("decision");
   if (dec != doc.MemberEnd() && dec->value.IsObject()) {
     const auto& d = dec->value;

@@ -17,6 +17,8 @@ constexpr std::array<FieldSpec, kFieldCount> kFields = {{
     {"sentiment.neg", FieldType::number},
     {"complaint_score", FieldType::number},     // 0 .. 1
     {"rating", FieldType::number},              // a review's stars 1 .. 5; missing (no comparison holds) otherwise
+    {"cluster.size", FieldType::number},        // complaints in its recurring-issue group (window); 0: none
+    {"cluster.authors", FieldType::number},     // their distinct authors; 0: not grouped
 }};
 
 void set(Features& f, Field field, double v) { f.values[static_cast<size_t>(field)] = v; }
@@ -60,6 +62,8 @@ Features compute_features(const Mention& m, const TextTokens& tokens, const Text
   set(f, Field::complaint_score, scores.complaint);
   // Not a review: NaN, so that no comparison holds ({"field": "rating", "lte": 2} is false).
   set(f, Field::rating, m.rating ? static_cast<double>(m.rating) : std::numeric_limits<double>::quiet_NaN());
+  set(f, Field::cluster_size, static_cast<double>(m.cluster.size));
+  set(f, Field::cluster_authors, static_cast<double>(m.cluster.authors));
   f.models = &scores.models;
   return f;
 }

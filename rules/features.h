@@ -34,6 +34,8 @@ enum class Field : size_t {
   sentiment_neg,
   complaint_score,
   rating,
+  cluster_size,
+  cluster_authors,
   count_
 };
 inline constexpr size_t kFieldCount = static_cast<size_t>(Field::count_);

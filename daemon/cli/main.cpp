@@ -1,6 +1,6 @@
 // carewatch: one binary; this file wires the subcommands (each in its own file) to the command line:
 // run | check-config | reset-cursor | classify | bench [classify | spikes] | train | eval | eval-sentiment |
-// eval-language | version.
+// eval-language | eval-groups | version.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -13,6 +13,7 @@
 #include "daemon/tools/model_commands.h"
 #include "daemon/cli/reset_cursor_command.h"
 #include "daemon/cli/run_command.h"
+#include "daemon/tools/group_eval_command.h"
 #include "daemon/tools/language_eval_command.h"
 #include "daemon/tools/sentiment_eval_command.h"
 
@@ -166,6 +167,32 @@ int main(int argc, char** argv) {
   eval_language_cmd->add_option("--language-field", eval_language.language_field,
                                 "Column or field of each text's true language (optional)");
 
+  GroupEvalOptions eval_groups;
+  auto* eval_groups_cmd = app.add_subcommand(
+      "eval-groups", "How recurring-issue grouping does on a labelled CSV: replays its texts in time order and "
+                     "reports purity against a reason column, coverage and group counts, with baselines");
+  eval_groups_cmd->add_option("--data", eval_groups.data, "FILE.csv with a header row")->required();
+  eval_groups_cmd->add_option("--text-field", eval_groups.text_field, "Column of the text")->capture_default_str();
+  eval_groups_cmd->add_option("--time-field", eval_groups.time_field, "Column of the time posted")->capture_default_str();
+  eval_groups_cmd->add_option("--reason-field", eval_groups.reason_field, "Column of the true reason")
+      ->capture_default_str();
+  eval_groups_cmd->add_option("--author-field", eval_groups.author_field, "Column of the author")->capture_default_str();
+  eval_groups_cmd->add_option("--filter-field", eval_groups.filter_field, "Column a row must match (\"\": none)")
+      ->capture_default_str();
+  eval_groups_cmd->add_option("--filter-value", eval_groups.filter_value, "Value of --filter-field to keep")
+      ->capture_default_str();
+  eval_groups_cmd->add_option("--brand-field", eval_groups.brand_field, "Column of the brand, for a baseline")
+      ->capture_default_str();
+  eval_groups_cmd->add_option("--window", eval_groups.window, "Sliding window")->capture_default_str();
+  eval_groups_cmd->add_option("--min-mentions", eval_groups.min_mentions, "N")->capture_default_str();
+  eval_groups_cmd->add_option("--min-authors", eval_groups.min_authors, "M")->capture_default_str();
+  eval_groups_cmd->add_option("--bands", eval_groups.bands, "LSH bands")->capture_default_str();
+  eval_groups_cmd->add_option("--rows", eval_groups.rows, "MinHash rows per band")->capture_default_str();
+  eval_groups_cmd->add_option("--min-band-hits", eval_groups.min_band_hits, "Band hits to join a group")
+      ->capture_default_str();
+  eval_groups_cmd->add_option("--bigrams", eval_groups.bigrams, "Bigrams are terms too")->capture_default_str();
+  eval_groups_cmd->add_option("--seed", eval_groups.seed, "Seed of the random baseline")->capture_default_str();
+
   app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -184,6 +211,7 @@ int main(int argc, char** argv) {
   if (*eval_cmd) return run_eval(eval, std::cout, std::cerr);
   if (*eval_sentiment_cmd) return run_sentiment_eval(ratings_path, std::cout, std::cerr);
   if (*eval_language_cmd) return run_language_eval(eval_language, std::cout, std::cerr);
+  if (*eval_groups_cmd) return run_group_eval(eval_groups, std::cout, std::cerr);
   std::cout << "carewatch " << CAREWATCH_VERSION << "\n";
   return 0;
 }

@@ -317,6 +317,8 @@ void fill(const Value& doc, Config& cfg, ConfigReport& report) {
   cfg.sla = read_sla_policies(json_member(&doc, "queues"), cfg.sla_first_response, cfg.sla_warn_at, report);
   if (const Value* replies = json_member(&doc, "replies")) read_replies(*replies, cfg, report);
   if (const Value* alerts = json_member(&doc, "alerts")) read_alerts(*alerts, cfg.alerts, report);
+  if (const Value* detectors = json_member(&doc, "detectors"))
+    if (const Value* recurring = json_member(detectors, "recurring")) read_recurring(*recurring, cfg.recurring, report);
   if (const Value* brand = json_member(&doc, "brand"))
     if (const Value* handles = json_member(brand, "handles"))
       for (const auto& h : handles->GetArray())

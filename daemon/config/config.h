@@ -23,6 +23,7 @@
 #include "daemon/config/env_expansion.h"
 #include "daemon/config/spike_config.h"
 #include "daemon/config/source_watch_config.h"
+#include "daemon/config/recurring_config.h"
 #include "daemon/store/queue_store_options.h"
 #include "daemon/store/redis_endpoint.h"
 #include "daemon/telemetry/sla_policy.h"
@@ -77,6 +78,7 @@ struct Config {
   SlaPolicies sla;
 
   RepliesConfig replies;
+  RecurringConfig recurring;         // detectors.recurring
 
   AlertsConfig alerts;               // alert channels, routes and the alert outbox
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -37,6 +38,64 @@ bool is_brand_author(const Mention& m, const std::vector<std::string>& brand_han
 
 IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, QueueStore& store,
                           const std::vector<std::string>& brand_handles) {
+  return ingest_batch(batch, rules, store, brand_handles, ComplaintGrouping{});
+}
+
+namespace {
+
+// Decides batch[i] for each i of `which` (a chunk of RuleSet::kBatch at a time).
+void decide_these(std::vector<Mention>& batch, const std::vector<size_t>& which, const RuleSet& rules) {
+  std::vector<const Mention*> chunk;
+  std::vector<Decision> decisions;
+  for (size_t at = 0; at < which.size(); at += RuleSet::kBatch) {
+    const size_t end = std::min(which.size(), at + RuleSet::kBatch);
+    chunk.clear();
+    for (size_t k = at; k < end; ++k) chunk.push_back(&batch[which[k]]);
+    decisions.resize(chunk.size());
+    rules.decide(std::span<const Mention* const>(chunk), std::span<Decision>(decisions));
+    for (size_t k = at; k < end; ++k) batch[which[k]].decision = std::move(decisions[k - at]);
+  }
+}
+
+// Groups the batch's complaints (one round trip), sets their cluster, and decides the grouped
+// ones again so that rules on cluster.size see it.
+void group_complaints(std::vector<Mention>& batch, const RuleSet& rules, const ComplaintGrouping& grouping,
+                      IngestCounts& counts) {
+  std::vector<size_t> complaints;
+  std::vector<GroupCandidate> candidates;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const Mention& m = batch[i];
+    if (m.decision.category != Category::complaint) continue;
+    auto sig = rules::complaint_signature(m.text, grouping.signature);
+    if (sig.bands.empty()) continue;
+    GroupCandidate c;
+    c.uid = m.uid;
+    c.author = m.platform + ":" + (m.author.id.empty() ? m.author.handle : m.author.id);
+    c.platform = m.platform;
+    c.terms = std::move(sig.terms);
+    c.buckets = std::move(sig.bands);
+    candidates.push_back(std::move(c));
+    complaints.push_back(i);
+  }
+  if (candidates.empty()) return;
+  const auto assigned = grouping.groups->assign(candidates);
+  std::vector<size_t> grouped;
+  for (size_t k = 0; k < complaints.size() && k < assigned.size(); ++k) {
+    const auto& a = assigned[k];
+    if (a.group.empty()) continue;
+    Mention& m = batch[complaints[k]];
+    m.cluster = ClusterInfo{a.group, a.size, a.authors};
+    grouped.push_back(complaints[k]);
+    if (a.announced) ++counts.groups_announced;
+  }
+  counts.grouped += grouped.size();
+  decide_these(batch, grouped, rules);
+}
+
+}  // namespace
+
+IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, QueueStore& store,
+                          const std::vector<std::string>& brand_handles, const ComplaintGrouping& grouping) {
   IngestCounts counts;
   std::vector<size_t> brand_replies;
   std::vector<bool> by_brand(batch.size());
@@ -52,10 +111,20 @@ IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, Que
   }
   // Every other mention is decided just before it is sent, a chunk at a time (the rules decide
   // a chunk stage by stage), so Redis runs the scripts of the first chunk while the rules decide
-  // the next.
+  // the next. With grouping, the whole batch is decided and its complaints grouped first.
+  if (grouping.groups) {
+    std::vector<size_t> others;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i].cluster = ClusterInfo{};  // only the group store sets it
+      if (!by_brand[i]) others.push_back(i);
+    }
+    decide_these(batch, others, rules);
+    group_complaints(batch, rules, grouping, counts);
+  }
   std::vector<const Mention*> chunk;
   std::vector<Decision> decisions;
-  const auto outcomes = store.enqueue(batch, [&](size_t begin, size_t end) {
+  std::function<void(size_t, size_t)> prepare;
+  if (!grouping.groups) prepare = [&](size_t begin, size_t end) {
     chunk.clear();
     for (size_t i = begin; i < end; ++i)
       if (!by_brand[i]) chunk.push_back(&batch[i]);
@@ -64,7 +133,8 @@ IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, Que
     size_t k = 0;
     for (size_t i = begin; i < end; ++i)
       if (!by_brand[i]) batch[i].decision = std::move(decisions[k++]);
-  }, &counts.brand_first_responses);  // replies seen before their mention, applied as it arrived
+  };
+  const auto outcomes = store.enqueue(batch, prepare, &counts.brand_first_responses);  // replies seen before their mention, applied as it arrived
   counts.outcomes = outcomes;
   for (auto o : outcomes) {
     if (o == EnqueueOutcome::queued) ++counts.queued;

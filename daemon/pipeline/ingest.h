@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "daemon/store/group_store.h"
 #include "daemon/store/queue_store.h"
 #include "mention/mention.h"
+#include "rules/complaint_signature.h"
 #include "rules/rule_set.h"
 
 namespace carewatch {
@@ -24,6 +26,18 @@ struct IngestCounts {
   size_t brand_first_responses = 0;
   // What became of each mention of the batch, in order (duplicate for a mention stored before).
   std::vector<EnqueueOutcome> outcomes;
+  // Recurring issues (with a ComplaintGrouping): complaints put in a group, and groups this batch
+  // made reach their thresholds (announced for daemon/alerts/recurring_watch.h).
+  size_t grouped = 0;
+  size_t groups_announced = 0;
+};
+
+// Recurring issues at ingest: the complaints of a batch are grouped (one round trip) after the
+// rules decided them and before they are stored, so the stored mention carries its cluster (id,
+// size, authors) and the rules, run again on grouped complaints, see cluster.size.
+struct ComplaintGrouping {
+  GroupStore* groups = nullptr;     // nullptr: no grouping
+  rules::SignatureParams signature;
 };
 
 // True when the mention was written by one of the brand's own accounts (case-insensitive; a
@@ -36,5 +50,10 @@ bool is_brand_author(const Mention& m, const std::vector<std::string>& brand_han
 // the recording of a replayed batch loses nothing; each reply is recorded once).
 IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, QueueStore& store,
                           const std::vector<std::string>& brand_handles);
+// The same, grouping complaints into recurring issues first (when grouping.groups is set).
+// Without grouping the rules decide each chunk while Redis stores the previous one; with it the
+// whole batch is decided and grouped before the enqueue (the cluster must be in what is stored).
+IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, QueueStore& store,
+                          const std::vector<std::string>& brand_handles, const ComplaintGrouping& grouping);
 
 }  // namespace carewatch

@@ -46,7 +46,9 @@ struct PollMetrics {
         rate_limit_remaining(m.add(metric::source_rate_limit_remaining)),
         posts_read(m.add(metric::source_posts_read_total)),
         budget_used(m.add(metric::source_budget_used_total)),
-        budget_remaining(m.add(metric::source_budget_remaining)) {}
+        budget_remaining(m.add(metric::source_budget_remaining)),
+        grouped(m.add(metric::complaints_grouped_total)),
+        recurring(m.add(metric::recurring_issues_total)) {}
   Counter<2> mentions;
   Counter<1> brand_replies;
   Counter<1> brand_first_responses;
@@ -59,6 +61,8 @@ struct PollMetrics {
   Counter<1> posts_read;
   Counter<1> budget_used;
   Gauge<1> budget_remaining;
+  Counter<1> grouped;
+  Counter<1> recurring;
 
   // What a poll, good or failed, cost the source and what the platform said of its limits.
   void record(const std::string& source, const SourceUsage& u) {
@@ -91,6 +95,8 @@ struct Scheduler::Impl {
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   Maintenance maintenance;
+  std::unique_ptr<GroupStore> groups;  // recurring issues; null when disabled
+  ComplaintGrouping grouping;
 
   Impl(QueueStore& s, RulesHolder& r, Metrics& m, std::vector<ScheduledSource> sources,
        SchedulerOptions o)
@@ -99,6 +105,13 @@ struct Scheduler::Impl {
       const bool finite = src.connector->finite();
       pollers.push_back(std::make_unique<Poller>(std::move(src), io, options.max_backoff));
       pollers.back()->finite = finite;
+    }
+    if (options.recurring.enabled) {
+      const auto& r = options.recurring;
+      groups = std::make_unique<GroupStore>(store.pool(), store.options().prefix, group_store_options(r));
+      grouping.groups = groups.get();
+      grouping.signature.bands = r.bands;
+      grouping.signature.rows = r.rows;
     }
   }
 
@@ -174,7 +187,7 @@ struct Scheduler::Impl {
       const auto rule_set = rules.get();
       IngestCounts counts;
       if (!batch.mentions.empty())
-        counts = ingest_batch(batch.mentions, *rule_set, store, options.brand_handles);
+        counts = ingest_batch(batch.mentions, *rule_set, store, options.brand_handles, grouping);
       if (!batch.next_cursor.empty() && batch.next_cursor != cursor)
         store.set_cursor(cfg.name, batch.next_cursor);  // only now: the batch is enqueued
       p.backoff.reset();
@@ -191,6 +204,8 @@ struct Scheduler::Impl {
       if (counts.brand_replies) metrics.brand_replies.inc({cfg.name}, static_cast<double>(counts.brand_replies));
       if (counts.brand_first_responses)
         metrics.brand_first_responses.inc({cfg.name}, static_cast<double>(counts.brand_first_responses));
+      if (counts.grouped) metrics.grouped.inc({cfg.name}, static_cast<double>(counts.grouped));
+      if (counts.groups_announced) metrics.recurring.inc({cfg.name}, static_cast<double>(counts.groups_announced));
       for (const auto& m : batch.mentions)
         if (const auto delay = detection_delay_ms(m.posted_at, m.seen_at); delay && *delay >= 0)
           metrics.detection_delay.observe({m.platform}, static_cast<double>(*delay) / 1000.0);

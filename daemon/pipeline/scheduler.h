@@ -47,6 +47,9 @@ struct SchedulerOptions {
   MaintenanceOptions maintenance;              // reaper, trimmer, latency follower (instance_id set here)
   std::chrono::milliseconds max_backoff{std::chrono::minutes(5)};
   size_t threads = 0;                          // 0: one per source + 1, at most 8
+  // Recurring issues (config detectors.recurring): complaints are grouped at ingest, on a group
+  // store built on the queue store's pool and prefix.
+  RecurringConfig recurring;
   // Called after each poll of a source this daemon polls, on the poller's thread: keep it quick.
   // What it throws is logged and ignored.
   std::function<void(const PollReport&)> on_poll;

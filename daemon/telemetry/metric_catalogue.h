@@ -53,6 +53,13 @@ inline constexpr CounterFamily<1> brand_first_responses_total{
     "carewatch_brand_first_responses_total",
     "Replies by the brand's own accounts that became a mention's first response (or replaced a later one).",
     {"source"}};
+// Recurring issues (daemon/pipeline/ingest.h, daemon/store/group_store.h).
+inline constexpr CounterFamily<1> complaints_grouped_total{
+    "carewatch_complaints_grouped_total", "Complaints put in a recurring-issue group at ingest.", {"source"}};
+inline constexpr CounterFamily<1> recurring_issues_total{
+    "carewatch_recurring_issues_total",
+    "Recurring-issue groups that reached min_mentions complaints from min_authors authors (one alert each).",
+    {"source"}};
 inline constexpr HistogramFamily<1> detection_delay_seconds{
     "carewatch_detection_delay_seconds", "Time from a mention's posting to carewatch fetching it.", {"platform"}};
 
@@ -141,6 +148,6 @@ inline const MetricFamilyInfo kCatalogue[] = {
     first_response_seconds, resolution_seconds, http_requests_total, queue_waiting, queue_claimed,
     queue_oldest_age_seconds, redis_restarts_total, brand_first_responses_total, replies_total, outbox_depth,
     reply_delivery_seconds, source_rate_limit_remaining, source_posts_read_total, source_budget_used_total,
-    source_budget_remaining, alerts_total, alert_errors_total, alert_outbox_depth, sla_warnings_total, sla_breaches_total, sla_open, spike_alerts_total, source_quiet_seconds, source_quiet_limit_seconds};
+    source_budget_remaining, alerts_total, alert_errors_total, alert_outbox_depth, sla_warnings_total, sla_breaches_total, sla_open, spike_alerts_total, source_quiet_seconds, source_quiet_limit_seconds, complaints_grouped_total, recurring_issues_total};
 
 }  // namespace carewatch::metric

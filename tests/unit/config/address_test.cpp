@@ -35,7 +35,7 @@ Config parsed(const std::string& text, std::map<std::string, std::string> env = 
     return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
   });
   EXPECT_TRUE(cfg) << ::testing::PrintToString(errors);
-  return cfg.value_or(Config{});
+  return cfg ? std::move(*cfg) : Config{};
 }
 
 TEST(ResolveApiListen, HostNameBecomesTheAddressRunListensOn) {

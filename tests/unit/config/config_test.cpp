@@ -47,7 +47,7 @@ Parsed parse(const std::string& text, std::map<std::string, std::string> env = {
 Config parse_ok(const std::string& text, std::map<std::string, std::string> env = {}) {
   Parsed p = parse(text, std::move(env));
   EXPECT_TRUE(p.config) << p.all_errors();
-  return p.config.value_or(Config{});
+  return p.config ? std::move(*p.config) : Config{};
 }
 
 std::vector<std::string> errors_of(const std::string& text, std::map<std::string, std::string> env = {}) {

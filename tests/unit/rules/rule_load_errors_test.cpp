@@ -96,7 +96,7 @@ TEST(RuleLoadErrors, BadActionValues) {
 
 TEST(RuleLoadErrors, BadFieldConditions) {
   EXPECT_EQ(error_of(with_rule(R"({"name": "x", "when": {"field": "author.karma", "gt": 1}, "then": {}})")),
-            R"(rules.json: rules[2] "x": when.field: unknown field "author.karma" (known: author.followers, author.verified, text.length, sentiment.compound, sentiment.pos, sentiment.neu, sentiment.neg, complaint_score, rating, model.<name>.<label> (for the models named in "models")))");
+            R"(rules.json: rules[2] "x": when.field: unknown field "author.karma" (known: author.followers, author.verified, text.length, sentiment.compound, sentiment.pos, sentiment.neu, sentiment.neg, complaint_score, rating, cluster.size, cluster.authors, model.<name>.<label> (for the models named in "models")))");
   EXPECT_EQ(error_of(with_rule(R"({"name": "x", "when": {"field": "author.followers", "gte": "10k"}, "then": {}})")),
             R"(rules.json: rules[2] "x": when.gte: expected a number, got "10k")");
   EXPECT_EQ(error_of(with_rule(R"({"name": "x", "when": {"field": "author.verified", "gt": 0}, "then": {}})")),
