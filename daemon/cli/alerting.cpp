@@ -9,10 +9,12 @@
 #include "daemon/alerts/alert_sender.h"
 #include "daemon/alerts/daily_digest.h"
 #include "daemon/alerts/event_alerts.h"
+#include "daemon/alerts/recurring_watch.h"
 #include "daemon/alerts/sla_watch.h"
 #include "daemon/alerts/source_watch.h"
 #include "daemon/alerts/spike_watch.h"
 #include "daemon/store/alert_store.h"
+#include "daemon/store/group_store.h"
 #include "daemon/store/sla_store.h"
 #include "daemon/telemetry/log.h"
 #include "daemon/telemetry/sla_policy.h"
@@ -26,6 +28,16 @@ bool routed(const AlertsConfig& c, AlertKind kind) {
   return std::any_of(c.routes.begin(), c.routes.end(), [&](const AlertRouteConfig& r) {
     return r.kinds.empty() || std::find(r.kinds.begin(), r.kinds.end(), to_string(kind)) != r.kinds.end();
   });
+}
+
+// How often the source watch decides: every 10 s, more often when a limit is shorter (half the
+// shortest, at least a second), so an alert is late by at most half its limit.
+std::chrono::milliseconds source_watch_period(const SourceWatchConfig& c) {
+  std::chrono::milliseconds shortest = c.down_after;
+  for (const auto& [name, o] : c.overrides)
+    for (const auto& limit : {o.down_after, o.silent_after})
+      if (limit) shortest = std::min(shortest, *limit);
+  return std::clamp<std::chrono::milliseconds>(shortest / 2, std::chrono::seconds(1), std::chrono::seconds(10));
 }
 
 // The tags the routes name: each gets a spike series of its own.
@@ -49,6 +61,8 @@ struct Alerting::Impl {
   std::unique_ptr<SlaWatch> sla_watch;
   std::unique_ptr<SpikeWatch> spikes;
   std::unique_ptr<SourceWatch> source_watch;
+  std::unique_ptr<GroupStore> groups;
+  std::unique_ptr<RecurringWatch> recurring;
   AlertLoop loop;
 
   Impl(const Config& c, QueueStore& s, Metrics& metrics, std::shared_ptr<HttpClient> http, const std::string& instance_id,
@@ -76,6 +90,16 @@ struct Alerting::Impl {
     if (eo.urgent || eo.sla)
       loop.add({"events follower", std::chrono::seconds(1), [this](TimeMs now) { event_alerts->tick(now); }});
 
+    if (a.digest.enabled) {
+      DigestOptions dopt;
+      dopt.instance_id = instance_id;
+      dopt.hour = a.digest.hour;
+      dopt.minute = a.digest.minute;
+      dopt.time_zone = a.digest.time_zone;
+      digest = std::make_unique<DailyDigest>(store, *outbox, dopt);
+      loop.add({"daily digest", std::chrono::seconds(20), [this](TimeMs now) { digest->tick(now); }});
+    }
+
     // SLA warnings and breaches are written as events whether or not a route takes them: they
     // are the mention's history and the figures of /metrics and the digest.
     sla_watch = std::make_unique<SlaWatch>(sla_store, c.sla, &metrics);
@@ -91,7 +115,18 @@ struct Alerting::Impl {
       watched.push_back({src.config.name, src.config.type, src.config.enabled, src.connector->finite(), src.config.interval});
     SourceWatchOptions swo;
     swo.instance_id = instance_id;
+    swo.period = source_watch_period(c.source_watch);
     source_watch = std::make_unique<SourceWatch>(store, *outbox, std::move(watched), c.source_watch, swo, &metrics);
+
+    // Recurring issues: the groups are made at ingest (the scheduler's, so the rules see
+    // cluster.size); here the groups that reached the threshold are announced.
+    if (c.recurring.enabled) {
+      groups = std::make_unique<GroupStore>(store.pool(), store.options().prefix, group_store_options(c.recurring));
+      RecurringWatchOptions ro;
+      ro.instance_id = instance_id;
+      recurring = std::make_unique<RecurringWatch>(*groups, store, *outbox, ro);
+      loop.add({"recurring issues", std::chrono::seconds(2), [this](TimeMs now) { recurring->tick(now); }});
+    }
   }
 };
 

@@ -185,6 +185,7 @@ int run_daemon(const RunOptions& options) {
     so.instance_id = instance_id;
     so.brand_handles = cfg.brand_handles;
     so.on_poll = alerting.poll_observer();
+    so.recurring = cfg.recurring;
     Scheduler scheduler(store, rules, metrics, std::move(sources), so);
     scheduler.start();
     reply_sender.start();

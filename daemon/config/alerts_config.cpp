@@ -1,5 +1,7 @@
 #include "daemon/config/alerts_config.h"
 
+#include "daemon/telemetry/business_hours.h"
+
 #include <map>
 
 #include "daemon/config/json_schema.h"
@@ -138,6 +140,23 @@ void read_alerts(const Value& alerts, AlertsConfig& out, ConfigReport& report) {
   if (auto d = duration_at(alerts, "retry_initial", "alerts", std::chrono::milliseconds(100), report)) out.retry_initial = *d;
   if (auto d = duration_at(alerts, "retry_max", "alerts", std::chrono::seconds(1), report)) out.retry_max = *d;
   if (auto d = duration_at(alerts, "give_up_after", "alerts", std::chrono::seconds(10), report)) out.give_up_after = *d;
+
+  if (const Value* d = json_member(&alerts, "digest"); d && d->IsObject()) {
+    if (const Value* at = string_at(*d, "at")) {  // "HH:MM", checked by the schema's pattern
+      const std::string t = str(*at);
+      out.digest.enabled = true;
+      out.digest.hour = std::stoi(t.substr(0, 2));
+      out.digest.minute = std::stoi(t.substr(3, 2));
+    }
+    if (const Value* z = string_at(*d, "time_zone")) {
+      out.digest.time_zone = str(*z);
+      if (!BusinessCalendar::known_zone(out.digest.time_zone)) {
+        report.add("alerts.digest.time_zone",
+                   "expected an IANA time zone like \"Europe/Berlin\", got " + report.shown(*z, "alerts.digest.time_zone"));
+        out.digest.enabled = false;
+      }
+    }
+  }
 
   std::map<std::string, size_t> names;
   if (const Value* channels = json_member(&alerts, "channels"); channels && channels->IsArray()) {

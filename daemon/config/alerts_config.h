@@ -42,6 +42,13 @@ struct AlertRouteConfig {
   std::vector<std::string> urgent_tags; // kind urgent: p0, or one of these tags
 };
 
+// The daily digest (alerts.digest): sent once a day at hour:minute in time_zone ("" = UTC).
+struct DigestConfig {
+  bool enabled = false;
+  int hour = 9, minute = 0;
+  std::string time_zone;
+};
+
 struct AlertsConfig {
   std::string console_url;              // a mention's console link: console_url + uid (URL-encoded)
   std::vector<AlertChannelConfig> channels;
@@ -51,6 +58,7 @@ struct AlertsConfig {
   std::chrono::milliseconds retry_initial{std::chrono::seconds(2)};
   std::chrono::milliseconds retry_max{std::chrono::minutes(5)};
   std::chrono::milliseconds give_up_after{std::chrono::hours(6)};
+  DigestConfig digest;
 };
 
 // Reads the (schema-valid) section into `out`; reports what the schema cannot express (unique

@@ -37,8 +37,9 @@ void read_source_watch(const Value& section, const std::string& path, const std:
                        SourceWatchConfig& out, ConfigReport& report) {
   if (!section.IsObject()) return;
   const milliseconds minute = std::chrono::minutes(1);
+  const milliseconds second = std::chrono::seconds(1);  // down_after and silent_after: short in tests
   if (const Value* e = json_member(&section, "enabled"); e && e->IsBool()) out.enabled = e->GetBool();
-  if (auto d = duration_member(section, "down_after", path, minute, "1m", report)) out.down_after = *d;
+  if (auto d = duration_member(section, "down_after", path, second, "1s", report)) out.down_after = *d;
   if (auto d = duration_member(section, "silent_floor", path, minute, "1m", report)) out.silent_floor = *d;
   if (const Value* f = json_member(&section, "silent_factor"); f && f->IsNumber()) out.silent_factor = f->GetDouble();
   if (const Value* h = json_member(&section, "min_history"); h && h->IsUint()) out.min_history = h->GetUint();
@@ -59,8 +60,8 @@ void read_source_watch(const Value& section, const std::string& path, const std:
     if (!o.IsObject()) continue;  // dropped after a schema error
     SourceWatchOverride ov;
     if (const Value* e = json_member(&o, "enabled"); e && e->IsBool()) ov.enabled = e->GetBool();
-    ov.down_after = duration_member(o, "down_after", p, minute, "1m", report);
-    ov.silent_after = duration_member(o, "silent_after", p, minute, "1m", report);
+    ov.down_after = duration_member(o, "down_after", p, second, "1s", report);
+    ov.silent_after = duration_member(o, "silent_after", p, second, "1s", report);
     out.overrides[name] = ov;
   }
 }

@@ -145,3 +145,33 @@ TEST(AlertsConfig, SecretsAreNeverShown) {
 
 }  // namespace
 }  // namespace carewatch
+
+namespace carewatch {
+namespace {
+
+TEST(AlertsConfig, TheDailyDigestIsOffUnlessGivenATime) {
+  std::vector<std::string> errors;
+  auto none = parse(R"({"alerts": {}})", errors);
+  ASSERT_TRUE(none) << joined(errors);
+  EXPECT_FALSE(none->alerts.digest.enabled);
+  auto cfg = parse(R"({"alerts": {"digest": {"at": "08:30", "time_zone": "Europe/Berlin"}}})", errors);
+  ASSERT_TRUE(cfg) << joined(errors);
+  EXPECT_TRUE(cfg->alerts.digest.enabled);
+  EXPECT_EQ(cfg->alerts.digest.hour, 8);
+  EXPECT_EQ(cfg->alerts.digest.minute, 30);
+  EXPECT_EQ(cfg->alerts.digest.time_zone, "Europe/Berlin");
+}
+
+TEST(AlertsConfig, ADigestWithABadTimeOrZoneIsRefused) {
+  std::vector<std::string> errors;
+  EXPECT_FALSE(parse(R"({"alerts": {"digest": {"at": "24:00"}}})", errors));
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_NE(errors[0].find("alerts.digest.at"), std::string::npos) << errors[0];
+  errors.clear();
+  EXPECT_FALSE(parse(R"({"alerts": {"digest": {"at": "09:00", "time_zone": "Mars/Base"}}})", errors));
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_EQ(errors[0], R"(alerts.digest.time_zone: expected an IANA time zone like "Europe/Berlin", got "Mars/Base")");
+}
+
+}  // namespace
+}  // namespace carewatch
