@@ -70,7 +70,8 @@ AlertLoop::AlertLoop() : impl_(std::make_unique<Impl>()) {}
 AlertLoop::~AlertLoop() { stop(); }
 
 void AlertLoop::add(Task task) {
-  impl_->slots.push_back({std::move(task), Clock::now(), std::chrono::milliseconds(0)});
+  const auto first = task.first_after;
+  impl_->slots.push_back({std::move(task), Clock::now() + first, std::chrono::milliseconds(0)});
 }
 
 void AlertLoop::start() {

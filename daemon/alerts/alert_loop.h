@@ -20,6 +20,7 @@ class AlertLoop {
     std::string name;                      // for logs
     std::chrono::milliseconds every;       // between two rounds
     std::function<void(TimeMs now)> run;
+    std::chrono::milliseconds first_after{0};  // the first round, after start()
   };
 
   AlertLoop();

@@ -76,6 +76,7 @@ std::string short_count(std::int64_t n) {
 
 std::string short_span(std::int64_t ms) {
   if (ms < 0) return "-" + short_span(-ms);
+  if (ms < 60000) return std::to_string((ms + 999) / 1000) + "s";  // short targets (tests, chat)
   const std::int64_t minutes = (ms + 59999) / 60000;  // a partial minute counts (time left)
   if (minutes < 60) return std::to_string(minutes) + "m";
   const std::int64_t hours = minutes / 60, rest = minutes % 60;

@@ -97,7 +97,10 @@ struct Alerting::Impl {
       dopt.minute = a.digest.minute;
       dopt.time_zone = a.digest.time_zone;
       digest = std::make_unique<DailyDigest>(store, *outbox, dopt);
-      loop.add({"daily digest", std::chrono::seconds(20), [this](TimeMs now) { digest->tick(now); }});
+      // First looked at a while after start, so a digest due at once (a daemon started after the
+      // hour) includes what the first polls queued.
+      loop.add({"daily digest", std::chrono::seconds(20), [this](TimeMs now) { digest->tick(now); },
+                std::chrono::seconds(15)});
     }
 
     // SLA warnings and breaches are written as events whether or not a route takes them: they

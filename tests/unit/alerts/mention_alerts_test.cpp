@@ -36,7 +36,9 @@ TEST(ShortCount, ReadsLikePeopleWriteIt) {
 }
 
 TEST(ShortSpan, MinutesHoursDaysAndOverdue) {
-  EXPECT_EQ(short_span(0), "0m");
+  EXPECT_EQ(short_span(0), "0s");
+  EXPECT_EQ(short_span(8000), "8s");
+  EXPECT_EQ(short_span(7500), "8s");  // a partial second of time left counts
   EXPECT_EQ(short_span(61 * 1000), "2m");  // a partial minute of time left counts
   EXPECT_EQ(short_span(14 * 60000), "14m");
   EXPECT_EQ(short_span(125 * 60000), "2h 05m");
