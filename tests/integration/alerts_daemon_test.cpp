@@ -42,7 +42,8 @@ class AlertsDaemonTest : public ::testing::Test {
   void SetUp() override { dir_ = testing::make_temp_dir("carewatch-alerts-test"); }
   void TearDown() override { testing::remove_tree(dir_); }
 
-  std::string config() {
+  // `alerts_extra`: more keys of the alerts section (a leading comma each).
+  std::string config(const std::string& alerts_extra = "") {
     std::ofstream(dir_ + "/rules.json") << R"({
       "default": {"category": "auto", "priority": 2, "queue": "care"},
       "rules": [
@@ -69,7 +70,7 @@ class AlertsDaemonTest : public ::testing::Test {
            "urgent_tags": ["outage"]},
           {"channel": "ops", "kinds": ["spike", "spike_over", "source_down", "source_silent", "source_recovered"]}
         ],
-        "digest": {"at": "00:00"}
+        "digest": {"at": "00:00"})" << alerts_extra << R"(
       },
       "detectors": {
         "sources": {"down_after": "2s", "overrides": {"masto": {"silent_after": "6s"}}},
@@ -212,6 +213,35 @@ TEST_F(AlertsDaemonTest, EveryKindReachesSlackOnceEscapedAndLinked) {
   std::cerr << "messages received:\n" << received();
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait(30s * kSlow), 0) << daemon.stderr_text();
+}
+
+// The outbox loses nothing across a kill -9: alerts raised while Slack answers 500 wait in Redis;
+// the daemon is killed mid-retries; a new one sends each once Slack is back.
+TEST_F(AlertsDaemonTest, AKilledDaemonsAlertsAreSentOnceByTheNext) {
+  slack_.fail_always("care", testing::FakeSlackFailure::server_error);
+  for (const char* id : {"11", "12", "13"})
+    post(masto_, id, std::string("u") + id, std::string("@acmeair outage number ") + id + ", the app is down for me");
+  const std::string path = config(R"(, "sending_lease": "5s", "retry_initial": "300ms", "retry_max": "1s")");
+  {
+    DaemonProcess first(kBinary, {"run", "--config", path}, dir_);
+    // The three urgent alerts wait for "care" (digests too: the route takes them).
+    const auto until = std::chrono::steady_clock::now() + 30s * kSlow;
+    while (std::chrono::steady_clock::now() < until &&
+           slack_.requests() < 6)  // retried at least once each, on average
+      std::this_thread::sleep_for(100ms);
+    ASSERT_GE(slack_.requests(), 6u) << first.stderr_text();
+    ASSERT_TRUE(slack_.messages_to("care").empty());
+    first.signal(SIGKILL);
+    first.wait(10s);
+  }
+  slack_.fail_always("care", testing::FakeSlackFailure::server_error, false);
+  DaemonProcess second(kBinary, {"run", "--config", path}, dir_);
+  const std::string urgent = "Urgent complaint on mastodon from @u";
+  for (const char* id : {"11", "12", "13"}) wait_for("care", urgent + id, 30s, second);
+  std::this_thread::sleep_for(2s);
+  for (const char* id : {"11", "12", "13"}) EXPECT_EQ(count("care", urgent + id), 1u) << id << "\n" << received();
+  second.signal(SIGTERM);
+  EXPECT_EQ(second.wait(30s * kSlow), 0) << second.stderr_text();
 }
 
 }  // namespace
