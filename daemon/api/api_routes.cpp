@@ -64,22 +64,8 @@ struct ApiRoutes::Impl {
         waiting(m.add(metric::queue_waiting)),
         claimed(m.add(metric::queue_claimed)),
         oldest(m.add(metric::queue_oldest_age_seconds)),
-        sla(sla_policies_of(c)),
+        sla(c.sla),
         sla_store(s.pool(), s.options().prefix) {}
-
-  // The configuration's SLA policies; for a Config built without parse_config (tests), its
-  // first-response targets and warning fraction.
-  static SlaPolicies sla_policies_of(const Config& c) {
-    SlaPolicies p = c.sla;
-    bool any = !p.queues.empty();
-    for (const auto& t : p.fallback.targets) any = any || t.first_response || t.next_response || t.resolution;
-    if (!any) {
-      for (const auto& [priority, d] : c.sla_first_response)
-        if (priority >= 0 && priority <= 3 && d.count() > 0) p.fallback.targets[static_cast<size_t>(priority)].first_response = d;
-      p.fallback.warnings = {c.sla_warn_at};
-    }
-    return p;
-  }
 
   void count(const char* route, int status) { requests.inc({route, std::to_string(status)}); }
 

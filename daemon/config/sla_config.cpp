@@ -133,11 +133,8 @@ void per_priority(const Value* obj, const std::string& path, std::optional<milli
 
 SlaPolicies read_sla_policies(const Value* queues, const std::map<int, milliseconds>& first_response, double warn_at,
                               ConfigReport& report) {
-  SlaPolicies out;
+  SlaPolicies out = first_response_policies(first_response, warn_at);
   SlaPolicy& base = out.fallback;
-  for (const auto& [p, d] : first_response)
-    if (p >= 0 && p <= 3 && d.count() > 0) base.targets[static_cast<size_t>(p)].first_response = d;
-  base.warnings = {warn_at};
   if (!queues || !queues->IsObject()) return out;
 
   if (auto w = fractions(json_member(queues, "sla_warnings"))) base.warnings = *w;

@@ -9,17 +9,6 @@
 namespace carewatch {
 namespace {
 
-// A positive integer field of the hash, or nullopt when missing, malformed or not positive.
-std::optional<long long> positive(const std::map<std::string, std::string>& state, const char* key) {
-  auto it = state.find(key);
-  if (it == state.end()) return std::nullopt;
-  const std::string& s = it->second;
-  long long v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
 std::optional<int> priority_of(const std::map<std::string, std::string>& state) {
   auto it = state.find(redis_field::priority);
   if (it == state.end()) return std::nullopt;
@@ -49,7 +38,7 @@ SlaClock sla_clock(const std::map<std::string, std::string>& state, TimeMs now,
   namespace f = redis_field;
   auto queue = state.find(f::queue);
   if (queue == state.end() || queue->second.empty()) return c;  // not routed: no SLA
-  const auto posted = positive(state, f::posted_at);
+  const auto posted = positive_state_field(state, f::posted_at);
   if (!posted) return c;
   const auto priority = priority_of(state);
   if (!priority) return c;
@@ -57,11 +46,11 @@ SlaClock sla_clock(const std::map<std::string, std::string>& state, TimeMs now,
   if (target == targets.end() || target->second.count() <= 0) return c;
 
   c.target_ms = target->second.count();
-  std::optional<long long> stop = positive(state, f::first_reply_at);
+  std::optional<long long> stop = positive_state_field(state, f::first_reply_at);
   if (!stop) {
     auto st = state.find(f::state);
     if (st != state.end() && st->second == "resolved") {
-      stop = positive(state, f::resolved_at);
+      stop = positive_state_field(state, f::resolved_at);
       if (!stop) stop = now;  // resolved, time unknown: stop the clock rather than run forever
     }
   }

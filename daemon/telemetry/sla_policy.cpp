@@ -10,16 +10,6 @@
 namespace carewatch {
 namespace {
 
-std::optional<long long> positive(const std::map<std::string, std::string>& state, const char* key) {
-  auto it = state.find(key);
-  if (it == state.end()) return std::nullopt;
-  const std::string& s = it->second;
-  long long v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
 std::string field(const std::map<std::string, std::string>& state, const char* key) {
   auto it = state.find(key);
   return it == state.end() ? std::string() : it->second;
@@ -57,6 +47,25 @@ SlaTargetClock make_clock(SlaTarget target, long long target_ms, TimeMs start, s
 }
 
 }  // namespace
+
+SlaPolicies first_response_policies(const std::map<int, std::chrono::milliseconds>& first_response, double warn_at) {
+  SlaPolicies out;
+  for (const auto& [p, d] : first_response)
+    if (p >= 0 && p <= 3 && d.count() > 0) out.fallback.targets[static_cast<size_t>(p)].first_response = d;
+  out.fallback.warnings = {warn_at};
+  return out;
+}
+
+std::optional<long long> positive_state_field(const std::map<std::string, std::string>& state, const char* key) {
+  auto it = state.find(key);
+  if (it == state.end()) return std::nullopt;
+  const std::string& s = it->second;
+  long long v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
 
 const char* to_string(SlaTarget t) {
   switch (t) {
@@ -117,7 +126,7 @@ SlaEvaluation evaluate_sla(const std::map<std::string, std::string>& state, Time
   SlaEvaluation out;
   const std::string queue = field(state, f::queue);
   if (queue.empty()) return out;
-  const auto posted = positive(state, f::posted_at);
+  const auto posted = positive_state_field(state, f::posted_at);
   if (!posted) return out;
   const std::string ptext = field(state, f::priority);
   int priority = -1;
@@ -127,7 +136,7 @@ SlaEvaluation evaluate_sla(const std::map<std::string, std::string>& state, Time
   const SlaPolicy& policy = policies.for_queue(queue);
   const SlaTargets& t = policy.targets[static_cast<size_t>(priority)];
   const bool resolved = field(state, f::state) == "resolved";
-  std::optional<TimeMs> resolved_at = positive(state, f::resolved_at);
+  std::optional<TimeMs> resolved_at = positive_state_field(state, f::resolved_at);
   if (resolved && !resolved_at) resolved_at = now;  // resolved, time unknown: stop rather than run forever
   if (!resolved) resolved_at.reset();
 
@@ -135,7 +144,7 @@ SlaEvaluation evaluate_sla(const std::map<std::string, std::string>& state, Time
   const SlaTarget response = follow_up ? SlaTarget::next_response : SlaTarget::first_response;
   auto response_target = follow_up ? (t.next_response ? t.next_response : t.first_response) : t.first_response;
   if (response_target && response_target->count() > 0) {
-    std::optional<TimeMs> stop = positive(state, f::first_reply_at);
+    std::optional<TimeMs> stop = positive_state_field(state, f::first_reply_at);
     if (!stop) stop = resolved_at;
     out.clocks.push_back(make_clock(response, response_target->count(), *posted, stop, now, policy));
   }

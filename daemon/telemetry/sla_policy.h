@@ -88,6 +88,14 @@ struct SlaEvaluation {
   std::optional<TimeMs> next_threshold(TimeMs now) const;
 };
 
+// The policy of the older settings alone (queues.sla, queues.sla_warn_at): first-response targets
+// per priority (a non-positive one is no target), one warning fraction, around the clock.
+SlaPolicies first_response_policies(const std::map<int, std::chrono::milliseconds>& first_response, double warn_at);
+
+// A positive integer field of a mention's state hash (a timestamp), or nullopt when missing,
+// malformed or not positive.
+std::optional<long long> positive_state_field(const std::map<std::string, std::string>& state, const char* key);
+
 SlaEvaluation evaluate_sla(const std::map<std::string, std::string>& state, TimeMs now, const SlaPolicies& policies);
 
 // "1.5" style text of a fraction as written in events and markers (shortest that reads back).

@@ -162,6 +162,7 @@ class HttpApiTest : public ::testing::Test {
     config.api_rate_limit_per_minute = 10'000;
     config.agents = {{"alice", sha256_hex(kAliceKey)}, {"bob", sha256_hex(kBobKey)}};
     config.sla_first_response = {{0, 15min}, {1, 1h}, {2, 4h}, {3, 24h}};
+    config.sla = first_response_policies(config.sla_first_response, config.sla_warn_at);  // as parse_config does
   }
 
   void start() {
