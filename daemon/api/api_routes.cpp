@@ -5,9 +5,11 @@
 #include <optional>
 
 #include "daemon/api/api_input.h"
+#include "daemon/api/api_response.h"
 #include "daemon/api/api_json.h"
 #include "daemon/api/api_key.h"
 #include "daemon/api/api_match.h"
+#include "daemon/api/route_context.h"
 #include "daemon/api/auth_failures.h"
 #include "daemon/telemetry/latency_stats.h"
 #include "daemon/telemetry/log.h"
@@ -22,17 +24,6 @@
 namespace carewatch {
 
 namespace {
-
-ApiResponse json_response(int status, std::string body) {
-  ApiResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
-ApiResponse error_response(int status, std::string_view message) {
-  return json_response(status, json_error(message));
-}
 
 // A refusal until a token is back: whole seconds, at least 1.
 void add_retry_after(ApiResponse& r, const RateLimiter::Decision& d) {
@@ -70,13 +61,13 @@ struct ApiRoutes::Impl {
   void count(const char* route, int status) { requests.inc({route, std::to_string(status)}); }
 
   // The agent the request's key names, or the 401 / 429 answer in `refused`.
-  std::string authenticate(const ApiRequest& req, std::optional<ApiResponse>& refused);
+  Caller authenticate(const ApiRequest& req, std::optional<ApiResponse>& refused);
   // The first thing wrong with the strings the request carries (path segments, route parameter,
   // query), as a 400.
   std::optional<ApiResponse> input_problem(const std::vector<std::string>& segments, const RouteMatch& m,
                                            const Query& query);
 
-  ApiResponse dispatch(const ApiRequest& req, const RouteMatch& m, const std::string& agent, const Query& query);
+  ApiResponse dispatch(const ApiRequest& req, const RouteMatch& m, const Caller& caller, const Query& query);
 
   ApiResponse claim(const std::string& queue, const std::string& agent);
   ApiResponse operation(RouteId id, const std::string& uid, const std::string& agent);
@@ -88,8 +79,10 @@ struct ApiRoutes::Impl {
   ApiResponse metrics_text();
 };
 
-ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m, const std::string& agent,
+ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m, const Caller& caller,
                                       const Query& query) {
+  [[maybe_unused]] const RouteContext ctx{config, store, metrics, now, req, m, query, caller};
+  const std::string& agent = caller.agent;
   switch (m.id) {
     case RouteId::healthz: return json_response(200, R"({"status":"ok"})");
     case RouteId::readyz: return readyz();
@@ -107,7 +100,7 @@ ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m
   return error_response(404, "not found");
 }
 
-std::string ApiRoutes::Impl::authenticate(const ApiRequest& req, std::optional<ApiResponse>& refused) {
+Caller ApiRoutes::Impl::authenticate(const ApiRequest& req, std::optional<ApiResponse>& refused) {
   const std::string key = bearer_token(req.authorization);
   const AgentConfig* a = key.empty() ? nullptr : find_agent_by_key(config.agents, key);
   if (!a) {
@@ -121,7 +114,7 @@ std::string ApiRoutes::Impl::authenticate(const ApiRequest& req, std::optional<A
                                                 : "invalid API key");
     }
     refused->headers.emplace_back("WWW-Authenticate", "Bearer realm=\"carewatch\"");
-    return "";
+    return {};
   }
   const auto d = limiter.allow(a->id);
   if (!d.allowed) {
@@ -129,7 +122,7 @@ std::string ApiRoutes::Impl::authenticate(const ApiRequest& req, std::optional<A
                                       " requests a minute exceeded for agent " + a->id);
     add_retry_after(*refused, d);
   }
-  return a->id;
+  return Caller{a->id, a->role, false};
 }
 
 std::optional<ApiResponse> ApiRoutes::Impl::input_problem(const std::vector<std::string>& segments,
@@ -379,6 +372,12 @@ ApiResponse ApiRoutes::reject(std::string_view target, int status, const std::st
   return r;
 }
 
+std::string ApiRequest::header(std::string_view lower_case_name) const {
+  for (const auto& [name, value] : headers)
+    if (name == lower_case_name) return value;
+  return "";
+}
+
 ApiResponse ApiRoutes::handle(const ApiRequest& req) {
   ApiResponse r;
   bool answered = false;  // authentication or the rate limit already answered
@@ -392,7 +391,7 @@ ApiResponse ApiRoutes::handle(const ApiRequest& req) {
     const bool path_ok = split_path(path, segments);
     if (path_ok) m = match_route(segments);
     impl_->auth_failures.flush_due();
-    std::string agent;
+    Caller caller;
     const bool is_metrics = m.found && m.id == RouteId::metrics;
     if (is_metrics && impl_->config.api_metrics == MetricsAccess::off) {
       r = error_response(404, "/metrics is off (api.metrics is \"off\")");
@@ -400,7 +399,7 @@ ApiResponse ApiRoutes::handle(const ApiRequest& req) {
     } else if (is_v1(path) || (is_metrics && impl_->config.api_metrics == MetricsAccess::key)) {
       // Authentication before routing: without a key, /v1 reveals nothing about its routes.
       std::optional<ApiResponse> refused;
-      agent = impl_->authenticate(req, refused);
+      caller = impl_->authenticate(req, refused);
       if (refused) {
         r = std::move(*refused);
         answered = true;
@@ -418,7 +417,7 @@ ApiResponse ApiRoutes::handle(const ApiRequest& req) {
         const Query query = read_query(query_text);
         if (!query.ok) r = error_response(400, "query: malformed percent-encoding");
         else if (auto bad = impl_->input_problem(segments, m, query)) r = std::move(*bad);
-        else r = impl_->dispatch(req, m, agent, query);
+        else r = impl_->dispatch(req, m, caller, query);
       }
     }
   } catch (const RedisUnavailable& e) {

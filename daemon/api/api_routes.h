@@ -71,6 +71,10 @@ struct ApiRequest {
   std::string authorization;  // the Authorization header value, "" when absent
   std::string client_address; // the peer's address (the server's per-address key), "" if unknown
   std::string body;
+  // Every request header, names in lower case ("cookie", "x-csrf-token", "origin"), in order.
+  std::vector<std::pair<std::string, std::string>> headers;
+  // The first header named `lower_case_name`, "" when absent.
+  std::string header(std::string_view lower_case_name) const;
 };
 
 struct ApiResponse {
@@ -79,6 +83,10 @@ struct ApiResponse {
   std::string body;           // empty for 204
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Retry-After, ...)
   std::string route;          // the matched pattern ("/v1/mentions/{uid}"), "unmatched" if none
+  // A body too large to hold (a CSV export): when set, the server sends `body` first, then
+  // calls next_chunk on a route worker until it returns false, writing each chunk it filled
+  // (chunked transfer encoding). Each call should produce a bounded piece (a page of rows).
+  std::function<bool(std::string& chunk)> next_chunk;
 };
 
 // What POST /v1/mentions/{uid}/reply needs beyond the store: the connector of the mention's source

@@ -38,6 +38,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -304,6 +305,11 @@ class HttpApi::Impl::Session : public std::enable_shared_from_this<Session> {
     request.authorization = std::string(req[http::field::authorization]);
     request.client_address = address_;
     request.body = req.body();
+    for (const auto& field : req) {
+      std::string name(field.name_string());
+      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      request.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
     const bool keep_alive = req.keep_alive();
     const RouteMatch m = match_target(request.target);
     if (m.found && m.id == RouteId::healthz) {

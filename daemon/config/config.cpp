@@ -226,6 +226,8 @@ void read_agents(const Value& agents, Config& cfg, ConfigReport& report) {
     const Value* key = string_member(a, "key_sha256");
     if (!id || !key) continue;  // dropped after a schema error (reported)
     AgentConfig agent{str(*id), str(*key)};
+    if (const Value* role = string_member(a, "role"))
+      if (auto r = agent_role_from_string(str(*role))) agent.role = *r;  // other values: a schema error
     const std::string path = index_path("agents", i) + ".id";
     if (auto [it, fresh] = seen.emplace(agent.id, i); !fresh) {
       report.add(path, "expected a unique agent id, got " + report.shown(*id, path) + " again (as " +
