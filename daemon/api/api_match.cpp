@@ -31,6 +31,7 @@ RouteMatch match_route(const std::vector<std::string>& seg) {
   else if (n >= 2 && seg[0] == "v1") {
     if (n == 2 && seg[1] == "queues") hit(RouteId::queues, "/v1/queues", "GET");
     else if (n == 2 && seg[1] == "stats") hit(RouteId::stats, "/v1/stats", "GET");
+    else if (n == 2 && seg[1] == "session") hit(RouteId::session, "/v1/session", "GET, POST, DELETE");
     else if (n == 3 && seg[1] == "sla" && seg[2] == "at-risk") hit(RouteId::sla_at_risk, "/v1/sla/at-risk", "GET");
     else if (n == 4 && seg[1] == "queues" && seg[3] == "claim" && !seg[2].empty())
       hit(RouteId::claim, "/v1/queues/{queue}/claim", "POST", seg[2]);
@@ -66,5 +67,17 @@ RouteMatch match_target(std::string_view target) {
 }
 
 bool is_v1(std::string_view path) { return path == "/v1" || path.rfind("/v1/", 0) == 0; }
+
+bool allows_method(const RouteMatch& m, std::string_view method) {
+  std::string_view list = m.method;
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    std::string_view one = list.substr(0, comma);
+    while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
+    if (!one.empty() && one == method) return true;
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  return false;
+}
 
 }  // namespace carewatch

@@ -9,13 +9,14 @@
 
 namespace carewatch {
 
-enum class RouteId { healthz, readyz, metrics, queues, claim, mention, renew, release, resolve, reply, stats, sla_at_risk };
+enum class RouteId { healthz, readyz, metrics, queues, claim, mention, renew, release, resolve, reply, stats, sla_at_risk,
+                     session };
 
 struct RouteMatch {
   bool found = false;
   RouteId id = RouteId::healthz;
   const char* pattern = "unmatched";  // "/v1/mentions/{uid}"; counted in carewatch_http_requests_total
-  const char* method = "";            // the one method the route answers
+  const char* method = "";            // the method the route answers ("GET, POST, DELETE": several)
   std::string param;                  // {queue} or {uid}
 };
 
@@ -25,6 +26,8 @@ RouteMatch match_route(const std::vector<std::string>& segments);
 // The route `target` (a path with an optional query) names; not found when it names none.
 RouteMatch match_target(std::string_view target);
 bool is_v1(std::string_view path);
+// Whether `method` is one of the route's methods (m.method, a list like "GET, POST, DELETE").
+bool allows_method(const RouteMatch& m, std::string_view method);
 
 struct Query {
   std::map<std::string, std::string> values;  // a repeated key: the last one counts

@@ -2,6 +2,8 @@
 
 #include "daemon/api/api_json.h"
 
+#include <algorithm>
+
 namespace carewatch {
 
 ApiResponse json_response(int status, std::string body) {
@@ -17,6 +19,10 @@ ApiResponse error_response(int status, std::string_view message) {
 
 ApiResponse coded_error_response(int status, std::string_view message, std::string_view code) {
   return json_response(status, json_coded_error(message, code));
+}
+
+void add_retry_after(ApiResponse& r, const RateLimiter::Decision& d) {
+  r.headers.emplace_back("Retry-After", std::to_string(std::max<long long>(1, (d.retry_after.count() + 999) / 1000)));
 }
 
 }  // namespace carewatch

@@ -13,5 +13,7 @@ ApiResponse json_response(int status, std::string body);
 ApiResponse error_response(int status, std::string_view message);
 // {"error": message, "code": code}
 ApiResponse coded_error_response(int status, std::string_view message, std::string_view code);
+// Adds Retry-After for a refusal of a rate limit: whole seconds until a token is back, at least 1.
+void add_retry_after(ApiResponse& r, const RateLimiter::Decision& d);
 
 }  // namespace carewatch

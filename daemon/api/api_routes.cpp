@@ -11,6 +11,10 @@
 #include "daemon/api/api_match.h"
 #include "daemon/api/route_context.h"
 #include "daemon/api/auth_failures.h"
+#include "daemon/api/cookie.h"
+#include "daemon/api/session_auth.h"
+#include "daemon/api/session_routes.h"
+#include "daemon/store/session_store.h"
 #include "daemon/telemetry/latency_stats.h"
 #include "daemon/telemetry/log.h"
 #include "daemon/telemetry/metric_catalogue.h"
@@ -22,15 +26,6 @@
 #include "mention/utf8.h"
 
 namespace carewatch {
-
-namespace {
-
-// A refusal until a token is back: whole seconds, at least 1.
-void add_retry_after(ApiResponse& r, const RateLimiter::Decision& d) {
-  r.headers.emplace_back("Retry-After", std::to_string(std::max<long long>(1, (d.retry_after.count() + 999) / 1000)));
-}
-
-}  // namespace
 
 struct ApiRoutes::Impl {
   const Config& config;
@@ -45,6 +40,8 @@ struct ApiRoutes::Impl {
   ReplyDesk replies;
   SlaPolicies sla;
   SlaStore sla_store;
+  SessionStore sessions;
+  RateLimiter metrics_limiter;  // /metrics under api.metrics "public", per client address
 
   Impl(const Config& c, QueueStore& s, Metrics& m, std::function<bool()> r, Clock n,
        RateLimiter::Clock lc)
@@ -56,12 +53,15 @@ struct ApiRoutes::Impl {
         claimed(m.add(metric::queue_claimed)),
         oldest(m.add(metric::queue_oldest_age_seconds)),
         sla(c.sla),
-        sla_store(s.pool(), s.options().prefix) {}
+        sla_store(s.pool(), s.options().prefix),
+        sessions(s.pool(), s.options().prefix, c.api_session_idle),
+        metrics_limiter(kPublicMetricsPerMinute, lc) {}
 
   void count(const char* route, int status) { requests.inc({route, std::to_string(status)}); }
 
-  // The agent the request's key names, or the 401 / 429 answer in `refused`.
-  Caller authenticate(const ApiRequest& req, std::optional<ApiResponse>& refused);
+  // Who sent the request (a bearer key, else the session cookie), or the 401 / 403 / 429 answer
+  // in `refused`; what the caller may do (CSRF, roles) is decided here too, for every route.
+  Caller authenticate(const ApiRequest& req, const RouteMatch& m, std::optional<ApiResponse>& refused);
   // The first thing wrong with the strings the request carries (path segments, route parameter,
   // query), as a 400.
   std::optional<ApiResponse> input_problem(const std::vector<std::string>& segments, const RouteMatch& m,
@@ -70,7 +70,7 @@ struct ApiRoutes::Impl {
   ApiResponse dispatch(const ApiRequest& req, const RouteMatch& m, const Caller& caller, const Query& query);
 
   ApiResponse claim(const std::string& queue, const std::string& agent);
-  ApiResponse operation(RouteId id, const std::string& uid, const std::string& agent);
+  ApiResponse operation(RouteId id, const std::string& uid, const std::string& agent, bool any_holder = false);
   ApiResponse reply(const std::string& uid, const std::string& agent, const std::string& body);
   ApiResponse mention(const std::string& uid);
   ApiResponse stats(const Query& query);
@@ -82,6 +82,7 @@ struct ApiRoutes::Impl {
 ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m, const Caller& caller,
                                       const Query& query) {
   [[maybe_unused]] const RouteContext ctx{config, store, metrics, now, req, m, query, caller};
+  SessionDesk session_desk{sessions, auth_failures, limiter};
   const std::string& agent = caller.agent;
   switch (m.id) {
     case RouteId::healthz: return json_response(200, R"({"status":"ok"})");
@@ -93,36 +94,60 @@ ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m
     case RouteId::stats: return stats(query);
     case RouteId::sla_at_risk: return at_risk(query);
     case RouteId::reply: return reply(m.param, agent, req.body);
+    case RouteId::release: return operation(m.id, m.param, agent, caller.is_lead());  // a lead: anyone's claim
     case RouteId::renew:
-    case RouteId::release:
     case RouteId::resolve: return operation(m.id, m.param, agent);
+    case RouteId::session: return session_route(ctx, session_desk);
   }
   return error_response(404, "not found");
 }
 
-Caller ApiRoutes::Impl::authenticate(const ApiRequest& req, std::optional<ApiResponse>& refused) {
-  const std::string key = bearer_token(req.authorization);
-  const AgentConfig* a = key.empty() ? nullptr : find_agent_by_key(config.agents, key);
-  if (!a) {
-    const auto d = auth_failures.failed(req.client_address);
-    if (!d.allowed) {
-      refused = error_response(429, "too many failed authentications from this address (" +
-                                        std::to_string(AuthFailures::kPerMinute) + " a minute)");
-      add_retry_after(*refused, d);
-    } else {
-      refused = error_response(401, key.empty() ? "missing API key: send \"Authorization: Bearer <key>\""
-                                                : "invalid API key");
+Caller ApiRoutes::Impl::authenticate(const ApiRequest& req, const RouteMatch& m, std::optional<ApiResponse>& refused) {
+  Caller caller;
+  std::string session_csrf;  // the session's, for the CSRF check of a cookie caller
+  const auto cookie = req.authorization.empty() ? request_cookie(req.headers, kSessionCookie) : std::nullopt;
+  if (!cookie) {
+    // An Authorization header, or nothing at all: the bearer key.
+    const std::string key = bearer_token(req.authorization);
+    const AgentConfig* a = key.empty() ? nullptr : find_agent_by_key(config.agents, key);
+    if (!a) {
+      refused = authentication_failed(auth_failures, req.client_address,
+                                      key.empty() ? "missing API key: send \"Authorization: Bearer <key>\" (or log "
+                                                    "in: POST /v1/session)"
+                                                  : "invalid API key");
+      refused->headers.emplace_back("WWW-Authenticate", "Bearer realm=\"carewatch\"");
+      return {};
     }
-    refused->headers.emplace_back("WWW-Authenticate", "Bearer realm=\"carewatch\"");
-    return {};
+    caller = Caller{a->id, a->role, false};
+  } else {
+    // The console's session: its agent as the configuration has it now (role included).
+    const auto s = cookie->empty() ? std::nullopt : sessions.touch(session_token_hash(*cookie));
+    if (!s) {
+      refused = authentication_failed(auth_failures, req.client_address,
+                                      "the session expired or was ended: log in again (POST /v1/session)");
+      return {};
+    }
+    const AgentConfig* a = nullptr;
+    for (const auto& agent : config.agents)
+      if (agent.id == s->agent) a = &agent;
+    if (!a) {
+      sessions.end(session_token_hash(*cookie));
+      refused = authentication_failed(auth_failures, req.client_address,
+                                      "agent " + s->agent + " is no longer configured: the session is ended");
+      return {};
+    }
+    caller = Caller{a->id, a->role, true};
+    session_csrf = s->csrf;
   }
-  const auto d = limiter.allow(a->id);
+  const auto d = limiter.allow(caller.agent);
   if (!d.allowed) {
     refused = error_response(429, "rate limit of " + std::to_string(config.api_rate_limit_per_minute) +
-                                      " requests a minute exceeded for agent " + a->id);
+                                      " requests a minute exceeded for agent " + caller.agent);
     add_retry_after(*refused, d);
+    return caller;
   }
-  return Caller{a->id, a->role, false};
+  refused = access_refusal(caller, req.method, m, req.header("x-csrf-token"), session_csrf);
+  return caller;
 }
 
 std::optional<ApiResponse> ApiRoutes::Impl::input_problem(const std::vector<std::string>& segments,
@@ -171,12 +196,12 @@ static std::optional<ApiResponse> op_refusal(const std::string& uid, const OpRes
   return std::nullopt;
 }
 
-ApiResponse ApiRoutes::Impl::operation(RouteId id, const std::string& uid, const std::string& agent) {
+ApiResponse ApiRoutes::Impl::operation(RouteId id, const std::string& uid, const std::string& agent, bool any_holder) {
   OpResult result;
   TimeMs lease_until = 0;
   switch (id) {
     case RouteId::renew: result = store.renew(uid, agent, &lease_until); break;
-    case RouteId::release: result = store.release(uid, agent); break;
+    case RouteId::release: result = store.release(uid, agent, any_holder); break;
     case RouteId::resolve: result = store.resolve(uid, agent); break;
     default: return error_response(404, "not found");
   }
@@ -393,13 +418,23 @@ ApiResponse ApiRoutes::handle(const ApiRequest& req) {
     impl_->auth_failures.flush_due();
     Caller caller;
     const bool is_metrics = m.found && m.id == RouteId::metrics;
+    const bool is_login = m.found && m.id == RouteId::session && req.method == "POST";  // needs no key
     if (is_metrics && impl_->config.api_metrics == MetricsAccess::off) {
       r = error_response(404, "/metrics is off (api.metrics is \"off\")");
       answered = true;
-    } else if (is_v1(path) || (is_metrics && impl_->config.api_metrics == MetricsAccess::key)) {
+    } else if (is_metrics && impl_->config.api_metrics == MetricsAccess::open) {
+      // Anyone may scrape, kPublicMetricsPerMinute a minute per client address.
+      if (const auto d = impl_->metrics_limiter.allow(req.client_address.empty() ? "unknown" : req.client_address);
+          !d.allowed) {
+        r = error_response(429, "/metrics: over " + std::to_string(kPublicMetricsPerMinute) +
+                                    " requests a minute from this address");
+        add_retry_after(r, d);
+        answered = true;
+      }
+    } else if (!is_login && (is_v1(path) || (is_metrics && impl_->config.api_metrics == MetricsAccess::key))) {
       // Authentication before routing: without a key, /v1 reveals nothing about its routes.
       std::optional<ApiResponse> refused;
-      caller = impl_->authenticate(req, refused);
+      caller = impl_->authenticate(req, m, refused);
       if (refused) {
         r = std::move(*refused);
         answered = true;
@@ -410,7 +445,7 @@ ApiResponse ApiRoutes::handle(const ApiRequest& req) {
         r = error_response(400, "path: malformed percent-encoding in \"" + to_valid_utf8(path) + "\"");
       } else if (!m.found) {
         r = error_response(404, "no route for " + to_valid_utf8(path));
-      } else if (req.method != m.method) {
+      } else if (!allows_method(m, req.method)) {
         r = error_response(405, "method " + req.method + " not allowed on " + m.pattern + " (use " + m.method + ")");
         r.headers.emplace_back("Allow", m.method);
       } else {

@@ -13,7 +13,7 @@
 //                                          was ever queued there; a queue the rules route to only
 //                                          appears with its first mention)
 //   POST /v1/mentions/{uid}/renew         200 {"uid", "status": "ok", "lease_until"}
-//   POST /v1/mentions/{uid}/release       200 {"uid", "status": "ok"}
+//   POST /v1/mentions/{uid}/release       200 {"uid", "status": "ok"}; a lead may release anyone's claim
 //   POST /v1/mentions/{uid}/resolve       200 {"uid", "status": "ok"}
 //   POST /v1/mentions/{uid}/reply         body {"text": "..."}; 200 {"uid", "status": "ok"}; 400
 //                                          "body: invalid UTF-8 at byte offset N" (nothing stored),
@@ -36,15 +36,20 @@
 //                                          urgent first (remaining_ms negative when overdue); limit
 //                                          1..500 (default 50), queue optional (all queues merged);
 //                                          400 naming the parameter, 404 for an unknown queue
+//   POST|GET|DELETE /v1/session           the console's login, who is logged in, logout
+//                                          (daemon/api/session_routes.h)
 //   GET  /healthz                         200 {"status": "ok"}
 //   GET  /readyz                          200 {"status": "ready"} or 503 {"status", "error"}
 //   GET  /metrics                         Prometheus text format 0.0.4; api.metrics says who may:
-//                                          "key" (default) like /v1, "public" anyone, "off" 404
+//                                          "key" (default) like /v1, "public" anyone (at most
+//                                          kPublicMetricsPerMinute a minute per address), "off" 404
 // Times are ISO 8601 UTC strings. Path segments are percent-decoded (uids contain ':'). Every
 // string accepted (path segments, query values, the reply) must be valid UTF-8 and the path
 // parameters keep to their alphabets (daemon/api/api_input.h): 400 naming what was wrong.
-// Every /v1 route needs "Authorization: Bearer <key>" (401 with WWW-Authenticate otherwise) and
-// is limited per agent (429 with Retry-After). Failed authentication is limited per client
+// Every /v1 route but the login needs "Authorization: Bearer <key>" or, without that header, the
+// console's session cookie (401 {"code": "unauthenticated"} otherwise, with WWW-Authenticate
+// unless a cookie was sent) and is limited per agent (429 with Retry-After). Cookie writes need
+// X-CSRF-Token and viewers only read (403 {"code": "csrf" | "forbidden"}, daemon/api/session_auth.h). Failed authentication is limited per client
 // address (daemon/api/auth_failures.h: 429 with Retry-After once over; a valid key still passes). Unknown path: 404; known path, other method: 405
 // with Allow. Redis away: 503 {"error": "redis unavailable"}; any other failure: 500.
 #pragma once
@@ -117,6 +122,10 @@ class ApiRoutes {
   // A JSON error for a request the server refused before it could be handled (body too large,
   // malformed HTTP); counted like handled requests, under the route the target matches.
   ApiResponse reject(std::string_view target, int status, const std::string& message);
+
+  // /metrics under api.metrics "public": requests a minute allowed per client address (a burst
+  // of as many), then 429 with Retry-After.
+  static constexpr int kPublicMetricsPerMinute = 60;
 
  private:
   struct Impl;

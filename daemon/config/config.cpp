@@ -212,6 +212,9 @@ void read_api(const Value& api, Config& cfg, ConfigReport& report) {
     const std::string m = str(*metrics);
     cfg.api_metrics = m == "public" ? MetricsAccess::open : m == "off" ? MetricsAccess::off : MetricsAccess::key;
   }
+  if (auto d = duration_at(api, "session_idle", "api", std::chrono::minutes(1), report)) cfg.api_session_idle = *d;
+  if (const Value* secure = json_member(&api, "secure_cookies"); secure && secure->IsBool())  // else a schema error
+    cfg.api_secure_cookies = secure->GetBool();
 }
 
 // Two agents with one key_sha256 would share one key, and the key would log in as the first:

@@ -67,6 +67,10 @@ struct Config {
   size_t api_max_body = 64 * 1024;
   int api_rate_limit_per_minute = 1200;  // per agent key
   MetricsAccess api_metrics = MetricsAccess::key;
+  // Console sessions (api.session_idle, api.secure_cookies): a session unused this long ends;
+  // the cookie carries Secure when the console is served over TLS (through a reverse proxy).
+  std::chrono::milliseconds api_session_idle{std::chrono::hours(8)};
+  bool api_secure_cookies = false;
   std::vector<AgentConfig> agents;
 
   // SLA first-response targets per priority (p0..p3) and the fraction at which a warning fires.

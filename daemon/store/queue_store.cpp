@@ -386,8 +386,8 @@ OpResult QueueStore::renew(const std::string& uid, const std::string& agent, Tim
   return out;
 }
 
-OpResult QueueStore::release(const std::string& uid, const std::string& agent) {
-  return parse_op(impl_->run(impl_->release, {uid, agent}));
+OpResult QueueStore::release(const std::string& uid, const std::string& agent, bool any_holder) {
+  return parse_op(impl_->run(impl_->release, {uid, agent, any_holder ? "1" : "0"}));
 }
 
 OpResult QueueStore::submit_reply(const std::string& uid, const std::string& agent, const std::string& text,

@@ -155,7 +155,9 @@ class QueueStore {
   // oldest; expired claims first), or nullopt when the queue is empty.
   std::optional<Claimed> claim(const std::string& queue, const std::string& agent);
   OpResult renew(const std::string& uid, const std::string& agent, TimeMs* lease_until = nullptr);
-  OpResult release(const std::string& uid, const std::string& agent);
+  // Gives the claim back to the queue, first in line. Only the holder's, unless `any_holder` (a
+  // lead): then whoever holds it (the released event's actor is `agent`, its owner the holder).
+  OpResult release(const std::string& uid, const std::string& agent, bool any_holder = false);
   // An agent's reply (only the claim holder's; renews the lease). Not external: into the outbox
   // (state queued, event reply_queued), posted by an outbox worker. External: a reply made
   // outside carewatch, recorded as sent now (event replied, external "1"). `reply_id` is new

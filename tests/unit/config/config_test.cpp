@@ -233,7 +233,7 @@ TEST(ConfigErrors, UnknownKeysTopLevelAndNested) {
   EXPECT_EQ(one_error(R"({"colour": "blue"})"),
             R"(top level: unknown key "colour" (known keys: log, state_dir, redis, api, agents, queues, replies, alerts, brand, rules, sources, detectors))");
   EXPECT_EQ(one_error(R"({"api": {"listen": "127.0.0.1:1", "port": 80}})"),
-            R"(api: unknown key "port" (known keys: listen, max_body, rate_limit_per_minute, metrics))");
+            R"(api: unknown key "port" (known keys: listen, max_body, rate_limit_per_minute, metrics, session_idle, secure_cookies))");
   EXPECT_EQ(one_error(R"({"queues": {"sla": {"p4": "1h"}}})"),
             R"(queues.sla: unknown key "p4" (known keys: p0, p1, p2, p3))");
   EXPECT_EQ(one_error(R"({"sources": [)" + replay_source("a") + "," + replay_source("b", R"(, "intervall": "5s")") + "]}"),
