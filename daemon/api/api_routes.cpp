@@ -125,6 +125,7 @@ Caller ApiRoutes::Impl::authenticate(const ApiRequest& req, const RouteMatch& m,
     if (!s) {
       refused = authentication_failed(auth_failures, req.client_address,
                                       "the session expired or was ended: log in again (POST /v1/session)");
+      refused->headers.emplace_back("Set-Cookie", cleared_session_cookie(config.api_secure_cookies));  // a dead cookie
       return {};
     }
     const AgentConfig* a = nullptr;
@@ -134,6 +135,7 @@ Caller ApiRoutes::Impl::authenticate(const ApiRequest& req, const RouteMatch& m,
       sessions.end(session_token_hash(*cookie));
       refused = authentication_failed(auth_failures, req.client_address,
                                       "agent " + s->agent + " is no longer configured: the session is ended");
+      refused->headers.emplace_back("Set-Cookie", cleared_session_cookie(config.api_secure_cookies));
       return {};
     }
     caller = Caller{a->id, a->role, true};

@@ -24,8 +24,9 @@ std::optional<ApiResponse> access_refusal(const Caller& caller, std::string_view
 ApiResponse authentication_failed(AuthFailures& failures, const std::string& address, std::string_view message) {
   const auto d = failures.failed(address);
   if (d.allowed) return coded_error_response(401, message, "unauthenticated");
-  ApiResponse r = error_response(429, "too many failed authentications from this address (" +
-                                          std::to_string(AuthFailures::kPerMinute) + " a minute)");
+  ApiResponse r = coded_error_response(429, "too many failed authentications from this address (" +
+                                                std::to_string(AuthFailures::kPerMinute) + " a minute)",
+                                       "unauthenticated");
   add_retry_after(r, d);
   return r;
 }

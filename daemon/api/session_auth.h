@@ -29,7 +29,8 @@ std::optional<ApiResponse> access_refusal(const Caller& caller, std::string_view
 
 // The answer to a failed authentication (no or a wrong key, a wrong key at login, an expired or
 // ended session), counted against the client `address`: 401 {"error": message, "code":
-// "unauthenticated"}, or 429 with Retry-After once the address is over AuthFailures::kPerMinute.
+// "unauthenticated"}, or 429 (same code: still not authenticated) with Retry-After once the
+// address is over AuthFailures::kPerMinute.
 ApiResponse authentication_failed(AuthFailures& failures, const std::string& address, std::string_view message);
 
 }  // namespace carewatch

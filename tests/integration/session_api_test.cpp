@@ -269,7 +269,10 @@ TEST_F(SessionApiTest, LogoutEndsTheSession) {
   const Reply after = send(port(), "GET", "/v1/session", l.cookie());
   EXPECT_EQ(after.status, 401);
   EXPECT_EQ(after.str("code"), "unauthenticated");
-  EXPECT_EQ(send(port(), "GET", "/v1/queues", l.cookie()).status, 401);
+  const Reply dead = send(port(), "GET", "/v1/queues", l.cookie());
+  EXPECT_EQ(dead.status, 401);
+  // The browser is told to forget the dead cookie.
+  EXPECT_EQ(dead.header("set-cookie"), "cw_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
 }
 
 TEST_F(SessionApiTest, AnIdleSessionExpiresAndUseRenewsIt) {
@@ -338,6 +341,7 @@ TEST_F(SessionApiTest, WrongKeysAtLoginAreLimitedPerAddress) {
   const Reply over = send(port(), "POST", "/v1/session", {}, R"({"key": "guess"})", "127.0.0.3");
   EXPECT_EQ(over.status, 429);
   EXPECT_FALSE(over.header("retry-after").empty());
+  EXPECT_EQ(over.str("code"), "unauthenticated");
   // Another address is not limited; a valid key from the limited one still logs in.
   EXPECT_EQ(send(port(), "POST", "/v1/session", {}, R"({"key": "guess"})", "127.0.0.4").status, 401);
   EXPECT_EQ(send(port(), "POST", "/v1/session", {}, std::string(R"({"key": ")") + kAnaKey + "\"}", "127.0.0.3").status,

@@ -79,6 +79,7 @@ TEST(SessionAuth, FailedAuthenticationIs401ThenLimitedPerAddress) {
   EXPECT_EQ(over.status, 429);
   ASSERT_EQ(over.headers.size(), 1u);
   EXPECT_EQ(over.headers[0].first, "Retry-After");
+  EXPECT_EQ(code_of(over), "unauthenticated");
   EXPECT_EQ(authentication_failed(failures, "192.0.2.2", "invalid API key").status, 401);
 }
 
