@@ -3,9 +3,11 @@
 // Threading: one io_context run by a small pool of I/O threads (kThreads) accepts connections,
 // reads and parses requests and writes answers; it never waits on Redis. The acceptor and every
 // session live on their own strand, so a session's reads, writes and close never run at the
-// same time. /healthz is answered on the I/O threads from the process alone; every other route
-// may call Redis and runs on a separate pool of route workers (kRouteThreads), its answer posted
-// back to the session's strand. With kRouteThreads workers at most that many blocking Redis
+// same time. /healthz, / and the console's built-in files (/console/...) are answered on the I/O
+// threads from the process alone; every other route may call Redis and runs on a separate pool of
+// route workers (kRouteThreads), its answer posted back to the session's strand. A streamed body
+// (ApiResponse::next_chunk) goes out chunked: each pull on a route worker, each write on the
+// strand, one chunk in flight. Every response carries daemon/api/security_headers.h. With kRouteThreads workers at most that many blocking Redis
 // calls (each bounded by the store's command timeout) run at once, which leaves the rest of the
 // store's connection pool to the scheduler. At most kMaxWaiting requests wait for a worker, and
 // none waits longer than the store's command timeout: beyond either, the answer is 503 with
