@@ -25,7 +25,12 @@ RouteMatch match_route(const std::vector<std::string>& seg) {
     m.param = std::move(param);
   };
   const size_t n = seg.size();
-  if (n == 1 && seg[0] == "healthz") hit(RouteId::healthz, "/healthz", "GET");
+  if (n == 1 && seg[0].empty()) hit(RouteId::root, "/", "GET");
+  else if (n >= 2 && seg[0] == "console") {
+    std::string rest = seg[1];
+    for (size_t i = 2; i < n; ++i) rest += "/" + seg[i];
+    hit(RouteId::console, "/console/{path}", "GET", std::move(rest));
+  } else if (n == 1 && seg[0] == "healthz") hit(RouteId::healthz, "/healthz", "GET");
   else if (n == 1 && seg[0] == "readyz") hit(RouteId::readyz, "/readyz", "GET");
   else if (n == 1 && seg[0] == "metrics") hit(RouteId::metrics, "/metrics", "GET");
   else if (n >= 2 && seg[0] == "v1") {

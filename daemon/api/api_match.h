@@ -10,14 +10,14 @@
 namespace carewatch {
 
 enum class RouteId { healthz, readyz, metrics, queues, claim, mention, renew, release, resolve, reply, stats, sla_at_risk,
-                     session };
+                     session, root, console };
 
 struct RouteMatch {
   bool found = false;
   RouteId id = RouteId::healthz;
   const char* pattern = "unmatched";  // "/v1/mentions/{uid}"; counted in carewatch_http_requests_total
   const char* method = "";            // the method the route answers ("GET, POST, DELETE": several)
-  std::string param;                  // {queue} or {uid}
+  std::string param;                  // {queue}, {uid}, or the console {path} ("" for index.html)
 };
 
 // Splits "/a/b%3Ac" into decoded segments {"a", "b:c"}; false on malformed percent-encoding.

@@ -9,6 +9,7 @@
 #include "daemon/api/api_json.h"
 #include "daemon/api/api_key.h"
 #include "daemon/api/api_match.h"
+#include "daemon/api/console_routes.h"
 #include "daemon/api/route_context.h"
 #include "daemon/api/auth_failures.h"
 #include "daemon/api/cookie.h"
@@ -86,6 +87,8 @@ ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m
   const std::string& agent = caller.agent;
   switch (m.id) {
     case RouteId::healthz: return json_response(200, R"({"status":"ok"})");
+    case RouteId::root: return console_redirect(ctx);
+    case RouteId::console: return console_asset(ctx);
     case RouteId::readyz: return readyz();
     case RouteId::metrics: return metrics_text();
     case RouteId::queues: return json_response(200, queues_json(store.depths(), now()));

@@ -3,9 +3,11 @@
 // Threading: one io_context run by a small pool of I/O threads (kThreads) accepts connections,
 // reads and parses requests and writes answers; it never waits on Redis. The acceptor and every
 // session live on their own strand, so a session's reads, writes and close never run at the
-// same time. /healthz is answered on the I/O threads from the process alone; every other route
-// may call Redis and runs on a separate pool of route workers (kRouteThreads), its answer posted
-// back to the session's strand. With kRouteThreads workers at most that many blocking Redis
+// same time. /healthz, / and the console's built-in files (/console/...) are answered on the I/O
+// threads from the process alone; every other route may call Redis and runs on a separate pool of
+// route workers (kRouteThreads), its answer posted back to the session's strand. A streamed body
+// (ApiResponse::next_chunk) goes out chunked: each pull on a route worker, each write on the
+// strand, one chunk in flight. Every response carries daemon/api/security_headers.h. With kRouteThreads workers at most that many blocking Redis
 // calls (each bounded by the store's command timeout) run at once, which leaves the rest of the
 // store's connection pool to the scheduler. At most kMaxWaiting requests wait for a worker, and
 // none waits longer than the store's command timeout: beyond either, the answer is 503 with
@@ -39,6 +41,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
 #include <cctype>
+#include <functional>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -52,6 +55,7 @@
 #include "daemon/api/api_json.h"
 #include "daemon/api/api_match.h"
 #include "daemon/api/api_routes.h"
+#include "daemon/api/security_headers.h"
 #include "daemon/telemetry/log.h"
 
 namespace carewatch {
@@ -312,8 +316,9 @@ class HttpApi::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     const bool keep_alive = req.keep_alive();
     const RouteMatch m = match_target(request.target);
-    if (m.found && m.id == RouteId::healthz) {
-      // From the process alone: never behind a request that waits on Redis.
+    if (m.found && (m.id == RouteId::healthz || m.id == RouteId::root || m.id == RouteId::console)) {
+      // From the process alone (/healthz, the console's built-in files): never behind a
+      // request that waits on Redis.
       respond(server_.routes.handle(request), keep_alive, false);
       return;
     }
@@ -355,20 +360,94 @@ class HttpApi::Impl::Session : public std::enable_shared_from_this<Session> {
     res->version(11);
     res->result(static_cast<unsigned>(r.status));
     res->set(http::field::server, "carewatch");
-    if (r.status != 204) {
+    if (r.status != 204 && r.status != 304) {
       res->set(http::field::content_type, r.content_type);
       res->body() = r.body;
     }
     if (r.route != "/metrics" && r.route != "/healthz" && r.route != "/readyz")
       res->set(http::field::cache_control, "no-store");
+    for (const auto& [name, value] : security_headers()) res->set(name, value);
     for (const auto& [name, value] : r.headers) res->set(name, value);
     res->keep_alive(keep_alive && !closed_);
+    if (r.next_chunk && r.status != 204) {
+      respond_streamed(res, r.next_chunk);
+      return;
+    }
     res->prepare_payload();
     stream_.expires_after(kWriteTimeout);
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, drain](beast::error_code ec, std::size_t) {
                         self->on_write(ec, res->keep_alive(), drain);
                       });
+  }
+
+  // A streamed body: the header and `body` go out with chunked transfer encoding, then each
+  // chunk next_chunk fills (pulled on a route worker, written on this strand), one in flight at
+  // a time, then the last chunk. A failed write or stop() ends the stream.
+  void respond_streamed(const std::shared_ptr<http::response<http::string_body>>& full,
+                        std::function<bool(std::string&)> next_chunk) {
+    auto head = std::make_shared<http::response<http::empty_body>>();
+    head->version(11);
+    head->result(full->result());
+    for (const auto& field : *full) head->set(field.name_string(), field.value());
+    head->keep_alive(full->keep_alive());
+    head->chunked(true);
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*head);
+    auto first = std::make_shared<std::string>(std::move(full->body()));
+    const bool keep_alive = head->keep_alive();
+    auto pull = std::make_shared<std::function<bool(std::string&)>>(std::move(next_chunk));
+    stream_.expires_after(kWriteTimeout);
+    http::async_write_header(stream_, *serializer,
+                             [self = shared_from_this(), head, serializer, first, pull, keep_alive](
+                                 beast::error_code ec, std::size_t) {
+                               if (ec || self->closed_) return self->close();
+                               self->write_chunk(first, pull, keep_alive, true);
+                             });
+  }
+
+  // Writes `piece` as one chunk (none when empty), then pulls the next on a route worker; with
+  // `more` false, ends the body with the last chunk and goes on as after any response.
+  void write_chunk(std::shared_ptr<std::string> piece, std::shared_ptr<std::function<bool(std::string&)>> pull,
+                   bool keep_alive, bool more) {
+    if (closed_) return close();
+    stream_.expires_after(kWriteTimeout);
+    if (piece->empty()) {
+      if (more) return pull_chunk(pull, keep_alive);
+      net::async_write(stream_, http::make_chunk_last(),
+                       [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                         self->on_write(ec, keep_alive, false);
+                       });
+      return;
+    }
+    net::async_write(stream_, http::make_chunk(net::buffer(*piece)),
+                     [self = shared_from_this(), piece, pull, keep_alive, more](beast::error_code ec, std::size_t) {
+                       if (ec || self->closed_) return self->close();
+                       if (more) return self->pull_chunk(pull, keep_alive);
+                       self->write_chunk(std::make_shared<std::string>(), pull, keep_alive, false);
+                     });
+  }
+
+  void pull_chunk(std::shared_ptr<std::function<bool(std::string&)>> pull, bool keep_alive) {
+    net::post(*server_.route_workers, [self = shared_from_this(), pull, keep_alive] {
+      auto piece = std::make_shared<std::string>();
+      bool more = false;
+      if (!self->server_.routes_stopping) {
+        try {
+          more = (*pull)(*piece);
+        } catch (const std::exception& e) {
+          // No last chunk: the client sees a truncated body, never a complete-looking one.
+          log::error("api: streamed body failed", {{"error", e.what()}});
+          net::post(self->stream_.get_executor(), [self] { self->close(); });
+          return;
+        }
+      } else {
+        net::post(self->stream_.get_executor(), [self] { self->close(); });
+        return;
+      }
+      net::post(self->stream_.get_executor(), [self, piece, pull, keep_alive, more] {
+        self->write_chunk(piece, pull, keep_alive, more);
+      });
+    });
   }
 
   void on_write(beast::error_code ec, bool keep_alive, bool drain) {
