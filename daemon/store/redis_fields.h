@@ -29,6 +29,7 @@ struct RedisField {
   bool in_entry;  // {P}:q:<queue>:p<n>
   bool in_reply;  // {P}:r:<reply id>
   bool in_alert;  // {P}:al:e:<id>
+  bool in_note;   // {P}:notes:<uid>
   std::string_view what;
 };
 
