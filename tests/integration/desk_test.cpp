@@ -380,3 +380,41 @@ TEST_F(DeskTest, MentionCarriesItsReplyRules) {
 
 }  // namespace
 }  // namespace carewatch
+
+namespace carewatch {
+namespace {
+
+TEST_F(DeskTest, IndexesAndNotesExpireWithTheirMentions) {
+  const TimeMs now = now_ms();
+  Mention routed = make_mention("1", now - 60'000);
+  routed.conversation_id = "c1";
+  Mention stored = make_mention("2", now - 50'000, "a1", "");
+  stored.conversation_id = "c1";
+  store->enqueue({routed, stored});
+  auto ttl = [this](const std::string& key) { return std::stoll(redis.command("TTL " + key)); };
+  EXPECT_GT(ttl("{desk}:au:mastodon:a1"), 0);
+  EXPECT_GT(ttl("{desk}:cv:mastodon:c1"), 0);
+  // Only routed mentions are contacts; every stored one is part of its conversation.
+  EXPECT_EQ(redis.command("ZSCORE {desk}:au:mastodon:a1 mastodon:2"), "(nil)");
+  EXPECT_EQ(redis.command("ZSCORE {desk}:au:mastodon:a1 mastodon:1"), std::to_string(now - 60'000));
+  EXPECT_EQ(redis.command("ZCARD {desk}:cv:mastodon:c1"), "2");
+  EXPECT_EQ(hget("mastodon:1", "author"), "mastodon:a1");
+  EXPECT_EQ(hget("mastodon:1", "conversation"), "mastodon:c1");
+
+  // A note on a live mention lives as long; on a stored one (which expires) it expires with it.
+  ASSERT_EQ(post("/v1/mentions/mastodon:1/notes", R"({"text": "a"})").status, 201);
+  ASSERT_EQ(post("/v1/mentions/mastodon:2/notes", R"({"text": "b"})").status, 201);
+  EXPECT_EQ(ttl("{desk}:notes:mastodon:1"), -1);
+  EXPECT_GT(ttl("{desk}:notes:mastodon:2"), 0);
+  EXPECT_LE(ttl("{desk}:notes:mastodon:2"), ttl("{desk}:m:mastodon:2"));
+
+  redis.command("EXPIRE {desk}:au:mastodon:a1 100");
+  ASSERT_EQ(claim("care", "alice"), "mastodon:1");
+  ASSERT_EQ(post("/v1/mentions/mastodon:1/resolve", "").status, 200);
+  EXPECT_GT(ttl("{desk}:notes:mastodon:1"), 0);
+  EXPECT_GT(ttl("{desk}:au:mastodon:a1"), 100);  // renewed: it outlives the resolved hash
+  EXPECT_GE(ttl("{desk}:au:mastodon:a1"), ttl("{desk}:m:mastodon:1"));
+}
+
+}  // namespace
+}  // namespace carewatch
