@@ -260,7 +260,8 @@ ApiResponse ApiRoutes::Impl::mention(const std::string& uid) {
   if (c && parse_mention(rec->mention_json, m, why)) {
     const ReplyRules rules = c->reply_rules();
     if (rules.can_reply)
-      desk.reply_rules = ReplyRulesView{rules.max_length, rules.length_unit.empty() ? "characters" : rules.length_unit,
+      desk.reply_rules = ReplyRulesView{c->reply_length_left(m),
+                                        rules.length_unit.empty() ? "characters" : rules.length_unit,
                                         m.author.display_name.empty() ? m.author.handle : m.author.display_name};
   }
   return json_response(200, mention_json(uid, *rec, clock, desk));
