@@ -152,6 +152,14 @@ class Connector {
 
   // Replies (see above). The defaults are a source that cannot answer. None of these throw.
   virtual ReplyRules reply_rules() const { return {}; }
+  // The longest text an agent may write in reply to `mention`, counted the platform's way
+  // (reply_rules().length_unit): the platform's limit less what the connector adds to every reply
+  // to it (Mastodon's "@handle " prefix). What the console counts down from; 0 when it cannot reply.
+  virtual size_t reply_length_left(const Mention& mention) const {
+    (void)mention;
+    const ReplyRules r = reply_rules();
+    return r.can_reply ? r.max_length : 0;
+  }
   // nullopt when `text` may be posted in reply to `mention`; never touches the network.
   virtual std::optional<ReplyProblem> check_reply(const Mention& mention, const std::string& text) const {
     (void)text;

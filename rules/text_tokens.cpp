@@ -30,21 +30,6 @@ bool is_word(char32_t cp) {
   return true;
 }
 
-char32_t to_lower(char32_t cp) {
-  if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
-  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 0x20;   // Latin-1
-  if (cp >= 0x100 && cp <= 0x17F) {                                 // Latin Extended-A
-    if (cp == 0x130) return 'i';
-    if (cp == 0x178) return 0xFF;
-    if (cp <= 0x137 || (cp >= 0x14A && cp <= 0x177)) return (cp % 2 == 0) ? cp + 1 : cp;
-    if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) return (cp % 2 == 1) ? cp + 1 : cp;
-    return cp;
-  }
-  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 0x20;  // Greek
-  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;                 // Cyrillic
-  if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;
-  return cp;
-}
 
 // ASCII base letters of U+00C0..U+00FF (lowercase forms; '\0' = not a letter).
 // "1" = "ae", "2" = "th", "3" = "ss".
@@ -128,6 +113,22 @@ size_t put_utf8(char* out, char32_t cp) {
 }
 
 }  // namespace
+
+char32_t to_lower(char32_t cp) {
+  if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 0x20;   // Latin-1
+  if (cp >= 0x100 && cp <= 0x17F) {                                 // Latin Extended-A
+    if (cp == 0x130) return 'i';
+    if (cp == 0x178) return 0xFF;
+    if (cp <= 0x137 || (cp >= 0x14A && cp <= 0x177)) return (cp % 2 == 0) ? cp + 1 : cp;
+    if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) return (cp % 2 == 1) ? cp + 1 : cp;
+    return cp;
+  }
+  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 0x20;  // Greek
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;                 // Cyrillic
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;
+  return cp;
+}
 
 // One pass over the bytes, writing straight into buffer_: ASCII bytes (most of most texts) take
 // a table lookup; other code points are decoded, classified and lowercased. A token's folded

@@ -18,6 +18,10 @@
 
 namespace carewatch::rules {
 
+// The lowercase form of a code point (ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic; others
+// unchanged): the one lowercasing of mention and reply text.
+char32_t to_lower(char32_t cp);
+
 class TextTokens {
  public:
   TextTokens() = default;

@@ -101,6 +101,16 @@ class MastodonConnector final : public Connector {
     return r;
   }
 
+  // The "@handle " prefix compose adds when the text does not name the author counts.
+  size_t reply_length_left(const Mention& mention) const override {
+    const size_t limit = static_cast<size_t>(opt_.max_characters);
+    if (token_.empty()) return 0;
+    const mastodon::ReplyStatus empty = compose(mention, "");
+    if (empty.prefix.empty()) return limit;
+    const size_t used = mastodon::status_length(empty.prefix + " ");
+    return used >= limit ? 0 : limit - used;
+  }
+
   std::optional<ReplyProblem> check_reply(const Mention& mention, const std::string& text) const override {
     return guarded_check("mastodon", [&]() -> std::optional<ReplyProblem> {
       return check_reply_impl(mention, text);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "daemon/api/desk_input.h"
 #include "mention/mention.h"
 #include "mention/utf8.h"
 
@@ -36,7 +37,12 @@ std::optional<std::string> route_param_problem(const RouteMatch& m) {
     case RouteId::renew:
     case RouteId::release:
     case RouteId::resolve:
-    case RouteId::reply: {
+    case RouteId::reply:
+    case RouteId::handoff:
+    case RouteId::notes:
+    case RouteId::note_add:
+    case RouteId::conversation:
+    case RouteId::history: {
       if (auto bad = utf8_problem(p, "uid")) return bad;
       if (p.size() > kMaxUid) return "uid: expected at most 512 bytes, got " + std::to_string(p.size());
       const bool control = std::any_of(p.begin(), p.end(), [](char c) {
@@ -47,6 +53,7 @@ std::optional<std::string> route_param_problem(const RouteMatch& m) {
         return std::string("uid: expected \"<platform>:<id>\" like \"mastodon:1234\"");
       return std::nullopt;
     }
+    case RouteId::customer: return identity_problem(p, "identity");
     default: return std::nullopt;
   }
 }

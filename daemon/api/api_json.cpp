@@ -246,7 +246,7 @@ std::string resolve_pending_json(std::string_view uid) {
   return done(sb);
 }
 
-std::string mention_json(std::string_view uid, const MentionRecord& rec, const SlaClock& sla) {
+std::string mention_json(std::string_view uid, const MentionRecord& rec, const SlaClock& sla, const MentionDesk& desk) {
   namespace f = redis_field;
   rapidjson::StringBuffer sb;
   Writer w(sb);
@@ -255,6 +255,21 @@ std::string mention_json(std::string_view uid, const MentionRecord& rec, const S
   put(w, uid);
   w.Key("mention");
   put_mention(w, rec.mention_json);
+  w.Key("handoffs");
+  w.Int64(desk.handoffs);
+  w.Key("reply_rules");
+  if (desk.reply_rules) {
+    w.StartObject();
+    w.Key("max_length");
+    w.Uint64(desk.reply_rules->max_length);
+    w.Key("unit");
+    put(w, desk.reply_rules->unit);
+    w.Key("to");
+    put(w, desk.reply_rules->to);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
   w.Key("state");
   w.StartObject();
   for (const auto& [k, v] : rec.state) {

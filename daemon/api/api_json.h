@@ -5,6 +5,7 @@
 // every time the API writes is an ISO 8601 UTC string.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,8 +27,21 @@ std::string queues_json(const std::vector<QueueDepth>& depths, TimeMs now);
 std::string claimed_json(const Claimed& claimed);
 // POST /v1/mentions/{uid}/renew|release|resolve|reply: {"uid", "status": "ok"[, "lease_until"]}
 std::string operation_json(std::string_view uid, std::optional<TimeMs> lease_until);
+// The reply box's rules of a mention: its connector's limit, how it counts, whom it answers.
+struct ReplyRulesView {
+  size_t max_length = 0;
+  std::string unit;  // "characters", "graphemes", ...
+  std::string to;    // the customer's display name, else handle
+};
+// What GET /v1/mentions/{uid} carries for the agent's desk: "handoffs" and "reply_rules" (null
+// when the mention's source cannot reply).
+struct MentionDesk {
+  std::int64_t handoffs = 0;
+  std::optional<ReplyRulesView> reply_rules;
+};
 // GET /v1/mentions/{uid}
-std::string mention_json(std::string_view uid, const MentionRecord& record, const SlaClock& sla);
+std::string mention_json(std::string_view uid, const MentionRecord& record, const SlaClock& sla,
+                         const MentionDesk& desk = {});
 
 // GET /v1/sla/at-risk: {"items": [{"uid", "queue", "priority", "target", "deadline",
 // "remaining_ms", "state", "platform", "text", "author"}]}, in the order given.

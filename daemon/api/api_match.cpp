@@ -15,7 +15,7 @@ Query read_query(std::string_view q) {
   return out;
 }
 
-RouteMatch match_route(const std::vector<std::string>& seg) {
+RouteMatch match_route(const std::vector<std::string>& seg, std::string_view method) {
   RouteMatch m;
   auto hit = [&m](RouteId id, const char* pattern, const char* method, std::string param = {}) {
     m.found = true;
@@ -38,6 +38,13 @@ RouteMatch match_route(const std::vector<std::string>& seg) {
     else if (n == 2 && seg[1] == "stats") hit(RouteId::stats, "/v1/stats", "GET");
     else if (n == 2 && seg[1] == "session") hit(RouteId::session, "/v1/session", "GET, POST, DELETE");
     else if (n == 3 && seg[1] == "sla" && seg[2] == "at-risk") hit(RouteId::sla_at_risk, "/v1/sla/at-risk", "GET");
+    else if (n == 3 && seg[1] == "replies" && seg[2] == "check") hit(RouteId::replies_check, "/v1/replies/check", "POST");
+    else if (n == 3 && seg[1] == "customers" && seg[2] == "link")
+      hit(RouteId::customer_link, "/v1/customers/link", "POST");
+    else if (n == 3 && seg[1] == "customers" && seg[2] == "unlink")
+      hit(RouteId::customer_unlink, "/v1/customers/unlink", "POST");
+    else if (n == 3 && seg[1] == "customers" && !seg[2].empty())
+      hit(RouteId::customer, "/v1/customers/{identity}", "GET", seg[2]);
     else if (n == 4 && seg[1] == "queues" && seg[3] == "claim" && !seg[2].empty())
       hit(RouteId::claim, "/v1/queues/{queue}/claim", "POST", seg[2]);
     else if (n == 3 && seg[1] == "mentions" && !seg[2].empty())
@@ -47,6 +54,13 @@ RouteMatch match_route(const std::vector<std::string>& seg) {
       else if (seg[3] == "release") hit(RouteId::release, "/v1/mentions/{uid}/release", "POST", seg[2]);
       else if (seg[3] == "resolve") hit(RouteId::resolve, "/v1/mentions/{uid}/resolve", "POST", seg[2]);
       else if (seg[3] == "reply") hit(RouteId::reply, "/v1/mentions/{uid}/reply", "POST", seg[2]);
+      else if (seg[3] == "handoff") hit(RouteId::handoff, "/v1/mentions/{uid}/handoff", "POST", seg[2]);
+      else if (seg[3] == "notes" && method == "POST")
+        hit(RouteId::note_add, "/v1/mentions/{uid}/notes", "POST", seg[2]);
+      else if (seg[3] == "notes") hit(RouteId::notes, "/v1/mentions/{uid}/notes", "GET", seg[2]);
+      else if (seg[3] == "conversation")
+        hit(RouteId::conversation, "/v1/mentions/{uid}/conversation", "GET", seg[2]);
+      else if (seg[3] == "history") hit(RouteId::history, "/v1/mentions/{uid}/history", "GET", seg[2]);
     }
   }
   return m;
@@ -66,9 +80,9 @@ bool split_path(std::string_view path, std::vector<std::string>& out) {
   return true;
 }
 
-RouteMatch match_target(std::string_view target) {
+RouteMatch match_target(std::string_view target, std::string_view method) {
   std::vector<std::string> segments;
-  return split_path(target.substr(0, target.find('?')), segments) ? match_route(segments) : RouteMatch{};
+  return split_path(target.substr(0, target.find('?')), segments) ? match_route(segments, method) : RouteMatch{};
 }
 
 bool is_v1(std::string_view path) { return path == "/v1" || path.rfind("/v1/", 0) == 0; }

@@ -10,6 +10,8 @@
 #include "daemon/api/api_key.h"
 #include "daemon/api/api_match.h"
 #include "daemon/api/console_routes.h"
+#include "daemon/api/desk_input.h"
+#include "daemon/api/desk_routes.h"
 #include "daemon/api/route_context.h"
 #include "daemon/api/auth_failures.h"
 #include "daemon/api/cookie.h"
@@ -101,6 +103,15 @@ ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m
     case RouteId::renew:
     case RouteId::resolve: return operation(m.id, m.param, agent);
     case RouteId::session: return session_route(ctx, session_desk);
+    case RouteId::handoff: return handoff_route(ctx);
+    case RouteId::notes: return notes_route(ctx);
+    case RouteId::note_add: return note_add_route(ctx);
+    case RouteId::conversation: return conversation_route(ctx);
+    case RouteId::history: return history_route(ctx);
+    case RouteId::customer: return customer_route(ctx);
+    case RouteId::customer_link: return customer_link_route(ctx);
+    case RouteId::customer_unlink: return customer_unlink_route(ctx);
+    case RouteId::replies_check: return replies_check_route(ctx);
   }
   return error_response(404, "not found");
 }
@@ -255,7 +266,8 @@ ApiResponse ApiRoutes::Impl::reply(const std::string& uid, const std::string& ag
   }
   const std::string reply_id = QueueStore::new_reply_id();
   TimeMs submitted_at = 0;
-  const OpResult result = store.submit_reply(uid, agent, reply.text, reply_id, reply.external, &submitted_at);
+  const OpResult result = store.submit_reply(uid, agent, reply.text, reply_id, reply.external, &submitted_at,
+                                             same_text_form(reply.text));
   if (auto refused = op_refusal(uid, result)) return std::move(*refused);
   if (!reply.external && replies.submitted) replies.submitted();
   return json_response(reply.external ? 200 : 202, reply_accepted_json(uid, reply_id, reply.external, submitted_at));
@@ -265,7 +277,24 @@ ApiResponse ApiRoutes::Impl::mention(const std::string& uid) {
   const auto rec = store.get(uid, true);
   if (!rec) return error_response(404, "mention " + uid + " not found");
   const SlaClock clock = sla_clock(rec->state, now(), sla);
-  return json_response(200, mention_json(uid, *rec, clock));
+  // What the reply box needs: the limit of the mention's connector, counted its way, and whom
+  // the reply goes to (null when its source cannot reply).
+  MentionDesk desk;
+  const auto handoffs = rec->state.find(redis_field::handoffs);
+  if (handoffs != rec->state.end()) desk.handoffs = std::strtoll(handoffs->second.c_str(), nullptr, 10);
+  const auto source = rec->state.find(redis_field::source);
+  const std::shared_ptr<Connector> c =
+      replies.connector_for && source != rec->state.end() ? replies.connector_for(source->second) : nullptr;
+  Mention m;
+  std::string why;
+  if (c && parse_mention(rec->mention_json, m, why)) {
+    const ReplyRules rules = c->reply_rules();
+    if (rules.can_reply)
+      desk.reply_rules = ReplyRulesView{c->reply_length_left(m),
+                                        rules.length_unit.empty() ? "characters" : rules.length_unit,
+                                        m.author.display_name.empty() ? m.author.handle : m.author.display_name};
+  }
+  return json_response(200, mention_json(uid, *rec, clock, desk));
 }
 
 // GET /v1/sla/at-risk?queue=&limit=: open mentions with a running SLA clock, by time left to the
@@ -419,7 +448,7 @@ ApiResponse ApiRoutes::handle(const ApiRequest& req) {
   try {
     std::vector<std::string> segments;
     const bool path_ok = split_path(path, segments);
-    if (path_ok) m = match_route(segments);
+    if (path_ok) m = match_route(segments, req.method);
     impl_->auth_failures.flush_due();
     Caller caller;
     const bool is_metrics = m.found && m.id == RouteId::metrics;

@@ -266,6 +266,8 @@ void read_replies(const Value& r, Config& cfg, ConfigReport& report) {
   if (auto d = duration_at(r, "retry_initial", "replies", std::chrono::seconds(1), report)) cfg.replies.retry_initial = *d;
   if (auto d = duration_at(r, "retry_max", "replies", std::chrono::seconds(1), report)) cfg.replies.retry_max = *d;
   if (auto d = duration_at(r, "give_up_after", "replies", std::chrono::minutes(1), report)) cfg.replies.give_up_after = *d;
+  if (const Value* w = json_member(&r, "same_text_warning"))
+    cfg.replies.same_text_warning = w->IsInt64() ? w->GetInt64() : std::numeric_limits<std::int64_t>::max();
 }
 
 std::string known_types() {

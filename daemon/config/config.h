@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -45,6 +46,7 @@ struct RepliesConfig {
   std::chrono::milliseconds retry_initial{std::chrono::seconds(5)};
   std::chrono::milliseconds retry_max{std::chrono::minutes(10)};
   std::chrono::milliseconds give_up_after{std::chrono::hours(24)};
+  std::int64_t same_text_warning = 3;  // replies of the same text today before the console warns
 };
 
 // Who may read /metrics (api.metrics): anyone, a caller with a valid agent key as Bearer, nobody.

@@ -9,6 +9,8 @@
 // (hash and history) after dedup_ttl; live work never expires.
 #include "daemon/store/queue_store.h"
 
+#include "daemon/store/desk_store.h"
+
 #include <algorithm>
 #include <random>
 
@@ -211,7 +213,7 @@ struct QueueStore::Impl {
   }
 };
 
-// Enqueue a batch (see QueueStore::enqueue): one script call per chunk of mentions (11 arguments
+// Enqueue a batch (see QueueStore::enqueue): one script call per chunk of mentions (13 arguments
 // each), pipelined. prepare(begin, end), when given, runs on a chunk just before it is written,
 // so Redis works on the previous chunk meanwhile.
 std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Mention>& batch,
@@ -237,8 +239,10 @@ std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Me
     const auto detect = detection_delay_ms(m.posted_at, m.seen_at);
     argv.push_back(detect ? fmt(*detect) : std::string());
     argv.push_back(m.parent_id.empty() ? std::string() : make_uid(m.platform, m.parent_id));  // follow-up check
+    argv.push_back(m.author.id);        // the desk's author index
+    argv.push_back(m.conversation_id);  // and conversation index
   };
-  constexpr size_t kArgsPerMention = 11;
+  constexpr size_t kArgsPerMention = 13;
   // "queued" or "stored", + " first" when brand replies kept for it were applied (lua/enqueue.lua).
   auto outcome_of = [&](const RedisReply& r) {
     const std::string_view s = r.str;
@@ -307,11 +311,14 @@ QueueStore::QueueStore(RedisEndpoint endpoint, QueueStoreOptions options)
     throw std::invalid_argument("queue store: dedup_ttl must be positive");
   if (options_.connections == 0) options_.connections = 1;
   impl_ = std::make_unique<Impl>(std::move(endpoint), options_);
+  desk_ = std::make_unique<DeskStore>(impl_->pool, options_.prefix);
 }
 
 QueueStore::~QueueStore() = default;
 
 RedisPool& QueueStore::pool() { return impl_->pool; }
+
+DeskStore& QueueStore::desk() { return *desk_; }
 
 bool QueueStore::ping() { return ping(options_.command_timeout); }
 
@@ -391,10 +398,11 @@ OpResult QueueStore::release(const std::string& uid, const std::string& agent, b
 }
 
 OpResult QueueStore::submit_reply(const std::string& uid, const std::string& agent, const std::string& text,
-                                  const std::string& reply_id, bool external, TimeMs* submitted_at) {
+                                  const std::string& reply_id, bool external, TimeMs* submitted_at,
+                                  const std::string& same_text) {
   if (reply_id.empty()) throw std::invalid_argument("submit_reply: empty reply id");
   const RedisReply r =
-      impl_->run(impl_->reply, {uid, agent, text, reply_id, external ? "1" : "0", fmt(options_.lease.count())});
+      impl_->run(impl_->reply, {uid, agent, text, reply_id, external ? "1" : "0", fmt(options_.lease.count()), same_text});
   OpResult out = parse_op(r);
   if (out.status == OpStatus::ok && submitted_at && r.elements.size() > 1) *submitted_at = reply_int(r.elements[1]);
   return out;

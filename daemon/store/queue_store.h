@@ -33,6 +33,8 @@
 
 namespace carewatch {
 
+class DeskStore;  // daemon/store/desk_store.h
+
 enum class EnqueueOutcome { queued, stored, duplicate };  // stored: kept but routed to no queue
 
 // pending: resolve asked while a reply is still queued or sending; the mention is resolved when
@@ -119,6 +121,8 @@ class QueueStore {
   // The connections, shared with the other stores of daemon/store (alerts, SLA timers, detector
   // counts): one pool per daemon.
   RedisPool& pool();
+  // The agent's desk (hand-offs, notes, customer indexes) on the same pool and prefix.
+  DeskStore& desk();
   bool ping();  // true when Redis answers; never throws
   // The same, waiting at most about `bound` (for a free connection, to connect, for the reply):
   // for /readyz, which must answer promptly while Redis hangs.
@@ -162,8 +166,11 @@ class QueueStore {
   // (state queued, event reply_queued), posted by an outbox worker. External: a reply made
   // outside carewatch, recorded as sent now (event replied, external "1"). `reply_id` is new
   // (new_reply_id()); submitted_at is set on ok.
+  // `same_text`, when not empty, is the text normalized for the same-text warning: counted for
+  // today (UTC) once the reply is accepted (DeskStore::same_text_today reads it).
   OpResult submit_reply(const std::string& uid, const std::string& agent, const std::string& text,
-                        const std::string& reply_id, bool external, TimeMs* submitted_at = nullptr);
+                        const std::string& reply_id, bool external, TimeMs* submitted_at = nullptr,
+                        const std::string& same_text = {});
   // A fresh reply id: "r" + 32 hex digits, random.
   static std::string new_reply_id();
   // Resolves; OpStatus::pending while one of the agent's replies is queued or sending.
@@ -211,6 +218,7 @@ class QueueStore {
   struct Impl;
   QueueStoreOptions options_;
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<DeskStore> desk_;
 };
 
 }  // namespace carewatch

@@ -11,7 +11,7 @@ constexpr bool has(std::string_view where, std::string_view part) {
 
 constexpr RedisField kFields[] = {
 #define CW_REDIS_FIELD(name, type, where, what) \
-  {#name, RedisFieldType::type, has(#where, "hash"), has(#where, "event"), has(#where, "entry"), has(#where, "reply"), has(#where, "alert"), has(#where, "session"), what},
+  {#name, RedisFieldType::type, has(#where, "hash"), has(#where, "event"), has(#where, "entry"), has(#where, "reply"), has(#where, "alert"), has(#where, "session"), has(#where, "note"), what},
 #include "daemon/store/redis_fields.def"
 #undef CW_REDIS_FIELD
 };

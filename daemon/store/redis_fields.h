@@ -30,6 +30,7 @@ struct RedisField {
   bool in_reply;  // {P}:r:<reply id>
   bool in_alert;  // {P}:al:e:<id>
   bool in_session;  // {P}:session:<hash>
+  bool in_note;   // {P}:notes:<uid>
   std::string_view what;
 };
 

@@ -18,6 +18,13 @@ end
 local function mention_key(uid) return P .. ':m:' .. uid end
 local function history_key(uid) return P .. ':me:' .. uid end
 local function queue_key(queue, priority) return P .. ':q:' .. queue .. ':p' .. priority end
+-- A mention's internal notes (stream, NF fields; the entry id is the note id): never posted,
+-- expires with the mention.
+local function notes_key(uid) return P .. ':notes:' .. uid end
+-- The desk's indexes (daemon/store/desk_store.h): an author's routed mentions and a
+-- conversation's stored mentions, sorted sets of uids written by enqueue.lua.
+local function author_index_key(identity) return P .. ':au:' .. identity end
+local function conversation_index_key(conversation) return P .. ':cv:' .. conversation end
 
 -- The mention hash as a table ({} when it does not exist). Reading a field the catalogue does
 -- not declare (h.typo) is an error, not nil.
@@ -148,6 +155,10 @@ local function resolve_now(uid, h, agent, now, ttl)
   emit(now, uid, 'resolved', agent, h, extra)
   redis.call('EXPIRE', hk, ttl)
   redis.call('EXPIRE', history_key(uid), ttl)
+  redis.call('EXPIRE', notes_key(uid), ttl)
+  -- the indexes naming it outlive its hash
+  if h.author then redis.call('EXPIRE', author_index_key(h.author), ttl) end
+  if h.conversation then redis.call('EXPIRE', conversation_index_key(h.conversation), ttl) end
   expire_replies(uid, ttl)
 end
 

@@ -118,8 +118,11 @@ TEST(Config, EmptyObjectGivesDefaults) {
   EXPECT_EQ(cfg.replies.retry_initial, std::chrono::seconds(5));
   EXPECT_EQ(cfg.replies.retry_max, minutes(10));
   EXPECT_EQ(cfg.replies.give_up_after, hours(24));
+  EXPECT_EQ(cfg.replies.same_text_warning, 3);
   const Config replies = parse_ok(
-      R"({"replies": {"workers": 4, "sending_lease": "30s", "retry_initial": "2s", "retry_max": "1m", "give_up_after": "2h"}})");
+      R"({"replies": {"workers": 4, "sending_lease": "30s", "retry_initial": "2s", "retry_max": "1m", "give_up_after": "2h",
+          "same_text_warning": 5}})");
+  EXPECT_EQ(replies.replies.same_text_warning, 5);
   EXPECT_EQ(replies.replies.workers, 4u);
   EXPECT_EQ(replies.replies.sending_lease, std::chrono::seconds(30));
   EXPECT_EQ(replies.replies.retry_initial, std::chrono::seconds(2));
@@ -219,6 +222,8 @@ TEST(ConfigErrors, EnumPatternAndRange) {
   EXPECT_EQ(one_error(R"({"api": {"rate_limit_per_minute": 0}})"),
             "api.rate_limit_per_minute: expected an integer >= 1, got 0");
   EXPECT_EQ(one_error(R"({"rules": ""})"), R"(rules: expected a non-empty string, got "")");
+  EXPECT_EQ(one_error(R"({"replies": {"same_text_warning": 0}})"),
+            "replies.same_text_warning: expected an integer >= 1, got 0");
 }
 
 TEST(ConfigErrors, MissingRequiredKeys) {

@@ -53,6 +53,14 @@ TEST_F(MastodonReplyCheckTest, TheHandlePrefixCountsAsAtUser) {
   EXPECT_EQ(check(dan_, "@dan " + std::string(496, 'x')), "max_length | " + too_long(501, ""));
 }
 
+// What the console counts down from: the limit less the prefix, exactly the longest text accepted.
+TEST_F(MastodonReplyCheckTest, LengthLeftIsTheLimitLessThePrefix) {
+  const size_t left = c_->reply_length_left(dan_);
+  EXPECT_EQ(left, 495u);
+  EXPECT_EQ(check(dan_, std::string(left, 'x')), "ok");
+  EXPECT_NE(check(dan_, std::string(left + 1, 'x')), "ok");
+}
+
 TEST_F(MastodonReplyCheckTest, ALinkCounts23WhateverItsLength) {
   const std::string link =
       "https://status.acmeair.example/incidents/2026-11-22/lisbon-baggage-delays-and-what-we-do?lang=en";

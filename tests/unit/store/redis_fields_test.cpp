@@ -48,12 +48,13 @@ std::vector<std::string> matches(const std::string& code, const std::regex& patt
 TEST(RedisFields, ScriptsNameOnlyDeclaredFieldsThroughTheCatalogueTables) {
   const std::regex mf(R"(\bMF\.([A-Za-z_0-9]+))"), ef(R"(\bEF\.([A-Za-z_0-9]+))"), qf(R"(\bQF\.([A-Za-z_0-9]+))"),
       rf(R"(\bRF\.([A-Za-z_0-9]+))"), af(R"(\bAF\.([A-Za-z_0-9]+))"),
-      sf(R"(\bSF\.([A-Za-z_0-9]+))");
+      sf(R"(\bSF\.([A-Za-z_0-9]+))"), nf(R"(\bNF\.([A-Za-z_0-9]+))");
   size_t uses = 0;
   for (const Script& s : lua_scripts()) {
     const std::pair<const std::regex*, bool RedisField::*> tables[] = {
         {&mf, &RedisField::in_hash}, {&ef, &RedisField::in_event}, {&qf, &RedisField::in_entry},
-        {&rf, &RedisField::in_reply}, {&af, &RedisField::in_alert}, {&sf, &RedisField::in_session}};
+        {&rf, &RedisField::in_reply}, {&af, &RedisField::in_alert}, {&sf, &RedisField::in_session},
+        {&nf, &RedisField::in_note}};
     for (const auto& [pattern, where] : tables) {
       for (const auto& n : matches(s.code, *pattern)) {
         EXPECT_TRUE(declared(n, where)) << s.name << ": " << n << " is not declared for that table";
@@ -84,7 +85,7 @@ TEST(RedisFields, TheCatalogueDeclaresEachNameOnceWithItsType) {
   for (const RedisField& f : redis_fields()) {
     EXPECT_TRUE(names.insert(f.name).second) << f.name;
     EXPECT_TRUE(std::regex_match(std::string(f.name), std::regex("[a-z][a-z0-9_]*"))) << f.name;
-    EXPECT_TRUE(f.in_hash || f.in_event || f.in_entry || f.in_reply || f.in_alert || f.in_session) << f.name;
+    EXPECT_TRUE(f.in_hash || f.in_event || f.in_entry || f.in_reply || f.in_alert || f.in_session || f.in_note) << f.name;
     EXPECT_FALSE(f.what.empty()) << f.name;
   }
   EXPECT_EQ(std::string_view(redis_field::posted_at), "posted_at");
