@@ -16,6 +16,7 @@ export function QueueList({ queues, error, selected, onSelect }) {
   if (error && !queues) return html`<div class="queue-list" data-testid="queue-list"><div class="na">${error}</div></div>`;
   if (!queues) return html`<div class="queue-list" data-testid="queue-list"><div class="na">loading…</div></div>`;
   return html`<div class="queue-list" data-testid="queue-list" role="listbox" aria-label="Queues">
+    ${queues.length ? html`<div class="queue-head queue-cols" aria-hidden="true"><span></span><span class="num">wait</span><span class="num">held</span><span class="num">oldest</span></div>` : null}
     ${queues.length === 0 ? html`<div class="na">No queues yet: a queue appears once a mention is routed to it.</div>` : null}
     ${queues.map((q) => html`<div key=${q.queue} class=${'queue-row' + (q.queue === selected ? ' selected' : '')}
         data-testid="queue-row" data-queue=${q.queue} role="option"

@@ -4,7 +4,7 @@
 // drawn as vertical marks. Series labels are untrusted text: uPlot writes them with textContent.
 
 import { html, useEffect, useRef } from './vendor/preact-htm.js';
-import { ms } from './format.js';
+import { ms, axisTime } from './format.js';
 
 export const PALETTE = ['#2f6fb3', '#d0782a', '#3a9a5b', '#a24fb0', '#c2413b', '#2a9aa0',
   '#8a7b2b', '#6b6f7a', '#d45b8d', '#4c5fd5'];
@@ -85,7 +85,8 @@ export function Chart({ testid, series, spikes, height = 180, fill0 = true, labe
       cursor: { drag: { x: false, y: false } },
       legend: { live: true },
       scales: { x: { time: true } },
-      axes: [axis, Object.assign({ size: 44 }, axis)],
+      axes: [Object.assign({ values: (u, splits, ax, space, incr) => splits.map((s) => axisTime(s, incr)) }, axis),
+        Object.assign({ size: 44 }, axis)],
       series: [{}].concat(series.map((s, i) => ({
         label: String(s.label),
         stroke: s.color || PALETTE[i % PALETTE.length],

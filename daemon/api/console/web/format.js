@@ -52,6 +52,14 @@ export function when(t) {
 }
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+// A time axis label (t in seconds): "14:00", the date at midnight or when ticks are days apart.
+export function axisTime(t, incr) {
+  const d = new Date(t * 1000);
+  const day = d.getDate() + ' ' + MONTHS[d.getMonth()];
+  if (incr >= 86400 || (d.getHours() === 0 && d.getMinutes() === 0)) return day;
+  return pad(d.getHours()) + ':' + pad(d.getMinutes());
+}
+
 // Full timestamp for a title attribute.
 export function fullTime(t) {
   const v = ms(t);

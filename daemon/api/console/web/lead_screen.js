@@ -125,7 +125,7 @@ export function LeadScreen({ session, queues, toast, subscribe, navigate }) {
                   <td><span class=${'badge prio p' + i.priority}>${priorityLabel(i.priority)}</span></td>
                   <td>${i.queue}</td><td>${i.state}</td><td>${i.platform}</td><td>${i.author}</td>
                   <td class="clip"><button class="link" onClick=${() => open(i.uid)} title=${excerpt(i.text, 500)}>${excerpt(i.text, 90)}</button></td>
-                  <td>${isLead && i.state === 'claimed' ? html`<button class="small" data-testid="release-claim" onClick=${() => release(i.uid)}>Release</button>` : null}</td>
+                  <td>${isLead && i.state && i.state !== 'queued' && i.state !== 'resolved' ? html`<button class="small" data-testid="release-claim" onClick=${() => release(i.uid)}>Release</button>` : null}</td>
                 </tr>`;
               })}</tbody></table>`;
           }}<//>

@@ -107,7 +107,7 @@ export function MarketingScreen() {
       <${Filter} testid="filter-language" label="Language" value=${language} onChange=${setLanguage} options=${keysOf(byLanguage)} all="all languages" />
       <${Filter} testid="filter-tag" label="Tag" value=${tag} onChange=${setTag} options=${keysOf(byTag)} all="all tags" />
       <span class="spacer"></span>
-      <span class="dim">${when(win.since)} – ${when(win.until)}</span>
+      <span class="dim">since ${when(win.since)}</span>
       <a class="button" data-testid="export-csv" href=${exportHref} download="carewatch-mentions.csv">Export CSV</a>
     </div>
     <div class="kpis">
@@ -132,7 +132,7 @@ export function MarketingScreen() {
         <div data-testid="top-authors" class="table-wrap">
           <${Body} st=${top}>${() => html`<table class="dense"><thead><tr><th>author</th><th>platform</th><th class="num">followers</th><th class="num">mentions</th></tr></thead>
             <tbody>${(t.authors || []).map((a, i) => html`<tr key=${i}>
-              <td><b>${a.display_name || a.handle}</b> <span class="dim">@${a.handle}</span></td><td>${a.platform}</td>
+              <td class="clip" title=${(a.display_name || '') + ' @' + a.handle}><b>${a.display_name || a.handle}</b> <span class="dim">@${a.handle}</span></td><td>${a.platform}</td>
               <td class="num">${count(a.followers)}</td><td class="num">${count(a.mentions)}</td></tr>`)}</tbody></table>`}<//>
         </div>
       </section>

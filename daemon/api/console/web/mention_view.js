@@ -105,7 +105,7 @@ function Explanation({ m }) {
     ${words.length ? html`<div><span class="lbl">complaint words</span> ${words.slice(0, 12).map((w, i) => html`
       <span key=${i} class=${'chip ' + (w.weight > 0 ? 'neg' : 'pos')} title=${'weight ' + score(w.weight)}>${w.feature}</span>`)}</div>` : null}
     ${(d.tags || []).length ? html`<div><span class="lbl">tags</span> ${d.tags.map((t) => html`<span key=${t} class="chip">${t}</span>`)}</div>` : null}
-    ${m.cluster ? html`<div><span class="lbl">recurring issue</span> ${m.cluster.size} mentions, ${m.cluster.authors} authors</div>` : null}
+    ${m.cluster && m.cluster.size > 1 ? html`<div><span class="lbl">recurring issue</span> ${m.cluster.size} mentions, ${m.cluster.authors} authors</div>` : null}
   </div>`;
 }
 
@@ -278,7 +278,8 @@ function HandoffDialog({ uid, current, queues, toast, onClose, onDone }) {
   };
 
   return html`<div class="overlay" onClick=${(e) => { if (e.target === e.currentTarget) onClose(); }}>
-    <form class="dialog" data-testid="handoff-dialog" role="dialog" aria-modal="true" aria-label="Hand off" onSubmit=${submit}>
+    <form class="dialog" data-testid="handoff-dialog" role="dialog" aria-modal="true" aria-label="Hand off" onSubmit=${submit}
+        onKeyDown=${(e) => { if (e.key === 'Enter' && e.target.tagName === 'SELECT') submit(e); }}>
       <h3>Hand off to another queue</h3>
       ${options.length ? null : html`<p class="na">There is no other queue.</p>`}
       <label>Queue
