@@ -286,7 +286,7 @@ function HandoffDialog({ uid, current, queues, toast, onClose, onDone }) {
         <select data-testid="handoff-queue" ref=${first} value=${queue} onChange=${(e) => setQueue(e.currentTarget.value)}>
           ${options.map((q) => html`<option key=${q} value=${q}>${q}</option>`)}
         </select></label>
-      <label>Internal note <span class="dim">(optional, never posted)</span>
+      <label><span>Internal note <span class="dim">(optional, never posted)</span></span>
         <textarea data-testid="handoff-note" rows="3" value=${note} onInput=${(e) => setNote(e.currentTarget.value)}
           onKeyDown=${(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit(e); }}></textarea></label>
       ${error ? html`<div class="err" role="alert">${error}</div>` : null}
