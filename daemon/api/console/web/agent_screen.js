@@ -39,7 +39,7 @@ export function QueueList({ queues, error, selected, onSelect }) {
   </div>`;
 }
 
-export function AgentScreen({ session, queues, queuesError, toast, subscribe, openUid, navigate }) {
+export function AgentScreen({ active, session, queues, queuesError, toast, subscribe, openUid, navigate }) {
   const canAct = session.role !== 'viewer';
   const [selected, setSelected] = useState(storedQueue);
   const [emptyQueue, setEmptyQueue] = useState('');
@@ -91,7 +91,7 @@ export function AgentScreen({ session, queues, queuesError, toast, subscribe, op
     j: () => move(1),
     k: () => move(-1),
     c: () => { if (!canAct) return false; claimNext(); return true; },
-  });
+  }, active);
 
   const closed = () => {
     setClaim(null);
@@ -111,7 +111,7 @@ export function AgentScreen({ session, queues, queuesError, toast, subscribe, op
       <p class="hint">${canAct ? html`<kbd>j</kbd>/<kbd>k</kbd> select · <kbd>c</kbd> claim · <kbd>?</kbd> keys` : 'Read-only: viewers do not claim or reply.'}</p>
     </aside>
     ${openUid
-      ? html`<${MentionView} key=${openUid} uid=${openUid} claim=${claim && claim.uid === openUid ? claim : null}
+      ? html`<${MentionView} key=${openUid} active=${active} uid=${openUid} claim=${claim && claim.uid === openUid ? claim : null}
           session=${session} queues=${queues} toast=${toast} subscribe=${subscribe} onClosed=${closed} />`
       : html`<section class="col col-main idle">
           ${emptyQueue

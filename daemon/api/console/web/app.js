@@ -119,7 +119,11 @@ function Console({ session, onLogout }) {
   }, []);
 
   const tab = route.tab || (session.role === 'viewer' ? 'marketing' : 'agent');
-  const go = (t) => navigate('#/' + t);
+  // The agent screen stays mounted behind the other two, so the open mention, its reply draft
+  // and its lease renewal survive a look at the lead or marketing screen.
+  const [agentUid, setAgentUid] = useState(route.uid);
+  useEffect(() => { if (tab === 'agent') setAgentUid(route.uid); }, [tab, route.uid]);
+  const go = (t) => navigate(t === 'agent' && agentUid ? '#/m/' + encodeURIComponent(agentUid) : '#/' + t);
 
   useKeys({
     '?': () => { setHelp((h) => !h); return true; },
@@ -144,10 +148,12 @@ function Console({ session, onLogout }) {
       <button data-testid="logout" onClick=${onLogout}>Log out</button>
     </header>
     <main class="screen">
-      ${tab === 'agent' ? html`<${AgentScreen} session=${session} queues=${queues} queuesError=${queuesError} toast=${showToast}
-          subscribe=${subscribe} openUid=${route.uid} navigate=${navigate} />`
-        : tab === 'lead' ? html`<${LeadScreen} session=${session} queues=${queues} toast=${showToast} subscribe=${subscribe} navigate=${navigate} />`
-        : html`<${MarketingScreen} session=${session} />`}
+      <div class=${tab === 'agent' ? 'pane' : 'pane hidden'}>
+        <${AgentScreen} active=${tab === 'agent'} session=${session} queues=${queues} queuesError=${queuesError} toast=${showToast}
+          subscribe=${subscribe} openUid=${tab === 'agent' ? route.uid : agentUid} navigate=${navigate} />
+      </div>
+      ${tab === 'lead' ? html`<${LeadScreen} session=${session} queues=${queues} toast=${showToast} subscribe=${subscribe} navigate=${navigate} />` : null}
+      ${tab === 'marketing' ? html`<${MarketingScreen} session=${session} />` : null}
     </main>
     <${Toast} toast=${toast} />
     ${help ? html`<${Help} onClose=${() => setHelp(false)} />` : null}

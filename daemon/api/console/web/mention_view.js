@@ -298,7 +298,7 @@ function HandoffDialog({ uid, current, queues, toast, onClose, onDone }) {
   </div>`;
 }
 
-export function MentionView({ uid, claim, session, queues, toast, subscribe, onClosed }) {
+export function MentionView({ active, uid, claim, session, queues, toast, subscribe, onClosed }) {
   const me = session.agent;
   const canAct = session.role !== 'viewer';
   const base = '/v1/mentions/' + seg(uid);
@@ -375,8 +375,8 @@ export function MentionView({ uid, claim, session, queues, toast, subscribe, onC
     r: () => { if (!held || !replyRef.current) return false; replyRef.current.focus(); return true; },
     n: () => { if (!canAct || !noteRef.current) return false; noteRef.current.focus(); return true; },
     e: () => { if (!held) return false; resolve(); return true; },
-    h: () => { if (!held && session.role !== 'lead') return false; setHandoff(true); return true; },
-  });
+    h: () => { if (!held && !leadCanRelease) return false; setHandoff(true); return true; },
+  }, active);
 
   if (!detail) {
     return html`<section class="col col-main idle"><div class="empty">
