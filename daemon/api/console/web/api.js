@@ -20,7 +20,8 @@ export class ApiError extends Error {
 
 // request('GET', '/v1/queues') → {status, data}. Throws ApiError for every answer >= 400 and for
 // network failures (status 0). `quiet401` leaves a 401 to the caller (the login form).
-export async function request(method, path, body, { quiet401 = false, signal } = {}) {
+export async function request(method, path, body, opts = {}) {
+  const { quiet401 = false, signal, retried = false } = opts;
   const headers = { 'Accept': 'application/json' };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store', signal };
   if (body !== undefined) {
@@ -55,6 +56,16 @@ export async function request(method, path, body, { quiet401 = false, signal } =
       if (after) err.message += ' (try again in ' + after + ' s)';
     }
     if (res.status === 401 && !quiet401) unauthenticated(err);
+    // A stale token (the session was renewed in another tab): read the current one, try once more.
+    if (res.status === 403 && code === 'csrf' && !retried && path !== '/v1/session') {
+      try {
+        const { data: s } = await request('GET', '/v1/session', undefined, { quiet401 });
+        if (s && s.csrf && s.csrf !== csrfToken) {
+          setCsrf(s.csrf);
+          return request(method, path, body, { ...opts, retried: true });
+        }
+      } catch (_) { /* fall through to the original error */ }
+    }
     throw err;
   }
   return { status: res.status, data };

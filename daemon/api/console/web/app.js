@@ -190,6 +190,8 @@ function App() {
     try { await del('/v1/session'); } catch (_) { /* logged out either way */ }
     setCsrf('');
     setNotice('Logged out.');
+    // The next person to log in here lands on their own screen.
+    history.replaceState(null, '', location.pathname + location.search);
     setSession(null);
   };
 
