@@ -118,6 +118,12 @@ function Console({ session, onLogout }) {
     });
   }, []);
 
+  // The tab's title shows how much is waiting, for a console kept in a background tab.
+  useEffect(() => {
+    const waiting = (queues || []).reduce((n, q) => n + (q.waiting || 0), 0);
+    document.title = (queues && waiting ? '(' + waiting + ') ' : '') + 'carewatch console';
+  }, [queues]);
+
   const tab = route.tab || (session.role === 'viewer' ? 'marketing' : 'agent');
   // The agent screen stays mounted behind the other two, so the open mention, its reply draft
   // and its lease renewal survive a look at the lead or marketing screen.
