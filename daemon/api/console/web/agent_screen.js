@@ -3,7 +3,7 @@
 import { html, useState, useEffect, useCallback } from './vendor/preact-htm.js';
 import { post, seg } from './api.js';
 import { useKeys } from './keys.js';
-import { duration, count, priorityLabel } from './format.js';
+import { duration, priorityLabel } from './format.js';
 import { MentionView } from './mention_view.js';
 
 const QUEUE_KEY = 'carewatch.queue';
@@ -24,8 +24,8 @@ export function QueueList({ queues, error, selected, onSelect }) {
         onClick=${() => onSelect(q.queue)}>
       <div class="queue-head">
         <span class="queue-name">${q.queue}</span>
-        <span class="num" data-testid="queue-waiting" title="waiting">${count(q.waiting)}</span>
-        <span class="num dim" data-testid="queue-claimed" title="claimed">${count(q.claimed)}</span>
+        <span class="num" data-testid="queue-waiting" title="waiting">${q.waiting}</span>
+        <span class="num dim" data-testid="queue-claimed" title="claimed">${q.claimed}</span>
         <span class="num age" data-testid="queue-oldest" title="oldest waiting">${q.waiting > 0 ? duration(q.oldest_age_s) : '–'}</span>
       </div>
       <div class="queue-prios">

@@ -83,12 +83,13 @@ export function score(x) {
   return typeof x === 'number' && isFinite(x) ? x.toFixed(2) : '–';
 }
 
-// The URL to link to, or null: only absolute http: and https: URLs become links.
+// The URL to link to (as the platform gave it), or null: only absolute http: and https: URLs
+// become links; javascript:, data:, relative and malformed ones never do.
 export function safeUrl(u) {
-  if (typeof u !== 'string' || u === '') return null;
+  if (typeof u !== 'string' || u.trim() === '') return null;
   try {
     const p = new URL(u);
-    return p.protocol === 'http:' || p.protocol === 'https:' ? p.href : null;
+    return p.protocol === 'http:' || p.protocol === 'https:' ? u.trim() : null;
   } catch (_) {
     return null;
   }
