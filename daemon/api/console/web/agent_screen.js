@@ -5,6 +5,7 @@ import { post, seg } from './api.js';
 import { useKeys } from './keys.js';
 import { duration, priorityLabel } from './format.js';
 import { MentionView } from './mention_view.js';
+import { Guard } from './guard.js';
 
 const QUEUE_KEY = 'carewatch.queue';
 
@@ -111,8 +112,8 @@ export function AgentScreen({ active, session, queues, queuesError, toast, subsc
       <p class="hint">${canAct ? html`<kbd>j</kbd>/<kbd>k</kbd> select · <kbd>c</kbd> claim · <kbd>?</kbd> keys` : 'Read-only: viewers do not claim or reply.'}</p>
     </aside>
     ${openUid
-      ? html`<${MentionView} key=${openUid} active=${active} uid=${openUid} claim=${claim && claim.uid === openUid ? claim : null}
-          session=${session} queues=${queues} toast=${toast} subscribe=${subscribe} onClosed=${closed} />`
+      ? html`<${Guard} key=${openUid} what="This mention"><${MentionView} active=${active} uid=${openUid} claim=${claim && claim.uid === openUid ? claim : null}
+          session=${session} queues=${queues} toast=${toast} subscribe=${subscribe} onClosed=${closed} /><//>`
       : html`<section class="col col-main idle">
           ${emptyQueue
             ? html`<div class="empty" data-testid="empty-queue"><h3>Queue ${emptyQueue} is empty</h3><p>Nothing waiting. Pick another queue with <kbd>j</kbd>/<kbd>k</kbd>.</p></div>`

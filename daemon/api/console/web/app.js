@@ -9,6 +9,7 @@ import { useKeys, KEYS } from './keys.js';
 import { AgentScreen } from './agent_screen.js';
 import { LeadScreen } from './lead_screen.js';
 import { MarketingScreen } from './marketing_screen.js';
+import { Guard } from './guard.js';
 
 function parseRoute(hash) {
   const h = hash.replace(/^#\/?/, '');
@@ -155,11 +156,11 @@ function Console({ session, onLogout }) {
     </header>
     <main class="screen">
       <div class=${tab === 'agent' ? 'pane' : 'pane hidden'}>
-        <${AgentScreen} active=${tab === 'agent'} session=${session} queues=${queues} queuesError=${queuesError} toast=${showToast}
-          subscribe=${subscribe} openUid=${tab === 'agent' ? route.uid : agentUid} navigate=${navigate} />
+        <${Guard} what="The agent screen"><${AgentScreen} active=${tab === 'agent'} session=${session} queues=${queues} queuesError=${queuesError} toast=${showToast}
+          subscribe=${subscribe} openUid=${tab === 'agent' ? route.uid : agentUid} navigate=${navigate} /><//>
       </div>
-      ${tab === 'lead' ? html`<${LeadScreen} session=${session} queues=${queues} toast=${showToast} subscribe=${subscribe} navigate=${navigate} />` : null}
-      ${tab === 'marketing' ? html`<${MarketingScreen} session=${session} />` : null}
+      ${tab === 'lead' ? html`<${Guard} what="The lead screen"><${LeadScreen} session=${session} queues=${queues} toast=${showToast} subscribe=${subscribe} navigate=${navigate} /><//>` : null}
+      ${tab === 'marketing' ? html`<${Guard} what="The marketing screen"><${MarketingScreen} session=${session} /><//>` : null}
     </main>
     <${Toast} toast=${toast} />
     ${help ? html`<${Help} onClose=${() => setHelp(false)} />` : null}

@@ -5,6 +5,7 @@
 import { html, useState, useEffect, useMemo } from './vendor/preact-htm.js';
 import { get, post, seg, qs } from './api.js';
 import { Chart } from './chart.js';
+import { Guard, Guarded } from './guard.js';
 import { clock, duration, when, fullTime, excerpt, priorityLabel, count } from './format.js';
 import { useNow } from './mention_view.js';
 
@@ -25,7 +26,7 @@ function Body({ st, children }) {
   if (st.loading) return html`<div class="na">loading…</div>`;
   if (st.missing && !st.data) return html`<div class="na">not available</div>`;
   if (st.error && !st.data) return html`<div class="na err">${st.error}</div>`;
-  return children();
+  return html`<${Guarded} what="This panel" render=${children} />`;
 }
 
 function Select({ testid, value, onChange, options, all }) {
@@ -153,7 +154,7 @@ export function LeadScreen({ session, queues, toast, subscribe, navigate }) {
     <section class="card">
       <h3>Queue depth <span class="dim">(waiting${queue ? ' and claimed' : ' per queue'})</span></h3>
       <div data-testid="depth-chart">
-        <${Body} st=${depth}>${() => html`<${Chart} series=${depthSeries} fill0=${false} height=${200} />`}<//>
+        <${Body} st=${depth}>${() => html`<${Guard} what="The chart"><${Chart} series=${depthSeries} fill0=${false} height=${200} /><//>`}<//>
       </div>
     </section>
     <section class="card">

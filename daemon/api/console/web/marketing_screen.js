@@ -5,6 +5,7 @@
 import { html, useState, useEffect, useMemo } from './vendor/preact-htm.js';
 import { get, qs } from './api.js';
 import { Chart } from './chart.js';
+import { Guard, Guarded } from './guard.js';
 import { count, percent, when } from './format.js';
 
 const RANGES = { '24h': [86400, '1h'], '7d': [7 * 86400, '1h'], '30d': [30 * 86400, '1d'] };
@@ -27,7 +28,7 @@ function Body({ st, children }) {
   if (st.loading && !st.data) return html`<div class="na">loading…</div>`;
   if (st.missing) return html`<div class="na">not available</div>`;
   if (st.error) return html`<div class="na err">${st.error}</div>`;
-  return children();
+  return html`<${Guarded} what="This panel" render=${children} />`;
 }
 
 function keysOf(st) {
@@ -52,7 +53,7 @@ function VolumeCard({ title, testid, st, colors }) {
   return html`<section class="card">
     <h3>${title}${spikes.length ? html` <span class="spike-note">${spikes.length} spike${spikes.length > 1 ? 's' : ''} marked</span>` : null}</h3>
     <div data-testid=${testid}>
-      <${Body} st=${st}>${() => html`<${Chart} series=${series} spikes=${spikes} height=${190} />`}<//>
+      <${Body} st=${st}>${() => html`<${Guard} what="The chart"><${Chart} series=${series} spikes=${spikes} height=${190} /><//>`}<//>
     </div>
   </section>`;
 }

@@ -7,6 +7,7 @@ import { get, post, seg } from './api.js';
 import { useKeys } from './keys.js';
 import { duration, clock, when, fullTime, count, score, safeUrl, textLength, ms, priorityLabel } from './format.js';
 import { CustomerPanel } from './customer.js';
+import { Guarded } from './guard.js';
 
 export function useNow(period = 1000) {
   const [now, setNow] = useState(Date.now());
@@ -45,7 +46,7 @@ function Panel({ st, children }) {
   if (st.loading) return html`<div class="na">loading…</div>`;
   if (st.missing && !st.data) return html`<div class="na">not available</div>`;
   if (st.error && !st.data) return html`<div class="na err">${st.error}</div>`;
-  return children();
+  return html`<${Guarded} what="This panel" render=${children} />`;
 }
 
 function SlaClock({ sla, now }) {
@@ -331,6 +332,12 @@ export function MentionView({ active, uid, claim, session, queues, toast, subscr
     });
     return () => { off(); clearTimeout(timer); };
   }, [uid, subscribe]);
+
+  // Also read it again every 20 s: reply delivery and the SLA state stay current without the feed.
+  useEffect(() => {
+    const t = setInterval(() => reloadDetail(), 20000);
+    return () => clearInterval(t);
+  }, [reloadDetail]);
 
   // The lease renews itself at half its length while the mention is open and held.
   const leaseUntil = ms(state.lease_until);
