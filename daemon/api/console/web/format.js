@@ -95,8 +95,19 @@ export function safeUrl(u) {
   }
 }
 
-// Characters as the reply rules count them: code points, or grapheme clusters when asked.
+// Characters as the reply rules count them: code points, grapheme clusters (Bluesky), or X's
+// weighted characters (most scripts 1, CJK and emoji 2, a link 23). A guide while typing: the
+// server checks the text the platform's own way when it is sent.
 export function textLength(text, unit) {
+  if (unit === 'weighted characters') {
+    let n = 0;
+    const rest = text.replace(/https?:\/\/\S+/gi, () => { n += 23; return ''; });
+    for (const ch of rest) {
+      const c = ch.codePointAt(0);
+      n += c <= 4351 || (c >= 8192 && c <= 8205) || (c >= 8208 && c <= 8223) || (c >= 8242 && c <= 8247) ? 1 : 2;
+    }
+    return n;
+  }
   if (unit === 'graphemes' && typeof Intl !== 'undefined' && Intl.Segmenter) {
     let n = 0;
     for (const _ of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) n++;
