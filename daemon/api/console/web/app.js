@@ -30,7 +30,8 @@ function Login({ notice, onLoggedIn }) {
   useEffect(() => { if (input.current) input.current.focus(); }, []);
   const submit = async (e) => {
     e.preventDefault();
-    if (!key || busy) return;
+    if (busy) return;
+    if (!key) { setError('Enter your API key.'); return; }
     setBusy(true);
     setError('');
     try {
@@ -52,7 +53,7 @@ function Login({ notice, onLoggedIn }) {
       <input id="login-key" type="password" data-testid="login-key" ref=${input} value=${key}
         autocomplete="current-password" spellcheck="false" onInput=${(e) => setKey(e.currentTarget.value)} />
       <div class="err" data-testid="login-error" role="alert" hidden=${!error}>${error}</div>
-      <button type="submit" class="primary" data-testid="login-submit" disabled=${busy || !key}>${busy ? 'Logging in…' : 'Log in'}</button>
+      <button type="submit" class="primary" data-testid="login-submit" disabled=${busy}>${busy ? 'Logging in…' : 'Log in'}</button>
       <p class="dim small">Your key stays in this browser only long enough to start a session.</p>
     </form>
   </main>`;
