@@ -110,6 +110,22 @@ export function LeadScreen({ session, queues, toast, subscribe, navigate }) {
       <span class="spacer"></span>
       <span class="dim">updated ${when(until.toISOString())}</span>
     </div>
+    <section class="card">
+      <h3>Queues now <span class="dim">(live)</span></h3>
+      <div class="table-wrap" data-testid="queues-now">
+        ${!queues ? html`<div class="na">loading…</div>` : html`<table class="dense compact"><thead><tr><th>queue</th><th class="num">waiting</th>
+            <th class="num">claimed</th><th class="num">oldest</th>${[0, 1, 2, 3].map((p) => html`<th key=${p} class="num">P${p} waiting</th>`)}</tr></thead>
+          <tbody>${queues.filter((q) => !queue || q.queue === queue).map((q) => {
+            const byP = new Map((q.priorities || []).map((p) => [p.priority, p]));
+            return html`<tr key=${q.queue}><td><b>${q.queue}</b></td><td class="num">${q.waiting}</td><td class="num">${q.claimed}</td>
+              <td class="num">${q.waiting > 0 ? duration(q.oldest_age_s) : '–'}</td>
+              ${[0, 1, 2, 3].map((p) => {
+                const x = byP.get(p);
+                return html`<td key=${p} class="num" title=${x && x.waiting ? 'oldest ' + duration(x.oldest_age_s) : ''}>${x ? x.waiting : 0}</td>`;
+              })}</tr>`;
+          })}</tbody></table>`}
+      </div>
+    </section>
     <div class="grid2">
       <section class="card">
         <h3>SLA at risk</h3>
