@@ -19,10 +19,13 @@ export const KEYS = [
   ['Esc', 'close a dialog, leave a field'],
 ];
 
+const NOT_TYPED = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file']);
+
 export function isTyping(el) {
   if (!el || el === document.body) return false;
   const tag = el.tagName;
-  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
+  if (tag === 'INPUT') return !NOT_TYPED.has((el.type || '').toLowerCase());
+  return tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
 }
 
 function onKeyDown(e) {

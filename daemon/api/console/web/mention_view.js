@@ -333,6 +333,14 @@ export function MentionView({ active, uid, claim, session, queues, toast, subscr
     return () => { off(); clearTimeout(timer); };
   }, [uid, subscribe]);
 
+  // Claimed again (the same mention can come back first in line): it is ours again.
+  const firstClaim = useRef(claim);
+  useEffect(() => {
+    if (!claim || claim === firstClaim.current) return;
+    setLost(false);
+    reloadAll();
+  }, [claim]);
+
   // Also read it again every 20 s: reply delivery and the SLA state stay current without the feed.
   useEffect(() => {
     const t = setInterval(() => reloadDetail(), 20000);
