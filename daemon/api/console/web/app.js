@@ -5,7 +5,7 @@
 import { html, render, useState, useEffect, useRef, useCallback } from './vendor/preact-htm.js';
 import { request, get, del, setCsrf, onUnauthenticated } from './api.js';
 import { connectLive } from './live.js';
-import { useKeys, KEYS } from './keys.js';
+import { useKeys, KEYS, SCREEN_KEYS_OFF } from './keys.js';
 import { AgentScreen } from './agent_screen.js';
 import { LeadScreen } from './lead_screen.js';
 import { MarketingScreen } from './marketing_screen.js';
@@ -60,6 +60,7 @@ function Login({ notice, onLoggedIn }) {
 }
 
 function Help({ onClose }) {
+  useKeys({ ...SCREEN_KEYS_OFF, Escape: () => { onClose(); return true; } });
   return html`<div class="overlay" onClick=${(e) => { if (e.target === e.currentTarget) onClose(); }}>
     <div class="dialog help" data-testid="help" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts">
       <h3>Keyboard</h3>

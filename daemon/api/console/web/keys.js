@@ -21,6 +21,9 @@ export const KEYS = [
 
 const NOT_TYPED = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file']);
 
+// The single keys of the screens: a dialog maps them to nothing, so they do not act behind it.
+export const SCREEN_KEYS_OFF = Object.fromEntries(['j', 'k', 'c', 'r', 'e', 'h', 'n', '1', '2', '3'].map((k) => [k, () => true]));
+
 export function isTyping(el) {
   if (!el || el === document.body) return false;
   const tag = el.tagName;

@@ -4,7 +4,7 @@
 
 import { html, useState, useEffect, useRef, useCallback } from './vendor/preact-htm.js';
 import { get, post, seg } from './api.js';
-import { useKeys } from './keys.js';
+import { useKeys, SCREEN_KEYS_OFF } from './keys.js';
 import { duration, clock, when, fullTime, count, score, safeUrl, textLength, ms, priorityLabel } from './format.js';
 import { CustomerPanel } from './customer.js';
 import { Guarded } from './guard.js';
@@ -259,7 +259,7 @@ function HandoffDialog({ uid, current, queues, toast, onClose, onDone }) {
   const [error, setError] = useState('');
   const first = useRef(null);
   useEffect(() => { if (first.current) first.current.focus(); }, []);
-  useKeys({ Escape: () => { onClose(); return true; } });
+  useKeys({ ...SCREEN_KEYS_OFF, Escape: () => { onClose(); return true; } });
 
   const submit = async (e) => {
     if (e) e.preventDefault();
