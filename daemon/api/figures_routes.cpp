@@ -28,7 +28,7 @@ ApiResponse stats_route(const RouteContext& ctx) {
   if (!by)
     return error_response(400, "by: expected one of none, queue, platform, priority, agent, got \"" + by_text + "\"");
   const TimeMs now = ctx.now();
-  TimeMs until = now;
+  TimeMs until = StatsStore::align(now, now, now).second;  // "now": the current minute in full
   if (const std::string* u = param(ctx, "until")) {
     if (!parse_iso8601(*u, until))
       return error_response(400, "until: expected an ISO 8601 UTC time like \"2026-11-22T10:00:00Z\", got \"" + *u + "\"");
@@ -49,7 +49,7 @@ ApiResponse stats_route(const RouteContext& ctx) {
   }
   if (since >= until) return error_response(400, "since: must be before until");
   const auto [from, to] = StatsStore::align(since, until, now);
-  StatsStore figures(ctx.store.pool(), ctx.config.store.prefix);
+  StatsStore figures(ctx.store.pool(), ctx.store.options().prefix);
   std::vector<GroupStats> groups = stats_from_cells(figures.read(figures_dimension(*by), from, to), *by);
   if (*by == GroupBy::agent && ctx.caller.role == AgentRole::agent) {
     std::erase_if(groups, [&](const GroupStats& g) { return g.kind == "agent" && g.group != ctx.caller.agent; });

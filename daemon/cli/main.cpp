@@ -8,7 +8,7 @@
 #include "daemon/tools/bench_classify_command.h"
 #include "daemon/tools/bench_command.h"
 #include "daemon/tools/bench_spikes_command.h"
-#include "daemon/tools/bench_stats_command.h"
+#include "daemon/cli/bench_stats_command.h"
 #include "daemon/cli/check_config_command.h"
 #include "daemon/cli/classify_command.h"
 #include "daemon/tools/model_commands.h"

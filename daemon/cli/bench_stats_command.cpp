@@ -1,4 +1,4 @@
-#include "daemon/tools/bench_stats_command.h"
+#include "daemon/cli/bench_stats_command.h"
 
 #include <rapidjson/document.h>
 #include <sys/resource.h>
