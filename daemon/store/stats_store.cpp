@@ -4,6 +4,7 @@
 #include <charconv>
 #include <iterator>
 #include <string_view>
+#include <unordered_map>
 
 namespace carewatch {
 
@@ -24,6 +25,11 @@ bool parse_ll(std::string_view s, long long& out) {
   const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 int measure_index(char m) {
   switch (m) {
@@ -80,6 +86,8 @@ std::map<std::string, StatsStore::Cells> StatsStore::read(const std::string& dim
   const std::vector<Block> bs = blocks(since, until);
   std::map<std::string, Cells> out;
   if (bs.empty()) return out;
+  // group -> its cells, found without building a string per field
+  std::unordered_map<std::string, Cells*, StringHash, std::equal_to<>> index;
   pool_.with_connection([&](RedisConnection& c) {
     for (const Block& b : bs) c.append({"HGETALL", key(b, dim)});
     // One block's reply at a time: merged, then dropped.
@@ -110,9 +118,12 @@ std::map<std::string, StatsStore::Cells> StatsStore::read(const std::string& dim
           group = name.substr(bar + 1);
         }
         if (!last_cells || group != last_group) {
-          auto it = out.find(std::string(group));  // std::map<std::string> has no heterogeneous find here
-          if (it == out.end()) it = out.emplace(std::string(group), Cells{}).first;
-          last_cells = &it->second;
+          auto it = index.find(group);
+          if (it == index.end()) {
+            Cells* cells = &out.emplace(std::string(group), Cells{}).first->second;
+            it = index.emplace(std::string(group), cells).first;
+          }
+          last_cells = it->second;
           last_group = group;
         }
         if (m >= 0)
