@@ -13,6 +13,7 @@
 #include "daemon/api/desk_input.h"
 #include "daemon/api/desk_routes.h"
 #include "daemon/api/route_context.h"
+#include "daemon/api/figures_routes.h"
 #include "daemon/api/auth_failures.h"
 #include "daemon/api/cookie.h"
 #include "daemon/api/session_auth.h"
@@ -76,7 +77,6 @@ struct ApiRoutes::Impl {
   ApiResponse operation(RouteId id, const std::string& uid, const std::string& agent, bool any_holder = false);
   ApiResponse reply(const std::string& uid, const std::string& agent, const std::string& body);
   ApiResponse mention(const std::string& uid);
-  ApiResponse stats(const Query& query);
   ApiResponse at_risk(const Query& query);
   ApiResponse readyz();
   ApiResponse metrics_text();
@@ -96,7 +96,7 @@ ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m
     case RouteId::queues: return json_response(200, queues_json(store.depths(), now()));
     case RouteId::claim: return claim(m.param, agent);
     case RouteId::mention: return mention(m.param);
-    case RouteId::stats: return stats(query);
+    case RouteId::stats: return stats_route(ctx);
     case RouteId::sla_at_risk: return at_risk(query);
     case RouteId::reply: return reply(m.param, agent, req.body);
     case RouteId::release: return operation(m.id, m.param, agent, caller.is_lead());  // a lead: anyone's claim
@@ -364,24 +364,6 @@ ApiResponse ApiRoutes::Impl::at_risk(const Query& query) {
   });
   if (items.size() > limit) items.resize(limit);
   return json_response(200, at_risk_json(items));
-}
-
-ApiResponse ApiRoutes::Impl::stats(const Query& query) {
-  std::string window_text = "1h";
-  if (auto it = query.values.find("window"); it != query.values.end()) window_text = it->second;
-  const auto window = parse_duration(window_text);
-  if (!window || window->count() <= 0)
-    return error_response(400, "window: expected a positive duration like \"1h\", got \"" + window_text + "\"");
-  std::string by_text;
-  if (auto it = query.values.find("by"); it != query.values.end()) by_text = it->second;
-  const auto by = group_by_from_string(by_text);
-  if (!by)
-    return error_response(
-        400, "by: expected one of none, queue, platform, priority, agent, got \"" + by_text + "\"");
-  const TimeMs until = now();
-  const TimeMs since = until - window->count();
-  const auto events = store.events(since, until);
-  return json_response(200, latency_stats_json(latency_stats(events, *by, since, until), *by, since, until));
 }
 
 ApiResponse ApiRoutes::Impl::readyz() {

@@ -29,7 +29,8 @@
 //         as its type in daemon/store/redis_fields.def says: timestamps ISO 8601, durations
 //         and integers numbers; sla: daemon/telemetry/sla_clock.h, only "status": "none" when no
 //         target applies)
-//   GET  /v1/stats?window=1h&by=queue     200 latency_stats_json (daemon/telemetry/latency_stats.h)
+//   GET  /v1/stats?since&until&window&by  200 latency_stats_json, from the figures aggregates
+//                                          (daemon/api/figures_routes.h)
 //   GET  /v1/sla/at-risk?queue=&limit=    200 {"items": [{"uid", "queue", "priority", "target",
 //                                          "deadline", "remaining_ms", "state", "platform", "text",
 //                                          "author"}]}: open mentions with a running SLA clock, most

@@ -1,5 +1,5 @@
 // carewatch: one binary; this file wires the subcommands (each in its own file) to the command line:
-// run | check-config | reset-cursor | classify | bench [classify | spikes] | train | eval | eval-sentiment |
+// run | check-config | reset-cursor | classify | bench [classify | spikes | stats] | train | eval | eval-sentiment |
 // eval-language | eval-groups | version.
 #include <CLI/CLI.hpp>
 
@@ -8,6 +8,7 @@
 #include "daemon/tools/bench_classify_command.h"
 #include "daemon/tools/bench_command.h"
 #include "daemon/tools/bench_spikes_command.h"
+#include "daemon/cli/bench_stats_command.h"
 #include "daemon/cli/check_config_command.h"
 #include "daemon/cli/classify_command.h"
 #include "daemon/tools/model_commands.h"
@@ -126,6 +127,16 @@ int main(int argc, char** argv) {
   bench_spikes_cmd->add_option("--threshold", bench_spikes.threshold, "Override detectors.spikes.threshold");
   bench_spikes_cmd->add_option("--min-ratio", bench_spikes.min_ratio, "Override detectors.spikes.min_ratio");
   bench_spikes_cmd->add_option("--min-count", bench_spikes.min_count, "Override detectors.spikes.min_count");
+  BenchStatsOptions bench_stats;
+  auto* bench_stats_cmd = bench_cmd->add_subcommand(
+      "stats", "Measure GET /v1/stats?by=agent over 30 days of generated mentions and events answered from "
+               "the figures aggregates in a private Redis, and check it equals the raw computation");
+  bench_stats_cmd->add_option("-n,--mentions", bench_stats.mentions, "Mentions in the history")->capture_default_str();
+  bench_stats_cmd->add_option("--days", bench_stats.days, "Days of history (the query's window)")->capture_default_str();
+  bench_stats_cmd->add_option("--agents", bench_stats.agents, "Agents handling them")->capture_default_str();
+  bench_stats_cmd->add_option("--runs", bench_stats.runs, "Timed queries (the median is printed)")->capture_default_str();
+  bench_stats_cmd->add_option("--seed", bench_stats.seed, "Random seed")->capture_default_str();
+  bench_stats_cmd->add_flag("!--no-check", bench_stats.check, "Skip the comparison with the raw computation");
   bench_cmd->require_subcommand(0, 1);
 
   TrainCommandOptions train;
@@ -206,6 +217,7 @@ int main(int argc, char** argv) {
   }
   if (*bench_classify_cmd) return run_bench_classify(bench_classify, std::cout, std::cerr);
   if (*bench_spikes_cmd) return run_bench_spikes(bench_spikes, std::cout, std::cerr);
+  if (*bench_stats_cmd) return run_bench_stats(bench_stats, std::cout, std::cerr);
   if (*bench_cmd) return run_bench(bench, std::cout, std::cerr);
   if (*train_cmd) return run_train(train, std::cout, std::cerr);
   if (*eval_cmd) return run_eval(eval, std::cout, std::cerr);

@@ -120,6 +120,59 @@ const char* to_string(GroupBy g) {
   return "none";
 }
 
+long long latency_bucket(long long ms) {
+  if (ms < 100) return ms < 0 ? 0 : ms;
+  long long d = 1;
+  while (ms >= 100 * d) d *= 10;
+  return ms / d * d;
+}
+
+Summary summarize_bucketed(const std::vector<long long>& samples_ms) {
+  std::vector<long long> b;
+  b.reserve(samples_ms.size());
+  for (long long v : samples_ms) b.push_back(latency_bucket(v));
+  return summarize(b);
+}
+
+Summary summarize_histogram(const LatencyHistogram& h) {
+  Summary s;
+  long long n = 0;
+  for (const auto& [bucket, count] : h)
+    if (count > 0) n += count;
+  s.count = static_cast<size_t>(n);
+  if (n == 0) return s;
+  // Nearest rank ceil(percent/100 * n), as nearest_rank.
+  auto at_rank = [&](unsigned percent) {
+    long long rank = (static_cast<long long>(percent) * n + 99) / 100;
+    if (rank < 1) rank = 1;
+    if (rank > n) rank = n;
+    long long seen = 0;
+    for (const auto& [bucket, count] : h) {
+      if (count <= 0) continue;
+      seen += count;
+      if (seen >= rank) return static_cast<double>(bucket) / 1000.0;
+    }
+    return 0.0;
+  };
+  s.p50 = at_rank(50);
+  s.p90 = at_rank(90);
+  s.p99 = at_rank(99);
+  for (auto it = h.rbegin(); it != h.rend(); ++it)
+    if (it->second > 0) {
+      s.max = static_cast<double>(it->first) / 1000.0;
+      break;
+    }
+  return s;
+}
+
+long long* action_counter(ActionCounts& c, std::string_view event_type) {
+  if (event_type == "claimed") return &c.claims;
+  if (event_type == "replied") return &c.replies;
+  if (event_type == "resolved") return &c.resolutions;
+  if (event_type == "handed_off") return &c.handoffs;
+  return nullptr;
+}
+
 Summary summarize(std::vector<long long>& samples_ms) {
   Summary s;
   s.count = samples_ms.size();
@@ -142,47 +195,64 @@ const Summary& GroupStats::get(Measure m) const {
   return detection;
 }
 
-std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy by, TimeMs since,
-                                      TimeMs until) {
+LatencyAccumulator::LatencyAccumulator(GroupBy by, TimeMs since, TimeMs until)
+    : by_(by), since_(since), until_(until) {
+  if (by_ == GroupBy::none) groups_[{"", "all"}];  // the overall figures exist even with no samples
+}
+
+void LatencyAccumulator::add(const Event& e) {
   // Keyed by (kind, group): with GroupBy::agent a source and an agent of the same name stay apart.
-  std::map<std::pair<std::string, std::string>, std::array<std::vector<long long>, kMeasures.size()>> samples;
-  if (by == GroupBy::none) samples[{"", "all"}];  // the overall figures exist even with no samples
-  auto add = [&](const Event& e, size_t measure, long long ms) {
-    samples[{by == GroupBy::agent ? actor_kind(e) : "", group_of(e, by)}][measure].push_back(ms);
-  };
-  // First response: per mention the earliest sample and the event that carried it.
+  auto key_of = [&] { return Key(by_ == GroupBy::agent ? actor_kind(e) : "", group_of(e, by_)); };
+  const bool inside = e.at >= since_ && e.at <= until_;
+  if (inside && by_ == GroupBy::agent) {
+    ActionCounts probe;
+    if (action_counter(probe, e.type)) ++*action_counter(groups_[key_of()].counts, e.type);
+  }
+  // First response: per mention the earliest sample over all events, and where it counts.
   constexpr size_t kFirstResponse = 2;
   static_assert(kMeasures[kFirstResponse] == Measure::first_response);
-  std::map<std::string_view, std::pair<long long, const Event*>> earliest;
-  for (const Event& e : events) {
-    if (e.at < since || e.at > until) continue;
-    for (size_t i = 0; i < kMeasures.size(); ++i) {
-      const std::string* raw = find(e, event_field(kMeasures[i]));
-      if (!raw) continue;
-      const auto ms = parse_ms(*raw);
-      if (!ms) continue;
-      if (i != kFirstResponse || e.uid.empty()) {
-        add(e, i, *ms);
-        continue;
-      }
-      auto [it, fresh] = earliest.try_emplace(e.uid, *ms, &e);
-      if (!fresh && *ms < it->second.first) it->second = {*ms, &e};
+  for (size_t i = 0; i < kMeasures.size(); ++i) {
+    const std::string* raw = find(e, event_field(kMeasures[i]));
+    if (!raw) continue;
+    const auto ms = parse_ms(*raw);
+    if (!ms) continue;
+    if (i != kFirstResponse || e.uid.empty()) {
+      if (inside) groups_[key_of()].samples[i].push_back(*ms);
+      continue;
     }
+    auto it = earliest_.find(e.uid);
+    if (it == earliest_.end())
+      earliest_.emplace(e.uid, Earliest{*ms, inside, key_of()});
+    else if (*ms < it->second.ms)
+      it->second = Earliest{*ms, inside, key_of()};
   }
-  for (const auto& [uid, sample] : earliest) add(*sample.second, kFirstResponse, sample.first);
+}
+
+std::vector<GroupStats> LatencyAccumulator::result() const {
+  std::map<Key, Acc> groups = groups_;
+  for (const auto& [uid, sample] : earliest_)
+    if (sample.inside) groups[sample.key].samples[2].push_back(sample.ms);
   std::vector<GroupStats> out;
-  out.reserve(samples.size());
-  for (auto& [key, per_measure] : samples) {
+  out.reserve(groups.size());
+  for (auto& [key, acc] : groups) {
     GroupStats g;
     g.kind = key.first;
     g.group = key.second;
-    g.detection = summarize(per_measure[0]);
-    g.queue_wait = summarize(per_measure[1]);
-    g.first_response = summarize(per_measure[2]);
-    g.resolution = summarize(per_measure[3]);
+    g.detection = summarize_bucketed(acc.samples[0]);
+    g.queue_wait = summarize_bucketed(acc.samples[1]);
+    g.first_response = summarize_bucketed(acc.samples[2]);
+    g.resolution = summarize_bucketed(acc.samples[3]);
+    g.counts = acc.counts;
     out.push_back(std::move(g));
   }
   return out;
+}
+
+std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy by, TimeMs since,
+                                      TimeMs until) {
+  LatencyAccumulator acc(by, since, until);
+  for (const Event& e : events) acc.add(e);
+  return acc.result();
 }
 
 std::string latency_stats_json(const std::vector<GroupStats>& groups, GroupBy by, TimeMs since,
@@ -215,6 +285,19 @@ std::string latency_stats_json(const std::vector<GroupStats>& groups, GroupBy by
     for (Measure m : kMeasures) {
       w.Key(to_string(m));
       write_summary(w, g.get(m));
+    }
+    if (by == GroupBy::agent) {
+      w.Key("counts");
+      w.StartObject();
+      w.Key("claims");
+      w.Int64(g.counts.claims);
+      w.Key("replies");
+      w.Int64(g.counts.replies);
+      w.Key("resolutions");
+      w.Int64(g.counts.resolutions);
+      w.Key("handoffs");
+      w.Int64(g.counts.handoffs);
+      w.EndObject();
     }
     w.EndObject();
   }

@@ -12,11 +12,20 @@
 // and the fields queue, platform, priority and actor (the agent for claimed/replied/resolved).
 // first_reply_at only moves earlier: a brand reply that arrives after a later one replaced it as
 // the first response emits a second frt_ms (with frt_was_ms, the one it replaced). A mention
-// therefore counts once in the first response figures, with its earliest frt_ms among the events
-// of the window, under that event's group.
+// therefore counts once in the first response figures: with its earliest frt_ms among all the
+// events given (not only those of the window), under that event's group, and only when that
+// event is in the window. So the figures of two adjacent windows add up, and aggregates kept as
+// events happen (daemon/store/stats_store.h) can move the sample when a correction comes.
+//
+// Exactness rule: every reported duration (percentiles and max) is its sample truncated to two
+// significant digits of milliseconds (latency_bucket: 1234567 ms -> 1200000 ms = 1200 s; below
+// 100 ms exact; negative durations, clock skew, count as 0). The same buckets are what the
+// aggregates keep, so figures answered from them equal these, to the millisecond.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,10 +53,34 @@ struct Summary {
 // Nearest-rank percentile (q in (0, 1]) of `samples_ms`, in seconds; sorts `samples_ms`.
 Summary summarize(std::vector<long long>& samples_ms);
 
+// The histogram bucket of a duration: `ms` truncated to two significant digits (0..99 as they
+// are, 100..999 to tens, 1000..9999 to hundreds, ...); negative -> 0. Monotone, so the bucket of
+// the nearest-rank sample is the nearest-rank bucket. daemon/store/lua/common.lua (fig_bucket)
+// computes the same.
+long long latency_bucket(long long ms);
+
+// Histogram: bucket (latency_bucket) -> samples in it.
+using LatencyHistogram = std::map<long long, long long>;
+
+// summarize over the buckets of the samples: count, nearest-rank percentiles and max of the
+// bucketed samples, in seconds. Equal to summarize_histogram of their histogram.
+Summary summarize_bucketed(const std::vector<long long>& samples_ms);
+Summary summarize_histogram(const LatencyHistogram& h);
+
+// What an agent did in the window (by=agent only): events claimed, replied, resolved, handed_off.
+struct ActionCounts {
+  long long claims = 0, replies = 0, resolutions = 0, handoffs = 0;
+  bool empty() const { return claims == 0 && replies == 0 && resolutions == 0 && handoffs == 0; }
+};
+// The counter an event type feeds, or nullptr ("claimed" -> claims, "replied" -> replies,
+// "resolved" -> resolutions, "handed_off" -> handoffs).
+long long* action_counter(ActionCounts& c, std::string_view event_type);
+
 struct GroupStats {
   std::string group;                               // the queue / platform / "p1" / actor; "all" for none
   std::string kind;                                // GroupBy::agent only: "agent", "brand" or "source"
   Summary detection, queue_wait, first_response, resolution;
+  ActionCounts counts;                             // GroupBy::agent only
   const Summary& get(Measure m) const;
 };
 
@@ -58,7 +91,11 @@ struct GroupStats {
 const char* actor_kind(const Event& e);
 
 // One sample per event that carries the measure's field (first response: one per mention uid,
-// its earliest), grouped; events outside [since, until] (by `at`) are ignored. With GroupBy::agent the group is the event's actor and `kind` its
+// its earliest over all `events`, counted when its event is in the window), grouped; events
+// outside [since, until] (by `at`) are ignored. Pass the events from `since` on (later ones
+// may correct a first response of the window). With GroupBy::agent the events claimed, replied,
+// resolved and handed_off of the window are also counted per actor (a group with only counts
+// exists too). With GroupBy::agent the group is the event's actor and `kind` its
 // actor_kind, so a source (detection delay) or the brand's own replies never pass for an agent;
 // groups are sorted by kind (agent, brand, source), then name. Otherwise groups are sorted by
 // name and `kind` is empty. An event without the grouping value (e.g. an unrouted mention's
@@ -67,11 +104,37 @@ const char* actor_kind(const Event& e);
 std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy by, TimeMs since,
                                       TimeMs until);
 
+// The same computation fed one event at a time, in stream order (for histories too large to hold
+// as Events: carewatch bench stats reads them page by page). latency_stats uses it.
+class LatencyAccumulator {
+ public:
+  LatencyAccumulator(GroupBy by, TimeMs since, TimeMs until);
+  void add(const Event& e);
+  std::vector<GroupStats> result() const;
+
+ private:
+  using Key = std::pair<std::string, std::string>;  // (kind, group)
+  struct Acc {
+    std::array<std::vector<long long>, 4> samples;
+    ActionCounts counts;
+  };
+  struct Earliest {
+    long long ms;
+    bool inside;
+    Key key;
+  };
+  GroupBy by_;
+  TimeMs since_, until_;
+  std::map<Key, Acc> groups_;
+  std::map<std::string, Earliest> earliest_;  // first response per mention uid
+};
+
 // The same as JSON for GET /v1/stats:
 //   {"window_s": 3600, "since": "...Z", "until": "...Z", "by": "queue",
 //    "groups": [{"group": "care", "detection_delay": {"count", "p50_s", "p90_s", "p99_s", "max_s"},
 //                "queue_wait": {...}, "first_response": {...}, "resolution": {...}}, ...]}
-// With by=agent each group also has "kind": "agent" | "brand" | "source" (after "group").
+// With by=agent each group also has "kind": "agent" | "brand" | "source" (after "group") and
+// "counts": {"claims", "replies", "resolutions", "handoffs"} (last).
 std::string latency_stats_json(const std::vector<GroupStats>& groups, GroupBy by, TimeMs since,
                                TimeMs until);
 

@@ -465,6 +465,7 @@ TEST_F(HttpApiTest, MetricsAccessPerSetting) {
 
 TEST_F(HttpApiTest, StatsPerAgentOverAWindow) {
   store->enqueue({make_mention("a", 1), make_mention("b", 1)});
+  config.agents[0].role = AgentRole::lead;  // a lead sees every agent's group; an agent their own
   start();
   const std::string a = post("/v1/queues/care/claim", kAliceKey).json()["uid"].GetString();
   const std::string b = post("/v1/queues/care/claim", kBobKey).json()["uid"].GetString();
@@ -486,6 +487,13 @@ TEST_F(HttpApiTest, StatsPerAgentOverAWindow) {
   EXPECT_GE((*alice)["first_response"]["p50_s"].GetDouble(), 60.0);
   EXPECT_EQ((*bob)["first_response"]["count"].GetInt(), 1);
   EXPECT_EQ((*bob)["resolution"]["count"].GetInt(), 0);
+  EXPECT_EQ((*alice)["counts"]["claims"].GetInt(), 1);
+  EXPECT_EQ((*alice)["counts"]["resolutions"].GetInt(), 1);
+
+  const Reply own = get("/v1/stats?window=1h&by=agent", kBobKey);
+  const auto o = own.json();
+  EXPECT_TRUE(find_by(o["groups"], "group", "bob")) << own.body;
+  EXPECT_FALSE(find_by(o["groups"], "group", "alice")) << own.body;
 
   const Reply all = get("/v1/stats");
   ASSERT_EQ(all.status, 200) << all.body;

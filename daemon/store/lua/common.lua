@@ -54,11 +54,104 @@ local function event_fields(now, uid, kind, actor, h, extra)
   return f
 end
 
+-- Figures: aggregates of the events, kept as they are written (daemon/store/stats_store.h has
+-- the layout and the reader). Per level (minute, hour, day) and bucket start, one hash per
+-- dimension {P}:fig:<m|h|d>:<start ms>:<dimension> with fields
+--   <d|w|f|r>|<bucket>|<group>   samples of detect_ms / wait_ms / frt_ms / resolve_ms in that
+--                                histogram bucket (fig_bucket) for that group
+--   #<event type>|<group>        agent dimension only: claimed, replied, resolved, handed_off
+-- Dimensions: all, q (queue), pl (platform), pr (priority), ag (actor); the actor's group is
+-- "<kind>:<actor>", kind s (a source), b (the brand) or a (an agent). Each key expires
+-- at its bucket's start + the level's retention (FIG_LEVELS; stats_store.h says the same).
+-- First response: a mention counts once, with its earliest frt_ms: {P}:fig:frt:<uid> remembers
+-- where it was counted ("<at>|<bucket>|<queue>|<platform>|<priority>|<agent group>"), and an
+-- earlier one moves it there.
+local FIG_LEVELS = {{'m', 60000, 8 * 86400000}, {'h', 3600000, 62 * 86400000}, {'d', 86400000, 800 * 86400000}}
+local FIG_FRT_TTL_MS = 62 * 86400000
+local FIG_MEASURES = {{EF.detect_ms, 'd'}, {EF.wait_ms, 'w'}, {EF.frt_ms, 'f'}, {EF.resolve_ms, 'r'}}
+local FIG_COUNTED = {claimed = true, replied = true, resolved = true, handed_off = true}
+
+-- A duration truncated to two significant digits (latency_bucket in latency_stats.h).
+local function fig_bucket(v)
+  if v < 100 then return math.max(v, 0) end
+  local d = 1
+  while v >= 100 * d do d = d * 10 end
+  return math.floor(v / d) * d
+end
+
+local function fig_incr(at, dim, name, by)
+  for _, l in ipairs(FIG_LEVELS) do
+    local start = at - at % l[2]
+    local k = P .. ':fig:' .. l[1] .. ':' .. fmt(start) .. ':' .. dim
+    if redis.call('HINCRBY', k, name, by) <= 0 then redis.call('HDEL', k, name) end
+    redis.call('PEXPIREAT', k, start + l[3])
+  end
+end
+
+local function fig_add_sample(at, m, bucket, g, by)
+  local b = fmt(bucket)
+  fig_incr(at, 'all', m .. '|' .. b .. '|all', by)
+  fig_incr(at, 'q', m .. '|' .. b .. '|' .. g[1], by)
+  fig_incr(at, 'pl', m .. '|' .. b .. '|' .. g[2], by)
+  fig_incr(at, 'pr', m .. '|' .. b .. '|' .. g[3], by)
+  fig_incr(at, 'ag', m .. '|' .. b .. '|' .. g[4], by)
+end
+
+-- Counts one event (its flat field list, as XADD got it) in the figures.
+local function fig_count(f)
+  local e = {}
+  for i = 1, #f, 2 do e[f[i]] = f[i + 1] end
+  local at = tonumber(e[EF.at])
+  if not at then return end
+  local kind = 'a'
+  local actor = e[EF.actor] or ''
+  local etype = e[EF.type]
+  if etype == 'ingested' or etype == 'queued' then
+    kind = 's'
+  elseif e[EF.native] == '1' or string.sub(actor, 1, 6) == 'brand:' then
+    kind = 'b'
+  end
+  local function named(v) if v == nil or v == '' then return 'unknown' end return v end
+  local prio = 'unknown'
+  if e[EF.priority] and e[EF.priority] ~= '' then prio = 'p' .. e[EF.priority] end
+  local g = {named(e[EF.queue]), named(e[EF.platform]), prio, kind .. ':' .. named(actor)}
+  if FIG_COUNTED[etype] then fig_incr(at, 'ag', '#' .. etype .. '|' .. g[4], 1) end
+  for _, m in ipairs(FIG_MEASURES) do
+    local raw = e[m[1]]
+    local v = raw and string.match(raw, '^-?%d+$') and tonumber(raw)
+    if v then
+      local bucket = fig_bucket(v)
+      local uid = e[EF.uid] or ''
+      if m[2] == 'f' and uid ~= '' then
+        local lk = P .. ':fig:frt:' .. uid
+        local was = redis.call('GET', lk)
+        local ok = true
+        if was then
+          local wat, wms, wq, wpl, wpr, wag = string.match(was, '^(%d+)|(-?%d+)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
+          if wat and v < tonumber(wms) then
+            fig_add_sample(tonumber(wat), 'f', fig_bucket(tonumber(wms)), {wq, wpl, wpr, wag}, -1)
+          elseif wat then
+            ok = false  -- not earlier than the sample counted: the mention keeps that one
+          end
+        end
+        if ok then
+          redis.call('SET', lk, fmt(at) .. '|' .. fmt(v) .. '|' .. g[1] .. '|' .. g[2] .. '|' .. g[3] .. '|' .. g[4],
+                     'PX', FIG_FRT_TTL_MS)
+          fig_add_sample(at, 'f', bucket, g, 1)
+        end
+      else
+        fig_add_sample(at, m[2], bucket, g, 1)
+      end
+    end
+  end
+end
+
 local function emit_shared(now, uid, kind, actor, h, extra)
   local f = event_fields(now, uid, kind, actor, h, extra)
   local events = P .. ':events'
   local id = redis.pcall('XADD', events, fmt(now) .. '-*', unpack(f))
   if type(id) == 'table' then id = redis.call('XADD', events, '*', unpack(f)) end
+  fig_count(f)
   return id, f
 end
 

@@ -248,12 +248,66 @@ TEST(LatencyStats, AMentionCountsOnceWithItsEarliestFirstResponse) {
   expect_groups(g, {{"all", none, none, {2, 60, 120, 120, 120}, none}});
 
   g = latency_stats(replaced_first_response(), GroupBy::agent, T, s(3600));
-  expect_groups(g, {{"brand:acme", none, none, {2, 60, 120, 120, 120}, none}});  // not alice's, not bob's
-  EXPECT_EQ(g[0].kind, "brand");
+  // not alice's, not bob's (bob's group only has his reply counted)
+  expect_groups(g, {{"bob", none, none, none, none}, {"brand:acme", none, none, {2, 60, 120, 120, 120}, none}});
+  EXPECT_EQ(g[1].kind, "brand");
+  EXPECT_EQ(g[0].counts.replies, 1);
 
-  // Among the events of the window only: before the brand's late reply was seen, alice's counted.
+  // The earliest over all the events given, counted in the window of its event: x:1's first
+  // response (the brand's, seen at 350) is not in [0, 320], and alice's was replaced by it.
   g = latency_stats(replaced_first_response(), GroupBy::agent, T, s(320));
-  expect_groups(g, {{"alice", none, none, one(300), none}, {"brand:acme", none, none, one(60), none}});
+  expect_groups(g, {{"brand:acme", none, none, one(60), none}});
+  // So adjacent windows add up: [321, 3600] has x:1 only.
+  g = latency_stats(replaced_first_response(), GroupBy::none, s(321), s(3600));
+  expect_groups(g, {{"all", none, none, one(120), none}});
+}
+
+TEST(LatencyBucket, TwoSignificantDigitsTruncated) {
+  EXPECT_EQ(latency_bucket(-5), 0);
+  EXPECT_EQ(latency_bucket(0), 0);
+  EXPECT_EQ(latency_bucket(99), 99);
+  EXPECT_EQ(latency_bucket(100), 100);
+  EXPECT_EQ(latency_bucket(1234), 1200);
+  EXPECT_EQ(latency_bucket(9999), 9900);
+  EXPECT_EQ(latency_bucket(1234567), 1200000);
+  EXPECT_EQ(latency_bucket(86'400'000), 86'000'000);
+}
+
+TEST(LatencyBucket, HistogramSummaryEqualsTheBucketedSamples) {
+  std::mt19937_64 rng(7);
+  std::lognormal_distribution<double> d(11.0, 2.0);
+  for (int n : {1, 2, 3, 10, 99, 100, 1001}) {
+    std::vector<long long> samples;
+    LatencyHistogram h;
+    for (int i = 0; i < n; ++i) {
+      samples.push_back(static_cast<long long>(d(rng)));
+      ++h[latency_bucket(samples.back())];
+    }
+    const Summary a = summarize_bucketed(samples), b = summarize_histogram(h);
+    EXPECT_EQ(a.count, b.count);
+    EXPECT_DOUBLE_EQ(a.p50, b.p50) << n;
+    EXPECT_DOUBLE_EQ(a.p90, b.p90) << n;
+    EXPECT_DOUBLE_EQ(a.p99, b.p99) << n;
+    EXPECT_DOUBLE_EQ(a.max, b.max) << n;
+  }
+}
+
+TEST(LatencyStats, ByAgentCountsClaimsRepliesResolutionsAndHandoffs) {
+  auto events = scenario();
+  events.push_back(ev("handed_off", "masto:A", "alice", s(450), "billing", "mastodon", "1"));
+  const auto g = latency_stats(events, GroupBy::agent, T, s(3600));
+  std::map<std::string, ActionCounts> got;
+  for (const auto& x : g) got[x.group] = x.counts;
+  EXPECT_EQ(got["alice"].claims, 2);
+  EXPECT_EQ(got["alice"].replies, 1);
+  EXPECT_EQ(got["alice"].resolutions, 1);
+  EXPECT_EQ(got["alice"].handoffs, 1);
+  EXPECT_EQ(got["bob"].claims, 2);
+  EXPECT_EQ(got["bob"].replies, 1);
+  EXPECT_EQ(got["bob"].resolutions, 1);
+  EXPECT_EQ(got["brand:acme"].replies, 2);
+  const auto json = latency_stats_json(g, GroupBy::agent, T, s(3600));
+  EXPECT_NE(json.find(R"("counts":{"claims":2,"replies":1,"resolutions":1,"handoffs":1})"), std::string::npos) << json;
 }
 
 // ---- window ----
