@@ -333,6 +333,7 @@ export async function startEnv({ sample = true, fake = true, lease = '5m', name 
 // A new browser context and page; records console errors and page errors in page.problems.
 export async function newPage(browser, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...options });
+  context.setDefaultTimeout(10000);
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (m) => {
@@ -373,4 +374,47 @@ export function checkTools() {
   if (major < 20) fail(`node ${v}: the browser suite needs node 20 or newer`);
   chromiumPath();
   carewatchBinary();
+}
+
+// Runs `action` and waits for the page's response to `method` on a path matching `pattern`.
+export async function withResponse(page, method, pattern, action, timeout = 10000) {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === method && pattern.test(new URL(r.url()).pathname), { timeout }),
+    action(),
+  ]);
+  return response;
+}
+
+// Runs `body`; when it throws, a screenshot of each page goes to <name>-failure-<n>.png in the
+// artifacts directory before the error is passed on.
+export async function shootOnFailure(name, pages, body) {
+  try {
+    return await body();
+  } catch (e) {
+    for (const [i, page] of pages.entries()) {
+      await page.screenshot({ path: screenshotPath(`${name}-failure-${i + 1}`), fullPage: true }).catch(() => {});
+    }
+    throw e;
+  }
+}
+
+// The first whole number in a locator's text ("3", "3 waiting"), or NaN.
+export async function numberIn(locator) {
+  const m = (await locator.textContent())?.match(/\d+/);
+  return m ? Number(m[0]) : NaN;
+}
+
+// Posts `count` statuses on the fake platform and waits until the daemon has queued them all in
+// FAKE_QUEUE; returns them (oldest first).
+export async function postAndQueue(env, count, make = (i) => ({ text: `Status ${i + 1} of a browser test #acmeair` })) {
+  const before = (await env.daemon.queue(FAKE_QUEUE)).waiting;
+  const posted = [];
+  for (let i = 0; i < count; ++i) posted.push(env.fake.post(make(i)));
+  await env.daemon.waitForWaiting(FAKE_QUEUE, before + count);
+  return posted;
+}
+
+// Opens a screen by its tab ("agent", "lead", "marketing").
+export async function openTab(page, screen) {
+  await byTestId(page, `tab-${screen}`).click();
 }
