@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  FAKE_QUEUE, byTestId, login, newPage, numberIn, openTab, postAndQueue, selectQueue, shootOnFailure, startEnv,
+  FAKE_QUEUE, byTestId, drainQueue, login, newPage, numberIn, openTab, postAndQueue, selectQueue, shootOnFailure, startEnv,
   waitFor, withResponse,
 } from './harness.mjs';
 
@@ -62,6 +62,7 @@ async function checkHandedOff(uid, note, agent) {
 
 // Posts n statuses and waits until they are queued: [{status, text}], oldest first.
 async function postStatuses(prefix, n) {
+  await drainQueue(env);
   const make = (i) => ({
     text: `${prefix} ${i + 1}: my flight to Lisbon was cancelled and nobody answers #acmeair`,
     displayName: `${prefix} Customer ${i + 1}`,

@@ -418,3 +418,16 @@ export async function postAndQueue(env, count, make = (i) => ({ text: `Status ${
 export async function openTab(page, screen) {
   await byTestId(page, `tab-${screen}`).click();
 }
+
+// Claims and resolves (as the lead, by bearer key) whatever waits in `queue`, so a test starts
+// from an empty queue even when an earlier test of its file failed halfway.
+export async function drainQueue(env, queue = FAKE_QUEUE) {
+  for (let i = 0; i < 1000; ++i) {
+    const c = await env.daemon.api('POST', `/v1/queues/${queue}/claim`, { agent: 'lea' });
+    if (c.status === 204 || c.status === 404) return;  // empty, or no mention routed there yet
+    if (c.status !== 200) fail(`draining ${queue}: claim answered ${c.status} ${JSON.stringify(c.body)}`);
+    const r = await env.daemon.api('POST', `/v1/mentions/${c.body.uid}/resolve`, { agent: 'lea' });
+    if (r.status !== 200 && r.status !== 202) fail(`draining ${queue}: resolve of ${c.body.uid} answered ${r.status}`);
+  }
+  fail(`draining ${queue}: still not empty after 1000 claims`);
+}

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  BROKEN_UTF8, FAKE_QUEUE, byTestId, login, newPage, openTab, selectQueue, shootOnFailure, sleep, startEnv,
+  BROKEN_UTF8, FAKE_QUEUE, byTestId, drainQueue, login, newPage, openTab, selectQueue, shootOnFailure, sleep, startEnv,
   withResponse,
 } from './harness.mjs';
 
@@ -109,6 +109,7 @@ async function checkPage(page, where) {
 }
 
 async function runPass(pass, bypassCSP) {
+  await drainQueue(env);
   const posted = postPayloads(pass);
   await env.daemon.waitForWaiting(FAKE_QUEUE, posted.length, 20000);
   const { context, page } = await newPage(env.browser, { bypassCSP });
@@ -143,6 +144,9 @@ async function runPass(pass, bypassCSP) {
       assert.equal(claim.status(), 200);
       const uid = (await claim.json()).uid;
       assert.equal(uid, p.uid, `claimed ${uid}, expected payload ${i + 1} (${p.uid})`);
+      // First whether anything ran or became markup, then whether it reads as the text it was.
+      await page.locator(`[data-testid="mention"][data-uid="${uid}"]`).waitFor();
+      await checkPage(page, `${pass}: payload ${i + 1} (${p.uid}) rendered`);
       await byTestId(page, 'mention-text').filter({ hasText: p.shows }).waitFor();
       if (p.author) await byTestId(page, 'mention-author').filter({ hasText: p.author }).waitFor();
       if (p.link) {
