@@ -26,8 +26,9 @@ list(SORT suite)
 if(NOT suite)
   message(FATAL_ERROR "browser tests: no *.test.mjs files in ${SUITE_DIR}")
 endif()
-# One file at a time: each starts its own daemon, redis-server and Chromium.
-execute_process(COMMAND "${NODE}" --test --test-concurrency=1 --test-reporter=spec ${suite}
+# One file at a time: each starts its own daemon, redis-server and Chromium. --test-force-exit:
+# a file whose tests are done exits even if a handle (a socket, a timer) was left open.
+execute_process(COMMAND "${NODE}" --test --test-concurrency=1 --test-force-exit --test-reporter=spec ${suite}
   WORKING_DIRECTORY "${SUITE_DIR}"
   RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
