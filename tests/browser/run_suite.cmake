@@ -1,0 +1,36 @@
+# Runs the browser suite: cmake -DNODE=<node> -DSUITE_DIR=<tests/browser> -P run_suite.cmake
+# (CTest's "browser" test). Fails with what to install when a tool is missing.
+if(NOT NODE OR NOT EXISTS "${NODE}")
+  message(FATAL_ERROR "browser tests: node not found (node 20 or newer is needed): run scripts/setup")
+endif()
+execute_process(COMMAND "${NODE}" --version OUTPUT_VARIABLE node_version OUTPUT_STRIP_TRAILING_WHITESPACE)
+string(REGEX REPLACE "^v([0-9]+).*" "\\1" node_major "${node_version}")
+if(node_major LESS 20)
+  message(FATAL_ERROR "browser tests: ${NODE} is node ${node_version}; node 20 or newer is needed")
+endif()
+set(chromium "$ENV{CAREWATCH_CHROMIUM}")
+if(NOT chromium)
+  set(chromium /usr/bin/chromium)
+endif()
+if(NOT EXISTS "${chromium}")
+  message(FATAL_ERROR "browser tests: chromium not found at ${chromium}: install Debian's chromium package (scripts/setup does)")
+endif()
+if(NOT EXISTS "${SUITE_DIR}/node_modules/playwright-core/package.json")
+  message(FATAL_ERROR "browser tests: playwright-core is not installed in ${SUITE_DIR}: run scripts/setup (npm ci there)")
+endif()
+if(NOT EXISTS "$ENV{CAREWATCH_BIN}")
+  message(FATAL_ERROR "browser tests: the carewatch binary ($ENV{CAREWATCH_BIN}) does not exist: build it first")
+endif()
+file(GLOB suite RELATIVE "${SUITE_DIR}" "${SUITE_DIR}/*.test.mjs")
+list(SORT suite)
+if(NOT suite)
+  message(FATAL_ERROR "browser tests: no *.test.mjs files in ${SUITE_DIR}")
+endif()
+# One file at a time: each starts its own daemon, redis-server and Chromium. --test-force-exit:
+# a file whose tests are done exits even if a handle (a socket, a timer) was left open.
+execute_process(COMMAND "${NODE}" --test --test-concurrency=1 --test-force-exit --test-reporter=spec ${suite}
+  WORKING_DIRECTORY "${SUITE_DIR}"
+  RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "browser tests failed (${result}); screenshots and daemon logs: $ENV{CAREWATCH_BROWSER_ARTIFACTS}")
+endif()
