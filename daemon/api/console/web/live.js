@@ -5,7 +5,7 @@
 
 import { get } from './api.js';
 
-const POLL_MS = 5000;
+const POLL_MS = 2000;  // only while the live feed is unavailable
 const RETRY_STREAM_MS = 30000;
 
 // connectLive({onQueues, onMention, onStatus}) → a function that stops everything.
