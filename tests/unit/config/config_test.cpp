@@ -77,10 +77,15 @@ TEST(Config, DemoConfigLoads) {
   EXPECT_FALSE(cfg->redis) << "the demo starts its own redis-server";
   EXPECT_EQ(cfg->api_host, "127.0.0.1");
   EXPECT_EQ(cfg->api_port, 8640);
-  ASSERT_EQ(cfg->agents.size(), 2u);
+  ASSERT_EQ(cfg->agents.size(), 4u);
   EXPECT_EQ(cfg->agents[0].id, "ana");
   EXPECT_EQ(cfg->agents[0].key_sha256, kAnaHash);
+  EXPECT_EQ(cfg->agents[0].role, AgentRole::agent);
   EXPECT_EQ(cfg->agents[1].id, "ben");
+  EXPECT_EQ(cfg->agents[2].id, "lea");
+  EXPECT_EQ(cfg->agents[2].role, AgentRole::lead);
+  EXPECT_EQ(cfg->agents[3].id, "vic");
+  EXPECT_EQ(cfg->agents[3].role, AgentRole::viewer);
   EXPECT_EQ(cfg->store.lease, minutes(5));
   EXPECT_EQ(cfg->sla_first_response.at(0), minutes(15));
   EXPECT_EQ(cfg->sla_first_response.at(3), hours(24));
@@ -491,7 +496,7 @@ class CheckConfig : public ::testing::Test {
 TEST_F(CheckConfig, DemoIsOk) {
   const std::string path = std::string(CAREWATCH_SOURCE_DIR) + "/config/demo.json";
   EXPECT_EQ(check(path), 0) << err_.str();
-  EXPECT_EQ(out_.str(), path + ": ok (1 source, " + std::to_string(default_rules()->size()) + " rules, 2 agents)\n");
+  EXPECT_EQ(out_.str(), path + ": ok (1 source, " + std::to_string(default_rules()->size()) + " rules, 4 agents)\n");
   EXPECT_EQ(err_.str(), "");
 }
 
