@@ -18,6 +18,19 @@ end
 local function mention_key(uid) return P .. ':m:' .. uid end
 local function history_key(uid) return P .. ':me:' .. uid end
 local function queue_key(queue, priority) return P .. ':q:' .. queue .. ':p' .. priority end
+
+-- Adds uid to the queue's stream of that priority (creating the stream and its group on first
+-- use) and to {P}:queues. Returns the entry id, or nil and Redis's error.
+local function queue_add(queue, priority, uid)
+  local stream = queue_key(queue, priority)
+  if redis.call('EXISTS', stream) == 0 then
+    local r = redis.pcall('XGROUP', 'CREATE', stream, GROUP, '0', 'MKSTREAM')
+    if type(r) == 'table' and r.err and not string.find(r.err, 'BUSYGROUP', 1, true) then return nil, r.err end
+  end
+  local id = redis.call('XADD', stream, '*', QF.uid, uid)
+  redis.call('SADD', P .. ':queues', queue)
+  return id
+end
 -- A mention's internal notes (stream, NF fields; the entry id is the note id): never posted,
 -- expires with the mention.
 local function notes_key(uid) return P .. ':notes:' .. uid end

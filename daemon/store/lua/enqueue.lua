@@ -68,15 +68,8 @@ local function enqueue_one(uid, json, platform, source, queue, priority, categor
     return 'stored'
   end
 
-  local stream = queue_key(queue, priority)
-  if redis.call('EXISTS', stream) == 0 then
-    local r = redis.pcall('XGROUP', 'CREATE', stream, GROUP, '0', 'MKSTREAM')
-    if type(r) == 'table' and r.err and not string.find(r.err, 'BUSYGROUP', 1, true) then
-      return redis.error_reply(r.err)
-    end
-  end
-  local id = redis.call('XADD', stream, '*', QF.uid, uid)
-  redis.call('SADD', P .. ':queues', queue)
+  local id, err = queue_add(queue, priority, uid)
+  if not id then return redis.error_reply(err) end
   local extra = {}
   if detect ~= '' then extra = {EF.detect_ms, detect} end
   local queued = emit_shared(now, uid, 'queued', source, h, extra)

@@ -19,15 +19,8 @@ if target == from then return {'same_queue', from} end
 local now = now_ms()
 local hk = mention_key(uid)
 redis.call('XACK', queue_key(from, h.priority), GROUP, h.entry_id)
-local stream = queue_key(target, h.priority)
-if redis.call('EXISTS', stream) == 0 then
-  local r = redis.pcall('XGROUP', 'CREATE', stream, GROUP, '0', 'MKSTREAM')
-  if type(r) == 'table' and r.err and not string.find(r.err, 'BUSYGROUP', 1, true) then
-    return redis.error_reply(r.err)
-  end
-end
-local id = redis.call('XADD', stream, '*', QF.uid, uid)
-redis.call('SADD', P .. ':queues', target)
+local id, err = queue_add(target, h.priority, uid)
+if not id then return redis.error_reply(err) end
 redis.call('HSET', hk, MF.state, 'queued', MF.queue, target, MF.entry_id, id)
 redis.call('HDEL', hk, MF.owner, MF.lease_until, MF.resolve_after_reply)
 redis.call('HINCRBY', hk, MF.handoffs, 1)
