@@ -53,6 +53,12 @@ Category base_category(const BaseCategoryConfig& config, double complaint, doubl
   return Category::engagement;
 }
 
+const char* sentiment_band(const BaseCategoryConfig& config, double compound) {
+  if (compound >= config.praise_at) return "positive";
+  if (compound <= -config.praise_at) return "negative";
+  return "neutral";
+}
+
 TextScorer::TextScorer(std::vector<NamedModel> models)
     : sentiment_(SentimentAnalyzer::builtin()), complaint_(builtin_complaint_model()), models_(std::move(models)) {
   if (complaint_) complaint_label_ = complaint_label(*complaint_);

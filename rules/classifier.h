@@ -39,6 +39,11 @@ bool asks_question(std::string_view text, const TextTokens& tokens);
 // compound >= praise_at; else engagement.
 Category base_category(const BaseCategoryConfig& config, double complaint, double compound, bool question);
 
+// The sentiment band the marketing figures count a mention in, by the same threshold the base
+// category uses for praise: "positive" when compound >= praise_at, "negative" when
+// compound <= -praise_at, else "neutral".
+const char* sentiment_band(const BaseCategoryConfig& config, double compound);
+
 // Scores texts with the built-in sentiment analyzer and complaint model, plus named models.
 // Immutable and thread-safe once built.
 class TextScorer {

@@ -37,23 +37,6 @@ bool is_digits(std::string_view w) {
   return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// Links become spaces: "http://", "https://" and "www." up to the next white space.
-std::string without_links(std::string_view text) {
-  std::string out(text);
-  size_t i = 0;
-  while (i < out.size()) {
-    const std::string_view rest = std::string_view(out).substr(i);
-    const bool link = rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.") ||
-                      rest.starts_with("HTTP://") || rest.starts_with("HTTPS://");
-    if (!link || (i > 0 && !std::isspace(static_cast<unsigned char>(out[i - 1])) && out[i - 1] != '(')) {
-      ++i;
-      continue;
-    }
-    while (i < out.size() && !std::isspace(static_cast<unsigned char>(out[i]))) out[i++] = ' ';
-  }
-  return out;
-}
-
 // A light plural fold, so "bags" and "bag" are one term: a trailing 's' of a word of four letters
 // or more goes, unless the word ends in "ss", "us" or "is".
 std::string folded_word(std::string_view w) {
@@ -75,8 +58,26 @@ constexpr uint64_t mix(uint64_t x) {  // the splitmix64 finaliser
 
 }  // namespace
 
+std::string without_links(std::string_view text) {
+  std::string out(text);
+  size_t i = 0;
+  while (i < out.size()) {
+    const std::string_view rest = std::string_view(out).substr(i);
+    const bool link = rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.") ||
+                      rest.starts_with("HTTP://") || rest.starts_with("HTTPS://");
+    if (!link || (i > 0 && !std::isspace(static_cast<unsigned char>(out[i - 1])) && out[i - 1] != '(')) {
+      ++i;
+      continue;
+    }
+    while (i < out.size() && !std::isspace(static_cast<unsigned char>(out[i]))) out[i++] = ' ';
+  }
+  return out;
+}
+
 bool is_stop_word(std::string_view w) {
-  return std::find(std::begin(kStopWords), std::end(kStopWords), w) != std::end(kStopWords);
+  // A hash set: asked for every word of every mention (the marketing figures' words too).
+  static const std::unordered_set<std::string_view> words(std::begin(kStopWords), std::end(kStopWords));
+  return words.count(w) != 0;
 }
 
 ComplaintSignature complaint_signature(std::string_view text, const SignatureParams& params) {

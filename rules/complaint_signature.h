@@ -34,5 +34,9 @@ ComplaintSignature complaint_signature(std::string_view text, const SignaturePar
 // True for the words that say nothing about what is wrong ("the", "my", "please", "still" ...).
 bool is_stop_word(std::string_view lowercase_word);
 
+// The text with its links ("http://", "https://" and "www." up to the next white space) blanked
+// to spaces, so their pieces are not words.
+std::string without_links(std::string_view text);
+
 
 }  // namespace carewatch::rules

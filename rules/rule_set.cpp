@@ -161,6 +161,10 @@ class CompiledRuleSet final : public RuleSet {
 
   size_t size() const override { return c_.rules.size(); }
 
+  const char* sentiment_band(const Decision& d) const override {
+    return d.scored ? rules::sentiment_band(c_.base, d.sentiment.compound) : "unknown";
+  }
+
  private:
   // The rest of a decision, once the text's scores and regex hits are known: the words matched,
   // the features, the language, the rules in order, the priority and the explanation.

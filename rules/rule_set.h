@@ -34,6 +34,10 @@ class RuleSet {
   // decide gain nothing from batches larger than this.
   static constexpr size_t kBatch = 32;
   virtual size_t size() const = 0;  // number of rules
+  // The sentiment band of a decision this rule set made ("negative", "neutral", "positive"; by
+  // the rules file's base_category.praise_at, see rules::sentiment_band), "unknown" when the
+  // decision carries no scores.
+  virtual const char* sentiment_band(const Decision& d) const = 0;
 };
 
 }  // namespace carewatch

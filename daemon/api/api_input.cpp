@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "daemon/api/desk_input.h"
 #include "mention/mention.h"
@@ -88,6 +89,47 @@ ReplyText read_reply_text(std::string_view body) {
     out.rule = "empty";
   }
   return out;
+}
+
+std::optional<size_t> read_limit(const Query& query, size_t fallback, size_t max, std::string& problem) {
+  const auto it = query.values.find("limit");
+  if (it == query.values.end()) return fallback;
+  const std::string& s = it->second;
+  size_t v = 0;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v < 1 || v > max) {
+    problem = "limit: expected an integer from 1 to " + std::to_string(max) + ", got \"" +
+              to_valid_utf8(s.substr(0, 40)) + "\"";
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::string unknown_queue_message(const std::string& queue, std::vector<std::string> queues) {
+  std::sort(queues.begin(), queues.end());
+  std::string names;
+  for (const auto& q : queues) names += (names.empty() ? "" : ", ") + q;
+  return "queue " + queue + " does not exist; queues: " + (names.empty() ? std::string("none yet") : names);
+}
+
+std::optional<std::string> read_queue_filter(const Query& query, const std::vector<std::string>& queues, int& status,
+                                             std::string& problem) {
+  const auto it = query.values.find("queue");
+  if (it == query.values.end()) return std::string();
+  RouteMatch as_claim;
+  as_claim.id = RouteId::claim;
+  as_claim.param = it->second;
+  if (auto bad = route_param_problem(as_claim)) {
+    status = 400;
+    problem = "queue: " + *bad;
+    return std::nullopt;
+  }
+  if (std::find(queues.begin(), queues.end(), it->second) == queues.end()) {
+    status = 404;
+    problem = unknown_queue_message(it->second, queues);
+    return std::nullopt;
+  }
+  return it->second;
 }
 
 }  // namespace carewatch

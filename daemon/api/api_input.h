@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "daemon/api/api_match.h"
 
@@ -21,6 +22,18 @@ std::optional<std::string> utf8_problem(std::string_view s, std::string_view wha
 //   {queue}: at most 64 letters, digits, '-', '_', '.' (as rules files name queues);
 //   {uid}:   "<platform>:<id>", at most 512 bytes of UTF-8 without control characters.
 std::optional<std::string> route_param_problem(const RouteMatch& match);
+
+// ?limit= of a listing route: `fallback` when absent, else a whole number from 1 to `max`; on
+// anything else nullopt and, in `problem`, the 400 message naming the value (its first 40 bytes).
+std::optional<size_t> read_limit(const Query& query, size_t fallback, size_t max, std::string& problem);
+
+// ?queue= of a route that lists per queue: "" when absent (every queue), else the name when it
+// keeps to the {queue} alphabet and is one of `queues`. Otherwise nullopt, with `status` 400
+// (malformed) or 404 (no such queue, the message naming the existing ones) and `problem`.
+std::optional<std::string> read_queue_filter(const Query& query, const std::vector<std::string>& queues, int& status,
+                                             std::string& problem);
+// "queue <name> does not exist; queues: <the existing ones, sorted, or "none yet">".
+std::string unknown_queue_message(const std::string& queue, std::vector<std::string> queues);
 
 // A reply body {"text": "..."}: the text, or the problem (bytes, JSON shape, blank text).
 // The body of POST /v1/mentions/{uid}/reply: {"text": "...", "external": false}. A problem is

@@ -364,4 +364,24 @@ std::string at_risk_json(const std::vector<AtRiskItem>& items) {
   return done(sb);
 }
 
+std::string live_event_json(const Event& e) {
+  namespace f = redis_field;
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  w.Key(f::uid);
+  put(w, e.uid);
+  w.Key(f::type);
+  put(w, e.type);
+  w.Key(f::actor);
+  put(w, e.actor);
+  w.Key(f::at);
+  put(w, format_iso8601(e.at));
+  w.Key(f::queue);
+  const auto q = e.fields.find(f::queue);
+  put(w, q == e.fields.end() ? std::string_view() : std::string_view(q->second));
+  w.EndObject();
+  return done(sb);
+}
+
 }  // namespace carewatch

@@ -61,6 +61,10 @@ std::string reply_accepted_json(std::string_view uid, std::string_view reply_id,
 // "resolves_when": "reply_sent"}.
 std::string resolve_pending_json(std::string_view uid);
 
+// One event as the live feed's `mention` event carries it: {"uid", "type", "actor", "at", "queue"}
+// ("at" ISO 8601; "queue" "" when the event has none).
+std::string live_event_json(const Event& e);
+
 // Age in seconds of something queued at `oldest` (0 when nothing waits).
 double age_seconds(TimeMs now, TimeMs oldest);
 

@@ -36,8 +36,14 @@ RouteMatch match_route(const std::vector<std::string>& seg, std::string_view met
   else if (n >= 2 && seg[0] == "v1") {
     if (n == 2 && seg[1] == "queues") hit(RouteId::queues, "/v1/queues", "GET");
     else if (n == 2 && seg[1] == "stats") hit(RouteId::stats, "/v1/stats", "GET");
+    else if (n == 2 && seg[1] == "live") hit(RouteId::live, "/v1/live", "GET");
+    else if (n == 3 && seg[1] == "stats" && seg[2] == "depth") hit(RouteId::stats_depth, "/v1/stats/depth", "GET");
     else if (n == 2 && seg[1] == "session") hit(RouteId::session, "/v1/session", "GET, POST, DELETE");
+    else if (n == 3 && seg[1] == "stats" && seg[2] == "volume") hit(RouteId::stats_volume, "/v1/stats/volume", "GET");
+    else if (n == 3 && seg[1] == "stats" && seg[2] == "top") hit(RouteId::stats_top, "/v1/stats/top", "GET");
     else if (n == 3 && seg[1] == "sla" && seg[2] == "at-risk") hit(RouteId::sla_at_risk, "/v1/sla/at-risk", "GET");
+    else if (n == 3 && seg[1] == "sla" && seg[2] == "breaches") hit(RouteId::sla_breaches, "/v1/sla/breaches", "GET");
+    else if (n == 2 && seg[1] == "export.csv") hit(RouteId::export_csv, "/v1/export.csv", "GET");
     else if (n == 3 && seg[1] == "replies" && seg[2] == "check") hit(RouteId::replies_check, "/v1/replies/check", "POST");
     else if (n == 3 && seg[1] == "customers" && seg[2] == "link")
       hit(RouteId::customer_link, "/v1/customers/link", "POST");

@@ -10,9 +10,10 @@
 namespace carewatch {
 
 enum class RouteId {
-  healthz, readyz, metrics, queues, claim, mention, renew, release, resolve, reply, stats, sla_at_risk,
+  healthz, readyz, metrics, queues, claim, mention, renew, release, resolve, reply, stats, stats_depth, sla_at_risk,
   session, root, console,
-  handoff, notes, note_add, conversation, history, customer, customer_link, customer_unlink, replies_check
+  handoff, notes, note_add, conversation, history, customer, customer_link, customer_unlink, replies_check,
+  live, stats_volume, stats_top, sla_breaches, export_csv
 };
 
 struct RouteMatch {

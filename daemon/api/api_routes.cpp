@@ -12,8 +12,13 @@
 #include "daemon/api/console_routes.h"
 #include "daemon/api/desk_input.h"
 #include "daemon/api/desk_routes.h"
+#include "daemon/api/export_routes.h"
+#include "daemon/api/sla_routes.h"
 #include "daemon/api/route_context.h"
+#include "daemon/api/depth_routes.h"
 #include "daemon/api/figures_routes.h"
+#include "daemon/api/live_routes.h"
+#include "daemon/api/marketing_routes.h"
 #include "daemon/api/auth_failures.h"
 #include "daemon/api/cookie.h"
 #include "daemon/api/session_auth.h"
@@ -42,6 +47,7 @@ struct ApiRoutes::Impl {
   Counter<2> requests;
   Gauge<2> waiting, claimed, oldest;
   ReplyDesk replies;
+  LiveFeed* live_feed = nullptr;
   SlaPolicies sla;
   SlaStore sla_store;
   SessionStore sessions;
@@ -97,6 +103,9 @@ ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m
     case RouteId::claim: return claim(m.param, agent);
     case RouteId::mention: return mention(m.param);
     case RouteId::stats: return stats_route(ctx);
+    case RouteId::stats_depth: return depth_route(ctx);
+    case RouteId::stats_volume: return volume_route(ctx);
+    case RouteId::stats_top: return top_route(ctx);
     case RouteId::sla_at_risk: return at_risk(query);
     case RouteId::reply: return reply(m.param, agent, req.body);
     case RouteId::release: return operation(m.id, m.param, agent, caller.is_lead());  // a lead: anyone's claim
@@ -112,13 +121,15 @@ ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m
     case RouteId::customer_link: return customer_link_route(ctx);
     case RouteId::customer_unlink: return customer_unlink_route(ctx);
     case RouteId::replies_check: return replies_check_route(ctx);
+    case RouteId::live: return live_route(ctx, live_feed);
+    case RouteId::sla_breaches: return sla_breaches_route(ctx);
+    case RouteId::export_csv: return export_csv_route(ctx);
   }
   return error_response(404, "not found");
 }
 
 Caller ApiRoutes::Impl::authenticate(const ApiRequest& req, const RouteMatch& m, std::optional<ApiResponse>& refused) {
   Caller caller;
-  std::string session_csrf;  // the session's, for the CSRF check of a cookie caller
   const auto cookie = req.authorization.empty() ? request_cookie(req.headers, kSessionCookie) : std::nullopt;
   if (!cookie) {
     // An Authorization header, or nothing at all: the bearer key.
@@ -132,7 +143,7 @@ Caller ApiRoutes::Impl::authenticate(const ApiRequest& req, const RouteMatch& m,
       refused->headers.emplace_back("WWW-Authenticate", "Bearer realm=\"carewatch\"");
       return {};
     }
-    caller = Caller{a->id, a->role, false};
+    caller = Caller{a->id, a->role, false, {}};
   } else {
     // The console's session: its agent as the configuration has it now (role included).
     const auto s = cookie->empty() ? std::nullopt : sessions.touch(session_token_hash(*cookie));
@@ -152,8 +163,7 @@ Caller ApiRoutes::Impl::authenticate(const ApiRequest& req, const RouteMatch& m,
       refused->headers.emplace_back("Set-Cookie", cleared_session_cookie(config.api_secure_cookies));
       return {};
     }
-    caller = Caller{a->id, a->role, true};
-    session_csrf = s->csrf;
+    caller = Caller{a->id, a->role, true, s->csrf};
   }
   const auto d = limiter.allow(caller.agent);
   if (!d.allowed) {
@@ -162,7 +172,7 @@ Caller ApiRoutes::Impl::authenticate(const ApiRequest& req, const RouteMatch& m,
     add_retry_after(*refused, d);
     return caller;
   }
-  refused = access_refusal(caller, req.method, m, req.header("x-csrf-token"), session_csrf);
+  refused = access_refusal(caller, req.method, m, req.header("x-csrf-token"), caller.csrf);
   return caller;
 }
 
@@ -183,14 +193,9 @@ ApiResponse ApiRoutes::Impl::claim(const std::string& queue, const std::string& 
   const auto c = store.claim(queue, agent);
   if (!c) {
     // Empty, or no such queue: the store's set of queues tells which (read only when empty).
-    auto queues = store.queues();
-    if (std::find(queues.begin(), queues.end(), queue) == queues.end()) {
-      std::sort(queues.begin(), queues.end());
-      std::string names;
-      for (const auto& q : queues) names += (names.empty() ? "" : ", ") + q;
-      return error_response(404, "queue " + queue + " does not exist; queues: " +
-                                     (names.empty() ? std::string("none yet") : names));
-    }
+    const auto queues = store.queues();
+    if (std::find(queues.begin(), queues.end(), queue) == queues.end())
+      return error_response(404, unknown_queue_message(queue, queues));
     ApiResponse r;
     r.status = 204;
     return r;
@@ -302,37 +307,17 @@ ApiResponse ApiRoutes::Impl::mention(const std::string& uid) {
 // SLA watch keeps each queue's candidates in order ({P}:sla:due:<queue>); each is evaluated again
 // here, so one answered since the watch last looked is left out.
 ApiResponse ApiRoutes::Impl::at_risk(const Query& query) {
-  constexpr size_t kDefaultLimit = 50, kMaxLimit = 500;
-  size_t limit = kDefaultLimit;
-  if (auto it = query.values.find("limit"); it != query.values.end()) {
-    const std::string& t = it->second;
-    size_t v = 0;
-    bool ok = !t.empty() && t.size() <= 4;
-    for (char ch : t) ok = ok && ch >= '0' && ch <= '9';
-    if (ok) v = std::stoul(t);
-    if (!ok || v < 1 || v > kMaxLimit)
-      return error_response(400, "limit: expected an integer from 1 to " + std::to_string(kMaxLimit) + ", got \"" +
-                                     to_valid_utf8(t) + "\"");
-    limit = v;
-  }
+  std::string problem;
+  int status = 400;
+  const auto limit = read_limit(query, 50, 500, problem);
+  if (!limit) return error_response(400, problem);
   std::vector<std::string> queues = store.queues();
-  if (auto it = query.values.find("queue"); it != query.values.end()) {
-    RouteMatch as_claim;
-    as_claim.id = RouteId::claim;
-    as_claim.param = it->second;
-    if (auto bad = route_param_problem(as_claim)) return error_response(400, "queue: " + *bad);
-    if (std::find(queues.begin(), queues.end(), it->second) == queues.end()) {
-      std::sort(queues.begin(), queues.end());
-      std::string names;
-      for (const auto& q : queues) names += (names.empty() ? "" : ", ") + q;
-      return error_response(404, "queue " + it->second + " does not exist; queues: " +
-                                     (names.empty() ? std::string("none yet") : names));
-    }
-    queues = {it->second};
-  }
+  const auto queue = read_queue_filter(query, queues, status, problem);
+  if (!queue) return error_response(status, problem);
+  if (!queue->empty()) queues = {*queue};
   const TimeMs t = now();
   // A little more than asked per queue: members answered since the watch last looked drop out.
-  const auto rows = sla_store.at_risk(queues, limit + 50);
+  const auto rows = sla_store.at_risk(queues, *limit + 50);
   std::vector<AtRiskItem> items;
   for (const auto& row : rows) {
     const SlaEvaluation e = evaluate_sla(row.state, t, sla);
@@ -362,7 +347,7 @@ ApiResponse ApiRoutes::Impl::at_risk(const Query& query) {
   std::stable_sort(items.begin(), items.end(), [](const AtRiskItem& a, const AtRiskItem& b) {
     return a.deadline != b.deadline ? a.deadline < b.deadline : a.uid < b.uid;
   });
-  if (items.size() > limit) items.resize(limit);
+  if (items.size() > *limit) items.resize(*limit);
   return json_response(200, at_risk_json(items));
 }
 
@@ -404,6 +389,8 @@ ApiRoutes::ApiRoutes(const Config& config, QueueStore& store, Metrics& metrics, 
 ApiRoutes::~ApiRoutes() = default;
 
 void ApiRoutes::set_reply_desk(ReplyDesk desk) { impl_->replies = std::move(desk); }
+
+void ApiRoutes::set_live_feed(LiveFeed* feed) { impl_->live_feed = feed; }
 
 ApiResponse ApiRoutes::reject(std::string_view target, int status, const std::string& message) {
   const RouteMatch m = match_target(target);

@@ -31,12 +31,17 @@
 //         target applies)
 //   GET  /v1/stats?since&until&window&by  200 latency_stats_json, from the figures aggregates
 //                                          (daemon/api/figures_routes.h)
+//   GET  /v1/stats/depth?since&until&step&queue  200 {"since", "until", "step_s", "series":
+//                                          [{"queue", "points": [[t_ms, waiting, claimed]]}]},
+//                                          queue depth over time (daemon/api/depth_routes.h)
 //   GET  /v1/sla/at-risk?queue=&limit=    200 {"items": [{"uid", "queue", "priority", "target",
 //                                          "deadline", "remaining_ms", "state", "platform", "text",
 //                                          "author"}]}: open mentions with a running SLA clock, most
 //                                          urgent first (remaining_ms negative when overdue); limit
 //                                          1..500 (default 50), queue optional (all queues merged);
 //                                          400 naming the parameter, 404 for an unknown queue
+//   GET  /v1/live                         Server-Sent Events: queue depths and events as they
+//                                          happen (daemon/api/live_routes.h)
 //   POST|GET|DELETE /v1/session           the console's login, who is logged in, logout
 //                                          (daemon/api/session_routes.h)
 //   GET  /healthz                         200 {"status": "ok"}
@@ -71,6 +76,9 @@
 
 namespace carewatch {
 
+class LiveClient;
+class LiveFeed;
+
 struct ApiRequest {
   std::string method;         // "GET", "POST", ...
   std::string target;         // origin form: path and optional query ("/v1/stats?window=1h")
@@ -93,6 +101,9 @@ struct ApiResponse {
   // calls next_chunk on a route worker until it returns false, writing each chunk it filled
   // (chunked transfer encoding). Each call should produce a bounded piece (a page of rows).
   std::function<bool(std::string& chunk)> next_chunk;
+  // A live stream (GET /v1/live): when set, the server sends `body` and then, for as long as the
+  // connection lasts, the frames the client is given (daemon/api/live_feed.h).
+  std::shared_ptr<LiveClient> live;
 };
 
 // What POST /v1/mentions/{uid}/reply needs beyond the store: the connector of the mention's source
@@ -116,6 +127,8 @@ class ApiRoutes {
 
   // Set before serving.
   void set_reply_desk(ReplyDesk desk);
+  // The feed GET /v1/live subscribes to (503 without one). It must outlive this.
+  void set_live_feed(LiveFeed* feed);
 
   // Answers one request. Never throws. Counts it in carewatch_http_requests_total{route,status}.
   ApiResponse handle(const ApiRequest& request);

@@ -12,6 +12,7 @@ struct Caller {
   std::string agent;                  // the agent's id; "" for a route that needs no key
   AgentRole role = AgentRole::agent;
   bool via_session = false;           // authenticated by the console's session cookie
+  std::string csrf;                   // that session's CSRF token ("" for a bearer key)
   bool can_act() const { return !agent.empty() && role != AgentRole::viewer; }
   bool is_lead() const { return role == AgentRole::lead; }
 };

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <set>
 
+#include "daemon/api/api_input.h"
 #include "daemon/api/api_json.h"
 #include "daemon/api/api_response.h"
 #include "daemon/api/desk_input.h"
@@ -29,27 +30,14 @@ TimeMs num(const std::string& v) {
   return out;
 }
 
-// 403 for a caller who may not change anything (a viewer); nullopt for agents and leads.
-std::optional<ApiResponse> refuse_viewer(const RouteContext& ctx) {
-  if (ctx.caller.can_act()) return std::nullopt;
-  return coded_error_response(403, "agent " + ctx.caller.agent + " is a viewer: read-only", "forbidden");
-}
-
 ApiResponse not_found(const std::string& uid) { return error_response(404, "mention " + uid + " not found"); }
 
 // ?limit= (1..200, default 50), or the 400.
 std::optional<size_t> read_limit(const RouteContext& ctx, std::optional<ApiResponse>& bad) {
-  const auto it = ctx.query.values.find("limit");
-  if (it == ctx.query.values.end()) return kDefaultLimit;
-  size_t v = 0;
-  const auto& s = it->second;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v < 1 || v > kMaxLimit) {
-    bad = error_response(400, "limit: expected an integer from 1 to " + std::to_string(kMaxLimit) + ", got \"" +
-                                  to_valid_utf8(s.substr(0, 40)) + "\"");
-    return std::nullopt;
-  }
-  return v;
+  std::string problem;
+  const auto limit = carewatch::read_limit(ctx.query, kDefaultLimit, kMaxLimit, problem);
+  if (!limit) bad = error_response(400, problem);
+  return limit;
 }
 
 // The mention's time on the desk's indexes: posted_at, else seen_at.
@@ -135,7 +123,6 @@ std::vector<HistoryItem> history_items(const std::vector<DeskMention>& mentions)
 }  // namespace
 
 ApiResponse handoff_route(const RouteContext& ctx) {
-  if (auto refused = refuse_viewer(ctx)) return std::move(*refused);
   const std::string& uid = ctx.match.param;
   const HandoffBody body = read_handoff_body(ctx.request.body);
   if (body.problem) return error_response(400, *body.problem);
@@ -167,7 +154,6 @@ ApiResponse notes_route(const RouteContext& ctx) {
 }
 
 ApiResponse note_add_route(const RouteContext& ctx) {
-  if (auto refused = refuse_viewer(ctx)) return std::move(*refused);
   const std::string& uid = ctx.match.param;
   const TextBody body = read_text_body(ctx.request.body, "text");
   if (body.problem) return error_response(400, *body.problem);
@@ -266,7 +252,6 @@ ApiResponse customer_route(const RouteContext& ctx) {
 }
 
 ApiResponse customer_link_route(const RouteContext& ctx) {
-  if (auto refused = refuse_viewer(ctx)) return std::move(*refused);
   const LinkBody body = read_link_body(ctx.request.body);
   if (body.problem) return error_response(400, *body.problem);
   DeskStore& desk = ctx.store.desk();
@@ -275,7 +260,6 @@ ApiResponse customer_link_route(const RouteContext& ctx) {
 }
 
 ApiResponse customer_unlink_route(const RouteContext& ctx) {
-  if (auto refused = refuse_viewer(ctx)) return std::move(*refused);
   const TextBody body = read_text_body(ctx.request.body, "identity");
   if (body.problem) return error_response(400, *body.problem);
   if (auto bad = identity_problem(body.text, "identity")) return error_response(400, *bad);
@@ -285,7 +269,6 @@ ApiResponse customer_unlink_route(const RouteContext& ctx) {
 }
 
 ApiResponse replies_check_route(const RouteContext& ctx) {
-  if (auto refused = refuse_viewer(ctx)) return std::move(*refused);
   const TextBody body = read_text_body(ctx.request.body, "text");
   if (body.problem) return error_response(400, *body.problem);
   const std::int64_t sent = ctx.store.desk().same_text_today(same_text_form(body.text));

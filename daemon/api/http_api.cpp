@@ -7,7 +7,9 @@
 // threads from the process alone; every other route may call Redis and runs on a separate pool of
 // route workers (kRouteThreads), its answer posted back to the session's strand. A streamed body
 // (ApiResponse::next_chunk) goes out chunked: each pull on a route worker, each write on the
-// strand, one chunk in flight. Every response carries daemon/api/security_headers.h. With kRouteThreads workers at most that many blocking Redis
+// strand, one chunk in flight. A live stream (GET /v1/live) is a chunked response that goes on
+// as long as the connection: its frames come from the live feed (daemon/api/live_pump.h, one
+// thread per daemon following {P}:events), each write on the strand. Every response carries daemon/api/security_headers.h. With kRouteThreads workers at most that many blocking Redis
 // calls (each bounded by the store's command timeout) run at once, which leaves the rest of the
 // store's connection pool to the scheduler. At most kMaxWaiting requests wait for a worker, and
 // none waits longer than the store's command timeout: beyond either, the answer is 503 with
@@ -55,6 +57,8 @@
 #include "daemon/api/api_json.h"
 #include "daemon/api/api_match.h"
 #include "daemon/api/api_routes.h"
+#include "daemon/api/live_feed.h"
+#include "daemon/api/live_pump.h"
 #include "daemon/api/security_headers.h"
 #include "daemon/telemetry/log.h"
 
@@ -172,7 +176,9 @@ struct HttpApi::Impl {
 
   const Config& config;
   QueueStore& store;
+  LiveFeed live_feed;  // before routes, which point to it
   ApiRoutes routes;
+  LivePump live_pump;
 
   // Declared before the io_context: a session still queued in it when it is destroyed
   // unregisters itself from here.
@@ -199,7 +205,9 @@ struct HttpApi::Impl {
   bool started = false;
 
   Impl(const Config& c, QueueStore& s, Metrics& metrics, std::function<bool()> ready)
-      : config(c), store(s), routes(c, s, metrics, std::move(ready)) {}
+      : config(c), store(s), routes(c, s, metrics, std::move(ready)), live_pump(live_feed, s, &now_ms) {
+    routes.set_live_feed(&live_feed);
+  }
 
   void accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
@@ -369,6 +377,10 @@ class HttpApi::Impl::Session : public std::enable_shared_from_this<Session> {
     for (const auto& [name, value] : security_headers()) res->set(name, value);
     for (const auto& [name, value] : r.headers) res->set(name, value);
     res->keep_alive(keep_alive && !closed_);
+    if (r.live && r.status == 200) {
+      respond_live(res, r.live);
+      return;
+    }
     if (r.next_chunk && r.status != 204) {
       respond_streamed(res, r.next_chunk);
       return;
@@ -386,12 +398,7 @@ class HttpApi::Impl::Session : public std::enable_shared_from_this<Session> {
   // a time, then the last chunk. A failed write or stop() ends the stream.
   void respond_streamed(const std::shared_ptr<http::response<http::string_body>>& full,
                         std::function<bool(std::string&)> next_chunk) {
-    auto head = std::make_shared<http::response<http::empty_body>>();
-    head->version(11);
-    head->result(full->result());
-    for (const auto& field : *full) head->set(field.name_string(), field.value());
-    head->keep_alive(full->keep_alive());
-    head->chunked(true);
+    auto head = chunked_head(*full, full->keep_alive());
     auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*head);
     auto first = std::make_shared<std::string>(std::move(full->body()));
     const bool keep_alive = head->keep_alive();
@@ -403,6 +410,73 @@ class HttpApi::Impl::Session : public std::enable_shared_from_this<Session> {
                                if (ec || self->closed_) return self->close();
                                self->write_chunk(first, pull, keep_alive, true);
                              });
+  }
+
+  // The head of a chunked response with the status and fields of `full`.
+  static std::shared_ptr<http::response<http::empty_body>> chunked_head(const http::response<http::string_body>& full,
+                                                                        bool keep_alive) {
+    auto head = std::make_shared<http::response<http::empty_body>>();
+    head->version(11);
+    head->result(full.result());
+    for (const auto& field : full) head->set(field.name_string(), field.value());
+    head->keep_alive(keep_alive);
+    head->chunked(true);
+    return head;
+  }
+
+  // A live stream (GET /v1/live): the head, `body` as the first chunk, then whatever the live
+  // feed gives `client`, one write in flight, until either side closes (the connection is not
+  // kept alive after it). The session reads nothing more from the client, except to notice it
+  // closing. A client too slow to keep up (LiveFeed::kMaxPending) is closed.
+  void respond_live(const std::shared_ptr<http::response<http::string_body>>& full, std::shared_ptr<LiveClient> client) {
+    auto head = chunked_head(*full, false);
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*head);
+    auto first = std::make_shared<std::string>(std::move(full->body()));
+    live_ = std::move(client);
+    stream_.expires_after(kWriteTimeout);
+    http::async_write_header(stream_, *serializer,
+                             [self = shared_from_this(), head, serializer, first](beast::error_code ec, std::size_t) {
+                               if (ec || self->closed_) return self->close();
+                               std::weak_ptr<Session> weak = self;
+                               self->live_->on_pending([weak] {
+                                 if (auto s = weak.lock()) net::post(s->stream_.get_executor(), [s] { s->live_send(); });
+                               });
+                               self->watch_peer();
+                               self->live_write(first);
+                             });
+  }
+
+  void live_write(std::shared_ptr<std::string> frames) {
+    live_writing_ = true;
+    stream_.expires_after(kWriteTimeout);
+    net::async_write(stream_, http::make_chunk(net::buffer(*frames)),
+                     [self = shared_from_this(), frames](beast::error_code ec, std::size_t) {
+                       self->live_writing_ = false;
+                       if (ec || self->closed_) return self->close();
+                       self->live_send();
+                     });
+  }
+
+  // On the strand: writes what the live feed holds for this client, unless a write is under way
+  // (its end calls this again).
+  void live_send() {
+    if (closed_ || live_writing_ || !live_) return;
+    if (live_->overflowed()) {
+      log::warn("api: closed a live stream that fell behind", {{"agent", live_->agent()}});
+      return close();
+    }
+    auto frames = std::make_shared<std::string>(live_->take());
+    if (!frames->empty()) live_write(std::move(frames));
+  }
+
+  // A live stream's client sends nothing; a read that ends (the tab closed) closes the stream at
+  // once instead of at the next write. On the socket itself: the stream's write timeouts stay
+  // the writes' own.
+  void watch_peer() {
+    stream_.socket().async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec || self->closed_) return self->close();
+      self->watch_peer();
+    });
   }
 
   // Writes `piece` as one chunk (none when empty), then pulls the next on a route worker; with
@@ -495,6 +569,8 @@ class HttpApi::Impl::Session : public std::enable_shared_from_this<Session> {
   size_t drained_ = 0;
   bool first_request_ = true;
   bool closed_ = false;  // stop() asked to close
+  std::shared_ptr<LiveClient> live_;  // a live stream's subscription
+  bool live_writing_ = false;
 };
 
 void HttpApi::Impl::accept() {
@@ -573,6 +649,7 @@ void HttpApi::start() {
   s.started = true;
 
   s.route_workers.emplace(kRouteThreads);
+  s.live_pump.start();
   s.work.emplace(s.ioc.get_executor());
   s.accept();
   s.threads.reserve(kThreads);
@@ -602,6 +679,7 @@ void HttpApi::stop() {
     for (auto& [id, weak] : s.sessions)
       if (auto session = weak.lock()) open.push_back(std::move(session));
   }
+  s.live_pump.stop();
   net::post(s.acceptor->get_executor(), [&s] {
     beast::error_code ignored;
     s.acceptor->close(ignored);

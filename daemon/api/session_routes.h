@@ -37,9 +37,6 @@ struct SessionDesk {
 // The Redis key's part of the session a cookie token names: lower-case hex SHA-256 of it.
 std::string session_token_hash(const std::string& token);
 
-// The session the request's cw_session cookie names (renewed: it counts as a use), or nullopt.
-std::optional<StoredSession> request_session(const ApiRequest& request, SessionStore& sessions);
-
 // /v1/session by the request's method.
 ApiResponse session_route(const RouteContext& ctx, SessionDesk& desk);
 ApiResponse login(const RouteContext& ctx, SessionDesk& desk);

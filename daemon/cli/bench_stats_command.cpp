@@ -106,8 +106,18 @@ int run_bench_stats(const BenchStatsOptions& o, std::ostream& out, std::ostream&
   req.target = "/v1/stats?by=agent&since=" + format_iso8601(since) + "&until=" + format_iso8601(now);
   req.authorization = "Bearer " + key;
   req.client_address = "127.0.0.1";
+  // The first query after the history was written reads every block's hash and seals the
+  // blocks that have ended (the daemon's own reads do it as the blocks end); the timed ones read
+  // the sealed copies.
+  const auto c0 = Clock::now();
+  ApiResponse resp = routes.handle(req);
+  const double first_ms = seconds_since(c0) * 1000.0;
+  if (resp.status != 200) {
+    err << "bench stats: " << req.target << " answered " << resp.status << ": " << resp.body << "\n";
+    return 1;
+  }
+  const std::string first_body = resp.body;
   std::vector<double> ms;
-  ApiResponse resp;
   for (int i = 0; i < std::max(1, o.runs); ++i) {
     const auto q0 = Clock::now();
     resp = routes.handle(req);
@@ -123,9 +133,15 @@ int run_bench_stats(const BenchStatsOptions& o, std::ostream& out, std::ostream&
   const auto [from, to] = StatsStore::align(since, now, now);
   out << "  query             " << req.target << "\n"
       << "                    window [" << format_iso8601(from) << ", " << format_iso8601(to) << "), "
-      << StatsStore::blocks(from, to).size() << " hashes read\n"
-      << std::setprecision(1) << "  time              median " << median << " ms, min " << sorted.front()
-      << " ms, max " << sorted.back() << " ms over " << ms.size() << " runs (target: under 100 ms)\n";
+      << StatsStore::blocks(from, to).size() << " blocks read\n"
+      << std::setprecision(1) << "  first query       " << first_ms
+      << " ms (reads the hashes, seals the blocks that have ended)\n"
+      << "  time              median " << median << " ms, min " << sorted.front() << " ms, max " << sorted.back()
+      << " ms over " << ms.size() << " runs (target: under 100 ms)\n";
+  if (first_body != resp.body) {
+    err << "bench stats: the sealed copies gave other figures than the hashes:\n" << first_body << "\n" << resp.body << "\n";
+    return 1;
+  }
 
   rapidjson::Document d;
   d.Parse(resp.body.c_str());

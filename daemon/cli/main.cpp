@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
   bench_stats_cmd->add_option("-n,--mentions", bench_stats.mentions, "Mentions in the history")->capture_default_str();
   bench_stats_cmd->add_option("--days", bench_stats.days, "Days of history (the query's window)")->capture_default_str();
   bench_stats_cmd->add_option("--agents", bench_stats.agents, "Agents handling them")->capture_default_str();
-  bench_stats_cmd->add_option("--runs", bench_stats.runs, "Timed queries (the median is printed)")->capture_default_str();
+  bench_stats_cmd->add_option("--runs", bench_stats.runs, "Timed queries after the first one, which seals the blocks (the median is printed)")->capture_default_str();
   bench_stats_cmd->add_option("--seed", bench_stats.seed, "Random seed")->capture_default_str();
   bench_stats_cmd->add_flag("!--no-check", bench_stats.check, "Skip the comparison with the raw computation");
   bench_cmd->require_subcommand(0, 1);

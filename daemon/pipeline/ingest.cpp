@@ -6,6 +6,9 @@
 #include <span>
 #include <vector>
 
+#include "daemon/store/volume_store.h"
+#include "rules/mention_words.h"
+
 namespace carewatch {
 
 namespace {
@@ -23,6 +26,27 @@ std::string_view strip_at(std::string_view h) {
 }
 
 }  // namespace
+
+std::vector<std::string> brand_terms(const std::vector<std::string>& brand_handles) {
+  std::vector<std::string> out;
+  for (const auto& b : brand_handles) {
+    const std::string_view h = strip_at(b);
+    std::string local(h.substr(0, h.find('@')));
+    std::transform(local.begin(), local.end(), local.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!local.empty() && std::find(out.begin(), out.end(), local) == out.end()) out.push_back(std::move(local));
+  }
+  return out;
+}
+
+VolumeFacts volume_facts(const Mention& m, const RuleSet& rules, const std::vector<std::string>& brand_terms) {
+  VolumeFacts f;
+  f.sentiment = rules.sentiment_band(m.decision);
+  auto words = rules::mention_words(m.text, brand_terms);
+  f.words = std::move(words.words);
+  f.hashtags = std::move(words.hashtags);
+  return f;
+}
 
 bool is_brand_author(const Mention& m, const std::vector<std::string>& brand_handles) {
   if (m.author.handle.empty()) return false;
@@ -121,6 +145,15 @@ IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, Que
     decide_these(batch, others, rules);
     group_complaints(batch, rules, grouping, counts);
   }
+  // The marketing figures' facts of each mention once it is decided (the brand's own posts have
+  // none: not counted).
+  const std::vector<std::string> brand = brand_terms(brand_handles);
+  std::vector<VolumeFacts> volume(batch.size());
+  auto facts_of = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i)
+      if (!by_brand[i]) volume[i] = volume_facts(batch[i], rules, brand);
+  };
+  if (grouping.groups) facts_of(0, batch.size());
   std::vector<const Mention*> chunk;
   std::vector<Decision> decisions;
   std::function<void(size_t, size_t)> prepare;
@@ -133,8 +166,10 @@ IngestCounts ingest_batch(std::vector<Mention>& batch, const RuleSet& rules, Que
     size_t k = 0;
     for (size_t i = begin; i < end; ++i)
       if (!by_brand[i]) batch[i].decision = std::move(decisions[k++]);
+    facts_of(begin, end);
   };
-  const auto outcomes = store.enqueue(batch, prepare, &counts.brand_first_responses);  // replies seen before their mention, applied as it arrived
+  // early first responses: replies seen before their mention, applied as it arrived
+  const auto outcomes = store.enqueue(batch, prepare, &counts.brand_first_responses, &volume);
   counts.outcomes = outcomes;
   for (auto o : outcomes) {
     if (o == EnqueueOutcome::queued) ++counts.queued;

@@ -9,6 +9,7 @@
 
 #include "daemon/store/group_store.h"
 #include "daemon/store/queue_store.h"
+#include "daemon/store/volume_store.h"
 #include "mention/mention.h"
 #include "rules/complaint_signature.h"
 #include "rules/rule_set.h"
@@ -39,6 +40,13 @@ struct ComplaintGrouping {
   GroupStore* groups = nullptr;     // nullptr: no grouping
   rules::SignatureParams signature;
 };
+
+// The brand's own terms, never counted as words of the marketing figures: the handles' local
+// parts, lowercase ("@Acme@mastodon.social" -> "acme").
+std::vector<std::string> brand_terms(const std::vector<std::string>& brand_handles);
+// What the marketing figures count of a decided mention beyond its fields: the sentiment band
+// by the rules' threshold, the words (without `brand_terms`) and hashtags of its text.
+VolumeFacts volume_facts(const Mention& m, const RuleSet& rules, const std::vector<std::string>& brand_terms);
 
 // True when the mention was written by one of the brand's own accounts (case-insensitive; a
 // handle without "@instance" matches any instance).

@@ -8,6 +8,8 @@
 #include <optional>
 
 #include "connectors/http/retry_policy.h"
+#include "daemon/pipeline/depth_sampler.h"
+#include "daemon/store/export_store.h"
 #include "daemon/telemetry/latency_metrics.h"
 #include "daemon/telemetry/log.h"
 #include "daemon/telemetry/metric_catalogue.h"
@@ -27,6 +29,8 @@ struct Maintenance::Impl {
   asio::steady_timer reap_timer{io};
   asio::steady_timer trim_timer{io};
   asio::steady_timer follow_timer{io};
+  asio::steady_timer sample_timer{io};
+  DepthSampler sampler{store};
   std::optional<std::string> last_event;  // events stream position of the latency follower
   Backoff reap_backoff{std::chrono::seconds(1), std::chrono::seconds(30)};
 
@@ -68,11 +72,21 @@ struct Maintenance::Impl {
 
   void trim_round(milliseconds&) {
     try {
-      if (store.acquire_lease("trimmer", options.instance_id, std::chrono::minutes(5)))
+      if (store.acquire_lease("trimmer", options.instance_id, std::chrono::minutes(5))) {
         store.trim(now_ms() - options.retention.count());
+        sweep_export_index();
+      }
     } catch (const std::exception& e) {
       log::warn("trim failed", {{"error", e.what()}});
     }
+  }
+
+  // The export's index loses the members whose mention expired (daemon/store/export_store.h).
+  void sweep_export_index() {
+    ExportStore index(store.pool(), store.options().prefix);
+    const auto ttl = std::chrono::duration_cast<milliseconds>(store.options().dedup_ttl);
+    const ExportSweep s = index.sweep(now_ms() - ttl.count());
+    if (s.removed) log::info("export index swept", {{"removed", std::to_string(s.removed)}});
   }
 
   size_t follow() {
@@ -94,6 +108,25 @@ struct Maintenance::Impl {
     return observed;
   }
   void follow_round(milliseconds&) { follow(); }
+
+  // Whether the current minute has its depth sample now (this daemon's or another's).
+  bool sample(bool* recorded = nullptr) {
+    try {
+      const auto outcome = sampler.sample(now_ms());
+      if (recorded) *recorded = outcome == DepthSampler::Outcome::recorded;
+      return outcome != DepthSampler::Outcome::no_queues;
+    } catch (const RedisUnavailable&) {
+      // Tried again shortly; another daemon may take the minute meanwhile.
+    } catch (const std::exception& e) {
+      log::warn("depth sample failed", {{"error", e.what()}});
+    }
+    if (recorded) *recorded = false;
+    return false;
+  }
+  void sample_round(milliseconds& next) {
+    const bool done = sample();
+    next = DepthSampler::until_next(now_ms(), done);
+  }
 };
 
 Maintenance::Maintenance(asio::io_context& io, QueueStore& store, Metrics& metrics, MaintenanceOptions options)
@@ -114,6 +147,7 @@ void Maintenance::start() {
   asio::post(d.io, [&d] { d.loop(d.reap_timer, &Impl::reap_round, d.options.reap_interval); });
   asio::post(d.io, [&d] { d.loop(d.trim_timer, &Impl::trim_round, d.options.trim_interval); });
   asio::post(d.io, [&d] { d.loop(d.follow_timer, &Impl::follow_round, d.options.follow_interval); });
+  asio::post(d.io, [&d] { d.loop(d.sample_timer, &Impl::sample_round, std::chrono::minutes(1)); });
 }
 
 void Maintenance::stop() {
@@ -122,6 +156,7 @@ void Maintenance::stop() {
   d.reap_timer.cancel();
   d.trim_timer.cancel();
   d.follow_timer.cancel();
+  d.sample_timer.cancel();
 }
 
 size_t Maintenance::reap_once() {
@@ -133,5 +168,10 @@ void Maintenance::trim_once() {
   impl_->trim_round(next);
 }
 size_t Maintenance::follow_once() { return impl_->follow(); }
+bool Maintenance::sample_once() {
+  bool recorded = false;
+  impl_->sample(&recorded);
+  return recorded;
+}
 
 }  // namespace carewatch

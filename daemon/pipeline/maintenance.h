@@ -1,9 +1,11 @@
 // The maintenance loops every daemon runs beside its pollers, on the scheduler's io_context:
 //   reaper    gives expired claims back to their queue (one daemon at a time, by lease);
-//   trimmer   trims the events stream and acknowledged queue entries past the retention
-//             (one daemon at a time, by lease);
+//   trimmer   trims the events stream and acknowledged queue entries past the retention, and
+//             sweeps expired mentions out of the export's index (one daemon at a time, by lease);
 //   follower  follows the events stream into the latency histograms of /metrics (every daemon,
-//             from where the stream stood when it started).
+//             from where the stream stood when it started);
+//   sampler   records the depth of every queue once a minute (every daemon; the first to record
+//             a minute keeps it: daemon/pipeline/depth_sampler.h).
 #pragma once
 
 #include <chrono>
@@ -35,16 +37,18 @@ class Maintenance {
   Maintenance& operator=(const Maintenance&) = delete;
 
   // Takes the events stream's position (so the first batches' events are counted), then runs the
-  // three loops on the io_context.
+  // four loops on the io_context.
   void start();
   // Cancels the loops' timers; a loop under way finishes its round.
   void stop();
 
   // One round of each loop, for start() and for tests. reap_once returns the claims given back
-  // (0 when another daemon holds the reaper lease), follow_once the events observed.
+  // (0 when another daemon holds the reaper lease), follow_once the events observed, sample_once
+  // whether this daemon recorded the minute's depth sample.
   size_t reap_once();
   void trim_once();
   size_t follow_once();
+  bool sample_once();
 
  private:
   struct Impl;

@@ -10,6 +10,7 @@
 #include "daemon/store/queue_store.h"
 
 #include "daemon/store/desk_store.h"
+#include "daemon/store/event_reply.h"
 
 #include <algorithm>
 #include <random>
@@ -17,6 +18,7 @@
 #include "daemon/store/redis_connection.h"
 #include "daemon/store/redis_pool.h"
 #include "daemon/store/redis_fields.h"
+#include "daemon/store/volume_store.h"
 #include "mention/mention_json.h"
 
 namespace carewatch {
@@ -41,28 +43,10 @@ namespace {
 
 std::string fmt(std::int64_t n) { return std::to_string(n); }
 
-
-Event parse_event(const RedisReply& entry) {
-  Event ev;
-  if (!entry.is_array() || entry.elements.size() < 2) return ev;
-  ev.id = entry.elements[0].str;
-  const auto& f = entry.elements[1].elements;
-  for (size_t i = 0; i + 1 < f.size(); i += 2) {
-    const std::string& k = f[i].str;
-    const std::string& v = f[i + 1].str;
-    if (k == redis_field::type) ev.type = v;
-    else if (k == redis_field::uid) ev.uid = v;
-    else if (k == redis_field::actor) ev.actor = v;
-    else if (k == redis_field::at) ev.at = reply_int(f[i + 1]);
-    else ev.fields[k] = v;
-  }
-  return ev;
-}
-
 std::vector<Event> parse_events(const RedisReply& r) {
   std::vector<Event> out;
   out.reserve(r.elements.size());
-  for (const auto& e : r.elements) out.push_back(parse_event(e));
+  for (const auto& e : r.elements) out.push_back(event_from_reply(e));
   return out;
 }
 
@@ -194,7 +178,8 @@ struct QueueStore::Impl {
 
   std::vector<EnqueueOutcome> enqueue_batch(const std::vector<Mention>& batch,
                                             const std::function<void(size_t, size_t)>& prepare,
-                                            size_t* early_first_responses);
+                                            size_t* early_first_responses,
+                                            const std::vector<VolumeFacts>* volume);
 
   // Runs a script: KEYS[1] is the events stream, ARGV[1] the key prefix, then `args`.
   RedisReply run(Script& s, std::vector<std::string> args) {
@@ -214,18 +199,22 @@ struct QueueStore::Impl {
 };
 
 // Enqueue a batch (see QueueStore::enqueue): one script call per chunk of mentions (13 arguments
-// each), pipelined. prepare(begin, end), when given, runs on a chunk just before it is written,
-// so Redis works on the previous chunk meanwhile.
+// each, then the marketing figures' ones), pipelined. prepare(begin, end), when given, runs on a
+// chunk just before it is written, so Redis works on the previous chunk meanwhile.
 std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Mention>& batch,
                                                             const std::function<void(size_t, size_t)>& prepare,
-                                                            size_t* early_first_responses) {
+                                                            size_t* early_first_responses,
+                                                            const std::vector<VolumeFacts>* volume) {
+  if (volume && volume->size() != batch.size())
+    throw std::invalid_argument("enqueue: " + std::to_string(volume->size()) + " volume facts for a batch of " +
+                                std::to_string(batch.size()) + " mentions");
   for (size_t i = 0; i < batch.size(); ++i)
     if (batch[i].uid.empty())
       throw std::invalid_argument("enqueue: mention " + std::to_string(i) + " of the batch has an empty uid");
   if (batch.empty()) return {};
   constexpr size_t kChunk = kEnqueueChunk;  // mentions prepared between two writes to Redis
 
-  auto append_args = [&](std::vector<std::string>& argv, const Mention& m) {
+  auto append_args = [&](std::vector<std::string>& argv, const Mention& m, const VolumeFacts* facts) {
     const int priority = std::clamp(m.decision.priority, 0, 3);
     argv.push_back(m.uid);
     argv.push_back(to_json(m));
@@ -241,8 +230,9 @@ std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Me
     argv.push_back(m.parent_id.empty() ? std::string() : make_uid(m.platform, m.parent_id));  // follow-up check
     argv.push_back(m.author.id);        // the desk's author index
     argv.push_back(m.conversation_id);  // and conversation index
+    VolumeStore::append_mention_args(argv, m, facts);
   };
-  constexpr size_t kArgsPerMention = 13;
+  constexpr size_t kArgsPerMention = 13 + 12;  // and the marketing figures' (their lists vary: a reserve hint)
   // "queued" or "stored", + " first" when brand replies kept for it were applied (lua/enqueue.lua).
   auto outcome_of = [&](const RedisReply& r) {
     const std::string_view s = r.str;
@@ -265,9 +255,10 @@ std::vector<EnqueueOutcome> QueueStore::Impl::enqueue_batch(const std::vector<Me
         const size_t begin = k * kChunk, end = std::min(batch.size(), begin + kChunk);
         std::vector<std::string> argv{"EVALSHA", sha, "1", events_key, kp,
                                       fmt(options.dedup_ttl.count())};
+        VolumeStore::append_call_args(argv);
         argv.reserve(argv.size() + (end - begin) * kArgsPerMention);
         if (attempt == 0 && prepare) prepare(begin, end);
-        for (size_t i = begin; i < end; ++i) append_args(argv, batch[i]);
+        for (size_t i = begin; i < end; ++i) append_args(argv, batch[i], volume ? &(*volume)[i] : nullptr);
         c.append(argv);
         if (attempt == 0 && prepare) c.flush();
       }
@@ -338,13 +329,14 @@ bool QueueStore::ping(std::chrono::milliseconds bound) {
 }
 
 std::vector<EnqueueOutcome> QueueStore::enqueue(const std::vector<Mention>& batch) {
-  return impl_->enqueue_batch(batch, nullptr, nullptr);
+  return impl_->enqueue_batch(batch, nullptr, nullptr, nullptr);
 }
 
 std::vector<EnqueueOutcome> QueueStore::enqueue(std::vector<Mention>& batch,
                                                 const std::function<void(size_t, size_t)>& prepare,
-                                                size_t* early_first_responses) {
-  return impl_->enqueue_batch(batch, prepare, early_first_responses);
+                                                size_t* early_first_responses,
+                                                const std::vector<VolumeFacts>* volume) {
+  return impl_->enqueue_batch(batch, prepare, early_first_responses, volume);
 }
 
 std::string QueueStore::cursor_key(const std::string& source) const { return impl_->kp + ":cursor:" + source; }

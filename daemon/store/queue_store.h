@@ -34,6 +34,7 @@
 namespace carewatch {
 
 class DeskStore;  // daemon/store/desk_store.h
+struct VolumeFacts;  // daemon/store/volume_store.h
 
 enum class EnqueueOutcome { queued, stored, duplicate };  // stored: kept but routed to no queue
 
@@ -138,10 +139,14 @@ class QueueStore {
   // `early_first_responses`, when given, grows by one for each mention stored by this call that
   // brand replies seen before it answered: they were applied as it was stored (see
   // lua/native_reply.lua), and the earliest became its first response.
+  // `volume`, when given, holds one VolumeFacts per mention of the batch (prepare may fill a
+  // chunk's just before it is sent): the marketing figures count each mention stored by this
+  // call that has facts, in the same script call (daemon/store/volume_store.h).
   static constexpr size_t kEnqueueChunk = 32;
   std::vector<EnqueueOutcome> enqueue(std::vector<Mention>& batch,
                                       const std::function<void(size_t begin, size_t end)>& prepare,
-                                      size_t* early_first_responses = nullptr);
+                                      size_t* early_first_responses = nullptr,
+                                      const std::vector<VolumeFacts>* volume = nullptr);
 
   std::optional<std::string> get_cursor(const std::string& source);
   void set_cursor(const std::string& source, const std::string& cursor);

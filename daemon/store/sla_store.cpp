@@ -1,12 +1,18 @@
 #include "daemon/store/sla_store.h"
 
+#include <rapidjson/document.h>
+
+#include <cstdlib>
 #include <stdexcept>
+
+#include "daemon/store/redis_fields.h"
 
 namespace carewatch {
 
 extern const char* const kLuaSlaTake;
 extern const char* const kLuaSlaUpdate;
 extern const char* const kLuaSlaAtRisk;
+extern const char* const kLuaSlaBreaches;
 
 namespace {
 
@@ -26,7 +32,8 @@ SlaStore::SlaStore(RedisPool& pool, const std::string& prefix)
       events_(kp_ + ":events"),
       take_("sla_take", kLuaSlaTake),
       update_("sla_update", kLuaSlaUpdate),
-      at_risk_("sla_at_risk", kLuaSlaAtRisk) {
+      at_risk_("sla_at_risk", kLuaSlaAtRisk),
+      breaches_("sla_breaches", kLuaSlaBreaches) {
   if (prefix.empty() || prefix.find_first_of("{}") != std::string::npos)
     throw std::invalid_argument("sla store: prefix must be non-empty and contain no braces");
 }
@@ -72,6 +79,35 @@ std::vector<SlaRiskRow> SlaStore::at_risk(const std::vector<std::string>& queues
     row.deadline = static_cast<TimeMs>(std::stod(r.elements[i + 2].str));
     row.state = hash_of(r.elements[i + 3]);
     out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::vector<SlaBreach> SlaStore::breaches(const std::string& queue, TimeMs since, size_t limit) {
+  if (limit == 0) return {};
+  const RedisReply r = pool_.run(breaches_, {events_}, {kp_, queue, fmt(since), fmt(static_cast<long long>(limit))});
+  std::vector<SlaBreach> out;
+  for (size_t i = 0; i + 2 < r.elements.size(); i += 3) {
+    rapidjson::Document d;
+    d.Parse(r.elements[i].str.c_str(), r.elements[i].str.size());
+    if (d.HasParseError() || !d.IsObject()) continue;
+    const auto text = [&d](const char* name) {
+      const auto it = d.FindMember(name);
+      return it != d.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString(), it->value.GetStringLength())
+                                                         : std::string();
+    };
+    const auto number = [&](const char* name) { return std::atoll(text(name).c_str()); };
+    SlaBreach b;
+    b.uid = text(redis_field::uid);
+    b.queue = text(redis_field::queue);
+    b.platform = text(redis_field::platform);
+    b.target = text(redis_field::target);
+    b.priority = static_cast<int>(number(redis_field::priority));
+    b.target_ms = number(redis_field::target_ms);
+    b.elapsed_ms = number(redis_field::elapsed_ms);
+    b.at = static_cast<TimeMs>(std::stod(r.elements[i + 1].str));
+    b.mention_json = r.elements[i + 2].str;
+    out.push_back(std::move(b));
   }
   return out;
 }

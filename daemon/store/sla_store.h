@@ -7,6 +7,11 @@
 //                                      of the nearest (the response clock while it runs): the
 //                                      at-risk list; a mention leaves when no clock runs
 //   MF.sla_fired (in {P}:m:<uid>)      the thresholds already written as events (exactly once)
+//   {P}:sla:breaches       sorted set  every breach written (sla_update.lua, in the script that
+//   {P}:sla:breaches:<queue>           writes its event), scored by the breach instant; each
+//                                      member a JSON object (uid, queue, priority, platform,
+//                                      target, target_ms, elapsed_ms); the newest 10000 of the
+//                                      last 31 days of each set are kept
 #pragma once
 
 #include <chrono>
@@ -44,6 +49,16 @@ struct SlaRiskRow {
   std::map<std::string, std::string> state;
 };
 
+// A breach as sla_update.lua kept it, with the mention's JSON when it is still held.
+struct SlaBreach {
+  std::string uid, queue, platform, target;
+  int priority = 0;
+  TimeMs at = 0;             // the instant the target was breached
+  long long target_ms = 0;
+  long long elapsed_ms = 0;  // business time elapsed when the watch wrote it
+  std::string mention_json;  // "" once the mention has expired
+};
+
 class SlaStore {
  public:
   // `prefix` without braces ("cw"), as QueueStoreOptions::prefix.
@@ -63,6 +78,9 @@ class SlaStore {
   // merged, not re-evaluated).
   std::vector<SlaRiskRow> at_risk(const std::vector<std::string>& queues, size_t limit);
 
+  // The newest `limit` breaches at or after `since` of `queue` ("" = every queue), newest first.
+  std::vector<SlaBreach> breaches(const std::string& queue, TimeMs since, size_t limit);
+
   // Members of {P}:sla:open (for metrics).
   std::int64_t open_count();
 
@@ -70,7 +88,7 @@ class SlaStore {
   RedisPool& pool_;
   std::string kp_;      // "{prefix}"
   std::string events_;  // "{prefix}:events"
-  RedisScript take_, update_, at_risk_;
+  RedisScript take_, update_, at_risk_, breaches_;
 };
 
 }  // namespace carewatch

@@ -2,28 +2,47 @@
 // as they write each event (lua/common.lua fig_count, in the same script call, so an event and
 // its counts are one atomic step: nothing counted twice or lost, whatever daemons run).
 //
-// Layout (P the key prefix in its hash tag, "{cw}"):
+// Layout (P the key prefix in its hash tag, "{cw}"; the levels, their block lengths and
+// retentions are declared once in daemon/store/figure_levels.def):
 //   {P}:fig:<level>:<start ms>:<dim>   hash  level m (minute), h (hour) or d (day); start the
-//                                            bucket's start (a multiple of its length, UTC);
-//                                            dim all, q (queue), pl (platform), pr (priority)
-//                                            or ag (actor).
+//                                            block's start (a multiple of its length, UTC);
+//                                            dim q (queue), pl (platform), pr (priority) or ag
+//                                            (actor). "all" is not kept: it is the sum of the
+//                                            pr groups (every sample has one priority group).
 //       <m>|<bucket>|<group>  samples of a measure (m: d detect_ms, w wait_ms, f frt_ms,
 //                             r resolve_ms) in a histogram bucket (latency_bucket in
 //                             daemon/telemetry/latency_stats.h: the duration truncated to two
-//                             significant digits), for a group: "all"; the queue, platform or
+//                             significant digits), for a group: the queue, platform or
 //                             "p<priority>" ("unknown" when the event has none); for ag
 //                             "<kind>:<actor>" (kind s a source, b the brand, a an agent)
 //       #<event type>|<group> ag only: events claimed, replied, resolved, handed_off
 //     A key expires at its start + its level's retention: minutes 8 days, hours 62 days,
-//     days 800 days.
+//     days 800 days. The script sets it when a write creates a field (so a new key always
+//     gets it), not on every write.
+//   {P}:fig:<level>:<start ms>:<dim>:s   string  the block's sealed copy: the same figures
+//                                            packed (see below), written by read() for a block
+//                                            that has ended (by Redis's clock, kSealAfter ago),
+//                                            under WATCH of the hash, so it is made only from
+//                                            the hash as it stands; a script that writes into
+//                                            an ended block deletes its copy in the same call.
+//                                            Expires with the hash.
 //   {P}:fig:frt:<uid>    string  where the mention's first response was counted, so an earlier
 //                                one (a late brand reply) moves it: "<at>|<ms>|<queue>|<platform>|
 //                                <priority>|<agent group>"; expires after 62 days
 // A window [since, until) is read as whole days, hours and minutes: at most 59 + 23 + days + 23
-// + 59 hashes of one dimension.
+// + 59 blocks of one dimension, each its sealed copy when it has one (one GET of a few KB
+// instead of an HGETALL of up to tens of thousands of fields), else its hash.
+//
+// Sealed copy format: a version byte (1), then per group: the group name (length, bytes), its
+// counted event types (how many, then per type: length, bytes, events), then per measure (d, w,
+// f, r): how many buckets, then per bucket (in increasing order) the step from the previous
+// bucket's index (from 0) and its samples. Every number is an unsigned LEB128 varint. A bucket's
+// index numbers the buckets densely: 0..99 are the durations 0..99 ms, then 90 per decade (100
+// is 100 ms, 189 is 990 ms, 190 is 1000 ms, ...).
 #pragma once
 
 #include <array>
+#include <iterator>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -37,8 +56,36 @@ namespace carewatch {
 class StatsStore {
  public:
   static constexpr std::int64_t kMinute = 60'000, kHour = 3'600'000, kDay = 86'400'000;
-  // How long each level is kept (lua/common.lua FIG_LEVELS).
-  static constexpr std::int64_t kMinuteRetention = 8 * kDay, kHourRetention = 62 * kDay, kDayRetention = 800 * kDay;
+  // The levels, finest first (figure_levels.def; the Lua prelude's FIG_LEVELS is the same).
+  struct Level {
+    char letter;
+    std::int64_t length;     // ms
+    std::int64_t retention;  // ms after a block's start
+  };
+  static constexpr Level kLevels[] = {
+#define CW_FIGURE_LEVEL(letter, length_ms, retention_days) {#letter[0], length_ms, retention_days * kDay},
+#define CW_FIGURE_FRT_DAYS(days)
+#include "daemon/store/figure_levels.def"
+#undef CW_FIGURE_LEVEL
+#undef CW_FIGURE_FRT_DAYS
+  };
+  static constexpr std::int64_t kFirstResponseMemory =
+#define CW_FIGURE_LEVEL(letter, length_ms, retention_days)
+#define CW_FIGURE_FRT_DAYS(days) days * kDay
+#include "daemon/store/figure_levels.def"
+#undef CW_FIGURE_LEVEL
+#undef CW_FIGURE_FRT_DAYS
+      ;
+  static_assert(std::size(kLevels) == 3 && kLevels[0].letter == 'm' && kLevels[0].length == kMinute &&
+                    kLevels[1].letter == 'h' && kLevels[1].length == kHour && kLevels[2].letter == 'd' &&
+                    kLevels[2].length == kDay,
+                "figure_levels.def: the reader expects the levels m (minute), h (hour), d (day)");
+  // How long each level is kept.
+  static constexpr std::int64_t kMinuteRetention = kLevels[0].retention, kHourRetention = kLevels[1].retention,
+                                kDayRetention = kLevels[2].retention;
+  // A block is sealed (given its packed copy) once it ended this long ago by Redis's clock: the
+  // margin covers Redis's clock stepping back.
+  static constexpr std::int64_t kSealAfter = 60'000;
 
   struct Block {
     char level;          // 'm', 'h' or 'd'
@@ -62,8 +109,10 @@ class StatsStore {
 
   explicit StatsStore(RedisPool& pool, const std::string& prefix);
 
-  // The figures of dimension `dim` ("all", "q", "pl", "pr", "ag") over
-  // [since, until) (aligned to minutes), per group, in one pipelined round trip.
+  // The figures of dimension `dim` ("all", "q", "pl", "pr", "ag"; "all" read from "pr" as the
+  // one group "all") over [since, until) (aligned to minutes), per group: one pipelined round
+  // trip reading the sealed copies, a second one for the blocks that have none (their hashes,
+  // and the sealing of those that have ended). Throws std::invalid_argument for another `dim`.
   std::map<std::string, Cells> read(const std::string& dim, std::int64_t since, std::int64_t until);
 
   // Appends events that already happened (each a flat field list with its own "at", in time
@@ -72,6 +121,11 @@ class StatsStore {
   void record(const std::vector<std::vector<std::string>>& events, size_t chunk = 200);
 
   std::string key(const Block& b, const std::string& dim) const;
+
+  // A bucket's dense index (see the sealed copy format), or -1 when `bucket` is not a bucket
+  // (not a duration truncated to two significant digits); and back.
+  static long long bucket_index(long long bucket);
+  static long long bucket_at(long long index);
 
  private:
   RedisPool& pool_;

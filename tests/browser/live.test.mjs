@@ -24,8 +24,11 @@ test('a mention arriving through the fake platform updates queue-waiting without
   await postAndQueue(env, 1);  // the queue exists, with one waiting
   const { context, page } = await newPage(env.browser);
   const liveRequests = [];
+  const queuePolls = [];  // GET /v1/queues: the fallback when the live feed cannot be had
   page.on('request', (r) => {
-    if (new URL(r.url()).pathname === '/v1/live') liveRequests.push(r);
+    const path = new URL(r.url()).pathname;
+    if (path === '/v1/live') liveRequests.push(r);
+    if (path === '/v1/queues') queuePolls.push(r);
   });
   await shootOnFailure('live', [page], async () => {
     await login(page, env, 'ana');
@@ -39,6 +42,11 @@ test('a mention arriving through the fake platform updates queue-waiting without
       window.__carewatchNoReload = true;
     });
     await waitFor('the console to subscribe to /v1/live', 10000, () => liveRequests.length > 0);
+    // The stream is open (the header says so), so every update below comes through it: the
+    // console polls /v1/queues only while the stream is unavailable.
+    const status = byTestId(page, 'live-status');
+    await waitFor('the live status to say live', 10000, async () => (await status.textContent()) === 'live');
+    const pollsBefore = queuePolls.length;
 
     // One new mention on the platform: 1 -> 2.
     const posted = Date.now();
@@ -60,6 +68,9 @@ test('a mention arriving through the fake platform updates queue-waiting without
       async () => (await numberIn(claimed)) === 1 && (await numberIn(waiting)) === 3, 100);
 
     assert.equal(await page.evaluate(() => window.__carewatchNoReload), true, 'the page was reloaded');
+    assert.equal(queuePolls.length, pollsBefore, 'the queues were polled: the updates did not come over /v1/live');
+    assert.equal(await status.textContent(), 'live');
+    console.log(`# live: the first mention reached the page ${took} ms after it was posted on the platform`);
     const live = liveRequests[0];
     assert.equal(live.method(), 'GET');
     const headers = await live.allHeaders();

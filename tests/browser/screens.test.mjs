@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 
 import {
   FAKE_QUEUE, byTestId, login, newPage, openTab, postAndQueue, screenshotPath, selectQueue, shootOnFailure, sleep,
-  startEnv, withResponse,
+  startEnv, waitFor, withResponse,
 } from './harness.mjs';
 
 let env;
@@ -59,8 +59,26 @@ test('screenshots of the login, agent, lead and marketing screens', { timeout: 9
     await page.keyboard.press('?');
     await byTestId(page, 'help').waitFor({ state: 'hidden' });
 
-    await openTab(page, 'lead');
-    await byTestId(page, 'depth-chart').waitFor({ state: 'visible' });
+    // The daemon samples the queues' depth as each minute starts (and within seconds of its
+    // queues appearing): wait for the first sample, then the lead's chart draws it.
+    await waitFor('a queue depth sample', 20000, async () => {
+      const r = await env.daemon.api('GET', '/v1/stats/depth?window=1h&step=1m');
+      assert.equal(r.status, 200, `GET /v1/stats/depth: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.series.some((s) => s.points.length > 0);
+    }, 250);
+    const breaches = await withResponse(page, 'GET', /^\/v1\/sla\/breaches$/, () => openTab(page, 'lead'));
+    assert.equal(breaches.status(), 200, 'GET /v1/sla/breaches');
+    assert.ok(Array.isArray((await breaches.json()).items), 'breaches answer {"items": [...]}');
+    await byTestId(page, 'breaches').waitFor({ state: 'visible' });
+    await page.waitForFunction(
+      () => !/loading/i.test(document.querySelector('[data-testid="breaches"]')?.textContent ?? 'loading'));
+    const breachesText = await byTestId(page, 'breaches').textContent();
+    assert.doesNotMatch(breachesText ?? '', /not available/, `breaches panel: ${breachesText}`);
+    const depthChart = byTestId(page, 'depth-chart');
+    await depthChart.waitFor({ state: 'visible' });
+    await depthChart.locator('canvas').first().waitFor({ state: 'visible', timeout: 10000 });
+    const depthText = await depthChart.innerText();
+    assert.ok(!/not available|no data in this range/.test(depthText), `the depth chart says: ${depthText}`);
     await byTestId(page, 'agent-figures').waitFor({ state: 'visible' });
     await byTestId(page, 'at-risk-row').first().waitFor();
     await shoot(page, 'lead');
@@ -68,9 +86,33 @@ test('screenshots of the login, agent, lead and marketing screens', { timeout: 9
     await openTab(page, 'marketing');
     await byTestId(page, 'volume-chart').waitFor({ state: 'visible' });
     await byTestId(page, 'top-words').waitFor({ state: 'visible' });
+    // The figures behind it are served: the charts draw and the top lists have the sample's rows.
+    for (const id of ['volume-chart', 'category-chart', 'sentiment-chart']) {
+      await byTestId(page, id).locator('canvas').first().waitFor({ state: 'attached', timeout: 15000 });
+      const text = await byTestId(page, id).innerText();
+      assert.doesNotMatch(text, /not available/, `${id} says: ${text}`);
+    }
+    await byTestId(page, 'top-words').locator('ol.bars li').first().waitFor({ timeout: 15000 });
+    await byTestId(page, 'top-hashtags').locator('ol.bars li').first().waitFor({ timeout: 15000 });
+    await byTestId(page, 'top-authors').locator('tbody tr').first().waitFor({ timeout: 15000 });
+    const share = await byTestId(page, 'complaint-share').innerText();
+    assert.match(share, /^\d+(\.\d)?%$/, `complaint share shows ${share}`);
     await shoot(page, 'marketing');
     const href = await byTestId(page, 'export-csv').getAttribute('href');
     assert.match(href ?? '', /\/v1\/export\.csv/, `export-csv links to ${href}`);
+    // The link as the page would follow it: same origin, the session cookie.
+    const csv = await page.evaluate(async (url) => {
+      const res = await fetch(url, { credentials: 'same-origin' });
+      return { status: res.status, type: res.headers.get('content-type'),
+        disposition: res.headers.get('content-disposition'), body: await res.text() };
+    }, href);
+    assert.equal(csv.status, 200, `GET ${href}: ${csv.body.slice(0, 200)}`);
+    assert.match(csv.type ?? '', /^text\/csv/);
+    assert.match(csv.disposition ?? '', /^attachment; filename="carewatch-mentions-.*\.csv"$/);
+    const lines = csv.body.split('\r\n');
+    assert.equal(lines[0], 'uid,platform,source,posted_at,author_handle,author_name,followers,language,category,' +
+      'sentiment,complaint,priority,queue,state,first_reply_at,resolved_at,resolved_by,url,text');
+    assert.ok(csv.body.includes('Stuck at the gate in Porto'), 'the export holds a mention posted a moment ago');
   });
   await context.close();
 });

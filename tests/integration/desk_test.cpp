@@ -13,34 +13,16 @@
 #include "daemon/store/desk_store.h"
 #include "daemon/store/queue_store.h"
 #include "daemon/telemetry/metrics.h"
-#include "tests/support/redis_fixture.h"
+#include "tests/support/api_fixture.h"
 
 namespace carewatch {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::TestRedis;
 
 constexpr TimeMs kDay = 24LL * 3600 * 1000;
 
-struct Answer {
-  int status = 0;
-  std::string body;
-  rapidjson::Document json() const {
-    rapidjson::Document d;
-    d.Parse(body.c_str());
-    EXPECT_FALSE(d.HasParseError()) << "not JSON: " << body;
-    return d;
-  }
-  std::string error() const {
-    const auto d = json();
-    return d.IsObject() && d.HasMember("error") && d["error"].IsString() ? d["error"].GetString() : "<none>";
-  }
-  std::string code() const {
-    const auto d = json();
-    return d.IsObject() && d.HasMember("code") && d["code"].IsString() ? d["code"].GetString() : "<none>";
-  }
-};
+using Answer = testing::HttpReply;
 
 // A source that can reply, counting like Mastodon: 500 characters.
 class ReplyingConnector : public Connector {
@@ -75,39 +57,26 @@ Mention make_mention(const std::string& id, TimeMs posted, const std::string& au
   return m;
 }
 
-class DeskTest : public ::testing::Test {
+class DeskTest : public testing::ApiFixture {
  protected:
-  DeskTest() {
-    QueueStoreOptions o;
-    o.prefix = "desk";
-    o.lease = 60s;
-    o.connect_timeout = 500ms;
-    o.command_timeout = 5000ms;
-    store = std::make_unique<QueueStore>(redis.endpoint(), o);
+  DeskTest() : ApiFixture("desk") {
     config.api_rate_limit_per_minute = 100'000;
     config.agents = {{"alice", sha256_hex("alice-key"), AgentRole::agent},
                      {"bob", sha256_hex("bob-key"), AgentRole::agent},
                      {"lena", sha256_hex("lena-key"), AgentRole::lead},
                      {"vic", sha256_hex("vic-key"), AgentRole::viewer}};
-    routes = std::make_unique<ApiRoutes>(config, *store, metrics, [] { return true; });
     ReplyDesk desk;
     desk.connector_for = [](const std::string& source) -> std::shared_ptr<Connector> {
       if (source == "brand-tag") return std::make_shared<ReplyingConnector>();
       return nullptr;
     };
-    routes->set_reply_desk(std::move(desk));
+    routes().set_reply_desk(std::move(desk));
   }
 
+  // Through ApiRoutes::handle, with the agent's key.
   Answer call(const std::string& method, const std::string& target, const std::string& agent = "alice",
               const std::string& body = "") {
-    ApiRequest req;
-    req.method = method;
-    req.target = target;
-    req.authorization = "Bearer " + agent + "-key";
-    req.client_address = "127.0.0.1";
-    req.body = body;
-    const ApiResponse r = routes->handle(req);
-    return {r.status, r.body};
+    return handle(method, target, agent + "-key", body);
   }
   Answer get(const std::string& target, const std::string& agent = "alice") { return call("GET", target, agent); }
   Answer post(const std::string& target, const std::string& body, const std::string& agent = "alice") {
@@ -121,12 +90,6 @@ class DeskTest : public ::testing::Test {
   std::string hget(const std::string& uid, const std::string& field) {
     return redis.command("HGET {desk}:m:" + uid + " " + field);
   }
-
-  TestRedis redis;
-  std::unique_ptr<QueueStore> store;
-  Config config;
-  Metrics metrics;
-  std::unique_ptr<ApiRoutes> routes;
 };
 
 TEST_F(DeskTest, HandOffMovesTheMentionToTheOtherQueueWithItsNote) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <memory>
 #include <random>
 #include <string>
@@ -142,6 +143,95 @@ TEST_F(FiguresTest, GeneratedHistoryEqualsTheRawComputationForAnyWindowAndGroupi
   }
   EXPECT_GT(handoffs, 0);
   EXPECT_GT(claims, 2500);
+}
+
+// Every key matching `pattern`.
+std::vector<std::string> scan(QueueStore& store, const std::string& pattern) {
+  std::vector<std::string> out;
+  std::string cursor = "0";
+  do {
+    const RedisReply r = store.pool().command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+    cursor = r.elements.at(0).str;
+    for (const auto& k : r.elements.at(1).elements) out.push_back(k.str);
+  } while (cursor != "0");
+  return out;
+}
+
+TEST_F(FiguresTest, EveryFiguresKeyExpires) {
+  StatsHistoryOptions h;
+  h.mentions = 500;
+  h.agents = 6;
+  h.start_ms = now - 2 * StatsStore::kDay;
+  h.end_ms = now - 3'600'000;
+  StatsStore figures(store->pool(), config.store.prefix);
+  generate_stats_history(h, 400, [&](EventBatch& b) { figures.record(b, 50); });
+  ASSERT_EQ(get("/v1/stats?window=2d&by=agent").status, 200);  // seals the blocks that have ended
+  const auto keys = scan(*store, "{cw}:fig:*");
+  size_t sealed = 0;
+  for (const std::string& k : keys) {
+    const long long ttl = store->pool().command({"PTTL", k}).integer;
+    EXPECT_GT(ttl, 0) << k;
+    sealed += k.ends_with(":s");
+    EXPECT_EQ(k.find(":all"), std::string::npos) << k << ": the whole is read from the priority groups";
+  }
+  EXPECT_GT(keys.size(), 500u);
+  EXPECT_GT(sealed, 50u);
+}
+
+TEST_F(FiguresTest, SealedCopiesGiveTheSameFiguresAndALateCorrectionUnsealsItsBlock) {
+  StatsHistoryOptions h;
+  h.mentions = 2000;
+  h.agents = 10;
+  h.start_ms = now - 3 * StatsStore::kDay;
+  h.end_ms = now - 2 * 3'600'000;
+  h.seed = 9;
+  StatsStore figures(store->pool(), config.store.prefix);
+  generate_stats_history(h, 5'000, [&](EventBatch& b) { figures.record(b, 100); });
+  const std::string target = "/v1/stats?by=agent&since=" + format_iso8601(h.start_ms - 60'000);
+  const ApiResponse first = get(target);  // from the hashes; seals the blocks that have ended
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.body, raw(GroupBy::agent, h.start_ms - 60'000, now));
+  // A whole day inside the window now has its sealed copy, and the copy gives the same figures.
+  const StatsStore::Block day{'d', (h.start_ms / StatsStore::kDay + 1) * StatsStore::kDay};
+  const std::string copy = figures.key(day, "ag") + ":s";
+  EXPECT_EQ(store->pool().command({"EXISTS", copy}).integer, 1) << copy;
+  EXPECT_EQ(store->pool().command({"EXISTS", figures.key(day, "ag")}).integer, 1);
+  EXPECT_EQ(get(target).body, first.body);
+  for (const char* by : kGroupings) {
+    const std::string t = std::string("/v1/stats?by=") + by + "&since=" + format_iso8601(h.start_ms - 60'000);
+    const ApiResponse once = get(t);
+    EXPECT_EQ(get(t).body, once.body) << t;
+    EXPECT_EQ(once.body, raw(*group_by_from_string(by), h.start_ms - 60'000, now)) << t;
+  }
+
+  // A brand reply seen now, made before a first response counted in that day: the sample moves
+  // out of the day, whose sealed copy goes with the write.
+  std::string uid, where;
+  for (const std::string& k : scan(*store, "{cw}:fig:frt:*")) {
+    const std::string v = store->pool().command({"GET", k}).str;
+    const TimeMs at = std::stoll(v.substr(0, v.find('|')));
+    if (at >= day.start && at < day.start + StatsStore::kDay) {
+      uid = k.substr(std::string("{cw}:fig:frt:").size());
+      where = v;
+      break;
+    }
+  }
+  ASSERT_FALSE(uid.empty());
+  const std::string last_id = store->pool().command({"XREVRANGE", "{cw}:events", "+", "-", "COUNT", "1"})
+                                  .elements.at(0).elements.at(0).str;
+  const TimeMs at = std::max<TimeMs>(now, std::stoll(last_id.substr(0, last_id.find('-')))) + 1;
+  figures.record({{"type", "replied", "uid", uid, "actor", "brand:acme", "at", std::to_string(at), "queue", "care",
+                   "platform", "mastodon", "priority", "1", "native", "1", "frt_ms", "0"}});
+  EXPECT_EQ(store->pool().command({"EXISTS", copy}).integer, 0) << "written into after " << where;
+  now = at + 1;
+  for (const char* by : kGroupings) {
+    const std::string t = std::string("/v1/stats?by=") + by + "&since=" + format_iso8601(h.start_ms - 60'000) +
+                          "&until=" + format_iso8601(now);
+    const ApiResponse moved = get(t);
+    EXPECT_EQ(moved.body, raw(*group_by_from_string(by), h.start_ms - 60'000, now)) << t;
+    EXPECT_EQ(get(t).body, moved.body) << t;  // sealed again, the same
+  }
+  EXPECT_EQ(store->pool().command({"EXISTS", copy}).integer, 1);
 }
 
 TEST_F(FiguresTest, TheScriptsCountWhatTheyEmit) {

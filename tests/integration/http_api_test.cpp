@@ -1,19 +1,15 @@
-// The agent HTTP API over real HTTP (a small Beast client below), against a real redis-server
-// started per test by TestRedis.
+// The agent HTTP API over real HTTP, against a real redis-server started per test
+// (tests/support/api_fixture.h).
 #include "daemon/api/http_api.h"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 
 #include <array>
 #include <atomic>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,116 +20,28 @@
 #include "daemon/api/api_routes.h"
 #include "daemon/api/auth_failures.h"
 #include "mention/mention_json.h"
-#include "tests/support/redis_fixture.h"
+#include "tests/support/api_fixture.h"
+#include "tests/support/test_mention.h"
 
 namespace carewatch {
 namespace {
 
 namespace beast = boost::beast;
-namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using namespace std::chrono_literals;
-using testing::TestRedis;
+using testing::bearer;
+using Client = testing::HttpClient;
+using Reply = testing::HttpReply;
 
 constexpr const char* kAliceKey = "alice-secret-key";
 constexpr const char* kBobKey = "bob-secret-key";
 
-struct Reply {
-  int status = 0;
-  std::map<std::string, std::string> headers;  // lower-cased names
-  std::string body;
-
-  std::string header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? std::string() : it->second;
-  }
-  rapidjson::Document json() const {
-    rapidjson::Document d;
-    d.Parse(body.c_str());
-    EXPECT_FALSE(d.HasParseError()) << "not JSON: " << body;
-    return d;
-  }
-  std::string error() const {
-    auto d = json();
-    if (!d.IsObject() || !d.HasMember("error") || !d["error"].IsString()) return "<no error field>";
-    return d["error"].GetString();
-  }
-};
-
-// One HTTP/1.1 connection to the API on loopback; requests on it are kept alive.
-class Client {
- public:
-  // `from`: the local address to connect from (any of 127.0.0.0/8 reaches the server).
-  explicit Client(int port, const std::string& from = "") : socket_(ioc_) {
-    if (!from.empty()) {
-      socket_.open(tcp::v4());
-      socket_.bind(tcp::endpoint(net::ip::make_address(from), 0));
-    }
-    socket_.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
-    // A server that never answers fails the test instead of hanging it.
-    timeval tv{20, 0};
-    setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-
-  Reply send(const std::string& method, const std::string& target, const std::string& key = "",
-             const std::string& body = "", const std::string& authorization = "") {
-    http::request<http::string_body> req;
-    req.method_string(method);
-    req.target(target);
-    req.version(11);
-    req.set(http::field::host, "127.0.0.1");
-    if (!authorization.empty()) req.set(http::field::authorization, authorization);
-    else if (!key.empty()) req.set(http::field::authorization, "Bearer " + key);
-    if (!body.empty()) req.set(http::field::content_type, "application/json");
-    req.body() = body;
-    req.keep_alive(true);
-    req.prepare_payload();
-    http::write(socket_, req);
-
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64 * 1024 * 1024);
-    http::read(socket_, buffer_, parser);
-    const auto& res = parser.get();
-    Reply out;
-    out.status = static_cast<int>(res.result_int());
-    for (const auto& f : res) {
-      std::string name(f.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      out.headers[name] = std::string(f.value());
-    }
-    out.body = res.body();
-    return out;
-  }
-
- private:
-  net::io_context ioc_;
-  tcp::socket socket_;
-  beast::flat_buffer buffer_;
-};
-
 Reply call(int port, const std::string& method, const std::string& target, const std::string& key = "",
            const std::string& body = "") {
-  Client c(port);
-  return c.send(method, target, key, body);
+  return testing::http_send(port, method, target, bearer(key), body);
 }
 
-Mention make_mention(const std::string& id, int priority, const std::string& queue = "care",
-                     const std::string& platform = "mastodon") {
-  Mention m;
-  m.platform = platform;
-  m.native_id = id;
-  m.uid = make_uid(platform, id);
-  m.source = "brand-tag";
-  m.text = "order " + id + " never arrived";
-  m.author.handle = "customer" + id;
-  m.posted_at = now_ms() - 60'000;
-  m.seen_at = m.posted_at + 2'000;
-  m.decision.category = Category::complaint;
-  m.decision.priority = priority;
-  m.decision.queue = queue;
-  return m;
-}
 
 std::vector<std::string> strings_of(const rapidjson::Value& array, const char* field) {
   std::vector<std::string> out;
@@ -147,43 +55,21 @@ const rapidjson::Value* find_by(const rapidjson::Value& array, const char* field
   return nullptr;
 }
 
-class HttpApiTest : public ::testing::Test {
+class HttpApiTest : public testing::ApiFixture {
  protected:
-  HttpApiTest() {
-    QueueStoreOptions o;
-    o.prefix = "api";
-    o.lease = 60s;
-    o.connect_timeout = 500ms;
-    o.command_timeout = 5000ms;
-    store = std::make_unique<QueueStore>(redis.endpoint(), o);
-    config.api_host = "127.0.0.1";
-    config.api_port = 0;
+  HttpApiTest() : ApiFixture("api") {
     config.api_max_body = 1024;
-    config.api_rate_limit_per_minute = 10'000;
     config.agents = {{"alice", sha256_hex(kAliceKey)}, {"bob", sha256_hex(kBobKey)}};
     config.sla_first_response = {{0, 15min}, {1, 1h}, {2, 4h}, {3, 24h}};
     config.sla = first_response_policies(config.sla_first_response, config.sla_warn_at);  // as parse_config does
   }
 
-  void start() {
-    api = std::make_unique<HttpApi>(config, *store, metrics, [this] { return ready.load(); });
-    api->start();
-    ASSERT_GT(api->port(), 0);
-  }
-  int port() const { return api->port(); }
   Reply get(const std::string& target, const std::string& key = kAliceKey) {
     return call(port(), "GET", target, key);
   }
   Reply post(const std::string& target, const std::string& key = kAliceKey, const std::string& body = "") {
     return call(port(), "POST", target, key, body);
   }
-
-  TestRedis redis;
-  std::unique_ptr<QueueStore> store;
-  Config config;
-  Metrics metrics;
-  std::atomic<bool> ready{true};
-  std::unique_ptr<HttpApi> api;  // last: stopped before the store goes away
 };
 
 TEST_F(HttpApiTest, V1RoutesNeedAValidBearerKey) {
@@ -199,7 +85,7 @@ TEST_F(HttpApiTest, V1RoutesNeedAValidBearerKey) {
   EXPECT_EQ(wrong.error(), "invalid API key");
 
   Client c(port());
-  EXPECT_EQ(c.send("GET", "/v1/queues", "", "", std::string("Basic ") + kAliceKey).status, 401);
+  EXPECT_EQ(c.send("GET", "/v1/queues", {{"Authorization", std::string("Basic ") + kAliceKey}}).status, 401);
   // Unknown /v1 paths say nothing without a key.
   EXPECT_EQ(get("/v1/no-such-thing", "").status, 401);
 
@@ -209,8 +95,8 @@ TEST_F(HttpApiTest, V1RoutesNeedAValidBearerKey) {
 }
 
 TEST_F(HttpApiTest, QueuesShowDepthPerQueueAndPriority) {
-  store->enqueue({make_mention("1", 1), make_mention("2", 1), make_mention("3", 0),
-                  make_mention("4", 2, "sales")});
+  store->enqueue({testing::routed_complaint("1", 1), testing::routed_complaint("2", 1), testing::routed_complaint("3", 0),
+                  testing::routed_complaint("4", 2, "sales")});
   start();
   const Reply r = get("/v1/queues");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -238,7 +124,7 @@ TEST_F(HttpApiTest, QueuesShowDepthPerQueueAndPriority) {
 }
 
 TEST_F(HttpApiTest, ClaimGivesTheMostUrgentFirstThen204) {
-  store->enqueue({make_mention("low", 1), make_mention("urgent", 0)});
+  store->enqueue({testing::routed_complaint("low", 1), testing::routed_complaint("urgent", 0)});
   start();
   const Reply first = post("/v1/queues/care/claim");
   ASSERT_EQ(first.status, 200) << first.body;
@@ -271,7 +157,7 @@ TEST_F(HttpApiTest, ClaimGivesTheMostUrgentFirstThen204) {
 }
 
 TEST_F(HttpApiTest, OnlyTheHolderActsOnAClaim) {
-  store->enqueue({make_mention("1", 1)});
+  store->enqueue({testing::routed_complaint("1", 1)});
   start();
   ASSERT_EQ(post("/v1/queues/care/claim", kAliceKey).status, 200);
 
@@ -307,7 +193,7 @@ TEST_F(HttpApiTest, OnlyTheHolderActsOnAClaim) {
 }
 
 TEST_F(HttpApiTest, ReplyThenResolveAndTheMentionShowsItsHistory) {
-  store->enqueue({make_mention("7", 0)});
+  store->enqueue({testing::routed_complaint("7", 0)});
   start();
   ASSERT_EQ(post("/v1/queues/care/claim").status, 200);
 
@@ -369,7 +255,7 @@ rapidjson::Document mention_doc(int port, const std::string& uid) {
 }
 
 TEST_F(HttpApiTest, ReplyWithInvalidUtf8Is400NamingTheOffsetAndStoresNothing) {
-  store->enqueue({make_mention("8", 0)});
+  store->enqueue({testing::routed_complaint("8", 0)});
   start();
   ASSERT_EQ(post("/v1/queues/care/claim").status, 200);
   const std::string body = "{\"text\": \"sorry \xff\xfe\"}";  // 0xff is byte 16 of the body
@@ -387,7 +273,7 @@ TEST_F(HttpApiTest, ReplyWithInvalidUtf8Is400NamingTheOffsetAndStoresNothing) {
 }
 
 TEST_F(HttpApiTest, WhitespaceReplyIs400AndRecordsNoFirstResponse) {
-  store->enqueue({make_mention("9", 0)});
+  store->enqueue({testing::routed_complaint("9", 0)});
   start();
   ASSERT_EQ(post("/v1/queues/care/claim").status, 200);
   for (const std::string text : {"   ", "\\n\\t ", "\u00a0\u3000\u200b"}) {
@@ -403,7 +289,7 @@ TEST_F(HttpApiTest, WhitespaceReplyIs400AndRecordsNoFirstResponse) {
 }
 
 TEST_F(HttpApiTest, ClaimOnAnUnknownQueueIs404NamingTheQueues) {
-  store->enqueue({make_mention("1", 1, "care"), make_mention("2", 1, "sales")});
+  store->enqueue({testing::routed_complaint("1", 1, "care"), testing::routed_complaint("2", 1, "sales")});
   start();
   const Reply r = post("/v1/queues/no-such-queue/claim");
   EXPECT_EQ(r.status, 404) << r.body;
@@ -429,16 +315,16 @@ TEST_F(HttpApiTest, PathAndQueryStringsAreCheckedOnce) {
 TEST_F(HttpApiTest, RepeatedBadKeysFromOneAddressAre429WhileAGoodKeyWorks) {
   start();
   Client from(port(), "127.0.0.1");
-  for (int i = 0; i < AuthFailures::kPerMinute; ++i) EXPECT_EQ(from.send("GET", "/v1/queues", "guess").status, 401) << i;
-  const Reply limited = from.send("GET", "/v1/queues", "guess");
+  for (int i = 0; i < AuthFailures::kPerMinute; ++i) EXPECT_EQ(from.send("GET", "/v1/queues", bearer("guess")).status, 401) << i;
+  const Reply limited = from.send("GET", "/v1/queues", bearer("guess"));
   EXPECT_EQ(limited.status, 429) << limited.body;
   EXPECT_GE(std::stoi(limited.header("retry-after")), 1);
   EXPECT_EQ(limited.body.find("guess"), std::string::npos);
-  EXPECT_EQ(from.send("GET", "/v1/queues", "").status, 429) << "a missing key is a failure too";
+  EXPECT_EQ(from.send("GET", "/v1/queues", bearer("")).status, 429) << "a missing key is a failure too";
   // A valid key from the same address still works; another address has its own budget.
-  EXPECT_EQ(from.send("GET", "/v1/queues", kAliceKey).status, 200);
+  EXPECT_EQ(from.send("GET", "/v1/queues", bearer(kAliceKey)).status, 200);
   Client other(port(), "127.0.0.2");
-  EXPECT_EQ(other.send("GET", "/v1/queues", "guess").status, 401);
+  EXPECT_EQ(other.send("GET", "/v1/queues", bearer("guess")).status, 401);
 }
 
 TEST_F(HttpApiTest, MetricsAccessPerSetting) {
@@ -464,7 +350,7 @@ TEST_F(HttpApiTest, MetricsAccessPerSetting) {
 }
 
 TEST_F(HttpApiTest, StatsPerAgentOverAWindow) {
-  store->enqueue({make_mention("a", 1), make_mention("b", 1)});
+  store->enqueue({testing::routed_complaint("a", 1), testing::routed_complaint("b", 1)});
   config.agents[0].role = AgentRole::lead;  // a lead sees every agent's group; an agent their own
   start();
   const std::string a = post("/v1/queues/care/claim", kAliceKey).json()["uid"].GetString();
@@ -534,7 +420,7 @@ TEST_F(HttpApiTest, UnknownRoutesAre404AndWrongMethods405) {
 }
 
 TEST_F(HttpApiTest, OversizedBodyIs413) {
-  store->enqueue({make_mention("1", 1)});
+  store->enqueue({testing::routed_complaint("1", 1)});
   start();
   ASSERT_EQ(post("/v1/queues/care/claim").status, 200);
   const std::string big = R"({"text": ")" + std::string(4096, 'x') + R"("})";
@@ -584,7 +470,7 @@ TEST_F(HttpApiTest, RateLimitPerAgentIs429WithRetryAfter) {
 }
 
 TEST_F(HttpApiTest, HealthReadinessAndMetrics) {
-  store->enqueue({make_mention("1", 1), make_mention("2", 1)});
+  store->enqueue({testing::routed_complaint("1", 1), testing::routed_complaint("2", 1)});
   ready = false;
   start();
   const Reply health = get("/healthz", "");
@@ -621,7 +507,7 @@ TEST_F(HttpApiTest, HealthReadinessAndMetrics) {
 }
 
 TEST_F(HttpApiTest, RedisAwayIs503ThenServesAgain) {
-  store->enqueue({make_mention("1", 1)});
+  store->enqueue({testing::routed_complaint("1", 1)});
   start();
   ASSERT_EQ(get("/v1/queues").status, 200);
 
@@ -649,7 +535,7 @@ TEST_F(HttpApiTest, KeepAliveServesManyRequestsOnOneConnection) {
   start();
   Client c(port());
   for (int i = 0; i < 5; ++i) {
-    const Reply r = c.send("GET", i % 2 ? "/healthz" : "/v1/queues", kAliceKey);
+    const Reply r = c.send("GET", i % 2 ? "/healthz" : "/v1/queues", bearer(kAliceKey));
     EXPECT_EQ(r.status, 200) << i;
     EXPECT_NE(r.header("connection"), "close");
   }

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "mention/common/time.h"
 #include "mention/mention.h"
 
 namespace carewatch::testing {
@@ -18,6 +19,25 @@ inline Mention test_mention(const std::string& id, const std::string& text, Time
   m.author.handle = handle;
   m.posted_at = posted_at;
   m.seen_at = seen_at;
+  return m;
+}
+
+// A complaint a minute old, routed to `queue` at `priority` (what the API tests queue and claim):
+// text "order <id> never arrived", author "customer<id>", seen 2 s after it was posted.
+inline Mention routed_complaint(const std::string& id, int priority = 1, const std::string& queue = "care",
+                                const std::string& platform = "mastodon") {
+  Mention m;
+  m.platform = platform;
+  m.native_id = id;
+  m.uid = make_uid(platform, id);
+  m.source = "brand-tag";
+  m.text = "order " + id + " never arrived";
+  m.author.handle = "customer" + id;
+  m.posted_at = now_ms() - 60'000;
+  m.seen_at = m.posted_at + 2'000;
+  m.decision.category = Category::complaint;
+  m.decision.priority = priority;
+  m.decision.queue = queue;
   return m;
 }
 

@@ -38,6 +38,21 @@ local function notes_key(uid) return P .. ':notes:' .. uid end
 -- conversation's stored mentions, sorted sets of uids written by enqueue.lua.
 local function author_index_key(identity) return P .. ':au:' .. identity end
 local function conversation_index_key(conversation) return P .. ':cv:' .. conversation end
+-- The CSV export's index (daemon/store/export_store.h): every stored mention's uid, scored by
+-- posted_at (seen_at when unknown), written by enqueue.lua; members whose hash expired are
+-- swept by export_sweep.lua.
+local function export_index_key() return P .. ':mentions:posted' end
+local function export_index(uid, posted, seen)
+  local score = tonumber(posted) or 0
+  if score <= 0 then score = tonumber(seen) or 0 end
+  redis.call('ZADD', export_index_key(), score, uid)
+end
+-- The SLA breaches (daemon/store/sla_store.h), written by sla_update.lua: all of them, and per
+-- queue (the queue the mention was in when it breached).
+local function breaches_key(queue)
+  if queue == '' then return P .. ':sla:breaches' end
+  return P .. ':sla:breaches:' .. queue
+end
 
 -- The mention hash as a table ({} when it does not exist). Reading a field the catalogue does
 -- not declare (h.typo) is an error, not nil.
@@ -68,21 +83,26 @@ local function event_fields(now, uid, kind, actor, h, extra)
 end
 
 -- Figures: aggregates of the events, kept as they are written (daemon/store/stats_store.h has
--- the layout and the reader). Per level (minute, hour, day) and bucket start, one hash per
--- dimension {P}:fig:<m|h|d>:<start ms>:<dimension> with fields
+-- the layout and the reader). Per level (FIG_LEVELS, from the prelude: minute, hour, day) and
+-- block start, one hash per dimension {P}:fig:<m|h|d>:<start ms>:<dimension> with fields
 --   <d|w|f|r>|<bucket>|<group>   samples of detect_ms / wait_ms / frt_ms / resolve_ms in that
 --                                histogram bucket (fig_bucket) for that group
 --   #<event type>|<group>        agent dimension only: claimed, replied, resolved, handed_off
--- Dimensions: all, q (queue), pl (platform), pr (priority), ag (actor); the actor's group is
--- "<kind>:<actor>", kind s (a source), b (the brand) or a (an agent). Each key expires
--- at its bucket's start + the level's retention (FIG_LEVELS; stats_store.h says the same).
+-- Dimensions: q (queue), pl (platform), pr (priority), ag (actor); the actor's group is
+-- "<kind>:<actor>", kind s (a source), b (the brand) or a (an agent). The whole ("all") is the
+-- sum of the priority groups, so it is not written. A key is given its expiry (its block's
+-- start + the level's retention) when a write creates a field in it (a new key's first write
+-- always does), once per script call.
+-- A block that has ended may have a sealed copy {P}:fig:<m|h|d>:<start ms>:<dimension>:s that
+-- the reader made (stats_store.cpp); a write into an ended block deletes it (the time is Redis's,
+-- read once per script call), so a copy is only ever read while it equals its hash.
 -- First response: a mention counts once, with its earliest frt_ms: {P}:fig:frt:<uid> remembers
 -- where it was counted ("<at>|<bucket>|<queue>|<platform>|<priority>|<agent group>"), and an
 -- earlier one moves it there.
-local FIG_LEVELS = {{'m', 60000, 8 * 86400000}, {'h', 3600000, 62 * 86400000}, {'d', 86400000, 800 * 86400000}}
-local FIG_FRT_TTL_MS = 62 * 86400000
 local FIG_MEASURES = {{EF.detect_ms, 'd'}, {EF.wait_ms, 'w'}, {EF.frt_ms, 'f'}, {EF.resolve_ms, 'r'}}
 local FIG_COUNTED = {claimed = true, replied = true, resolved = true, handed_off = true}
+local fig_expiring = {}  -- keys given their expiry in this script call
+local fig_time = nil     -- Redis's time, the first time a figure is written in this call
 
 -- A duration truncated to two significant digits (latency_bucket in latency_stats.h).
 local function fig_bucket(v)
@@ -93,21 +113,30 @@ local function fig_bucket(v)
 end
 
 local function fig_incr(at, dim, name, by)
+  if not fig_time then fig_time = now_ms() end
   for _, l in ipairs(FIG_LEVELS) do
     local start = at - at % l[2]
-    local k = P .. ':fig:' .. l[1] .. ':' .. fmt(start) .. ':' .. dim
-    if redis.call('HINCRBY', k, name, by) <= 0 then redis.call('HDEL', k, name) end
-    redis.call('PEXPIREAT', k, start + l[3])
+    if start + l[3] > fig_time then  -- else the block is past its retention: nothing to keep
+      local k = P .. ':fig:' .. l[1] .. ':' .. fmt(start) .. ':' .. dim
+      local n = redis.call('HINCRBY', k, name, by)
+      if n <= 0 then
+        redis.call('HDEL', k, name)
+        fig_expiring[k] = nil  -- the key may be gone: a later write in this call makes it again
+      elseif n == by and not fig_expiring[k] then
+        redis.call('PEXPIREAT', k, start + l[3])
+        fig_expiring[k] = true
+      end
+      if start + l[2] <= fig_time then redis.call('DEL', k .. ':s') end
+    end
   end
 end
 
 local function fig_add_sample(at, m, bucket, g, by)
-  local b = fmt(bucket)
-  fig_incr(at, 'all', m .. '|' .. b .. '|all', by)
-  fig_incr(at, 'q', m .. '|' .. b .. '|' .. g[1], by)
-  fig_incr(at, 'pl', m .. '|' .. b .. '|' .. g[2], by)
-  fig_incr(at, 'pr', m .. '|' .. b .. '|' .. g[3], by)
-  fig_incr(at, 'ag', m .. '|' .. b .. '|' .. g[4], by)
+  local b = m .. '|' .. fmt(bucket) .. '|'
+  fig_incr(at, 'q', b .. g[1], by)
+  fig_incr(at, 'pl', b .. g[2], by)
+  fig_incr(at, 'pr', b .. g[3], by)
+  fig_incr(at, 'ag', b .. g[4], by)
 end
 
 -- Counts one event (its flat field list, as XADD got it) in the figures.

@@ -22,6 +22,24 @@ if not h.uid then
   return out
 end
 
+-- A breach is also kept, for GET /v1/sla/breaches, in {P}:sla:breaches and
+-- {P}:sla:breaches:<queue> (breaches_key): sorted sets scored by the breach instant, each member a
+-- JSON object of event fields (uid, queue, priority, platform, target, target_ms, elapsed_ms).
+-- Each keeps the newest BREACHES_KEPT of the last BREACHES_DAYS days.
+local BREACHES_KEPT, BREACHES_DAYS = 10000, 31
+local function record_breach(u, m, target, at, target_ms, elapsed_ms)
+  local member = cjson.encode({[EF.uid] = u, [EF.queue] = m.queue or '', [EF.priority] = m.priority or '',
+                               [EF.platform] = m.platform or '', [EF.target] = target,
+                               [EF.target_ms] = target_ms, [EF.elapsed_ms] = elapsed_ms})
+  local keys = {breaches_key('')}
+  if m.queue and m.queue ~= '' then keys[2] = breaches_key(m.queue) end
+  for _, k in ipairs(keys) do
+    redis.call('ZADD', k, at, member)
+    redis.call('ZREMRANGEBYSCORE', k, '-inf', '(' .. fmt(now_ms() - BREACHES_DAYS * 86400000))
+    redis.call('ZREMRANGEBYRANK', k, 0, -(BREACHES_KEPT + 1))
+  end
+end
+
 local resolved_at = nil
 if h.state == 'resolved' then resolved_at = tonumber(h.resolved_at) or now end
 local response_stop = tonumber(h.first_reply_at) or resolved_at
@@ -41,6 +59,7 @@ for i = 7, #ARGV - 6, 7 do
     if kind == 'breach' then event = 'sla_breached' end
     emit(now_ms(), uid, event, 'sla', h, {EF.target, target, EF.fraction, fraction, EF.target_ms, ARGV[i + 4],
                                     EF.elapsed_ms, ARGV[i + 5], EF.due_at, fmt(at)})
+    if kind == 'breach' then record_breach(uid, h, target, at, ARGV[i + 4], ARGV[i + 5]) end
     wrote = true
     out[#out + 1] = 1
   else

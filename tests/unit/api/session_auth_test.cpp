@@ -23,7 +23,7 @@ std::string code_of(const std::optional<ApiResponse>& r) {
 }
 
 TEST(SessionAuth, CookieWritesNeedTheSessionsCsrfToken) {
-  const Caller c{"alice", AgentRole::agent, true};
+  const Caller c{"alice", AgentRole::agent, true, {}};
   const RouteMatch claim = route("/v1/queues/care/claim");
   EXPECT_EQ(code_of(access_refusal(c, "POST", claim, "", "secret")), "csrf");
   EXPECT_EQ(code_of(access_refusal(c, "POST", claim, "wrong!", "secret")), "csrf");
@@ -33,8 +33,8 @@ TEST(SessionAuth, CookieWritesNeedTheSessionsCsrfToken) {
 }
 
 TEST(SessionAuth, ReadsAndBearerWritesNeedNoCsrfToken) {
-  const Caller cookie{"alice", AgentRole::agent, true};
-  const Caller bearer{"alice", AgentRole::agent, false};
+  const Caller cookie{"alice", AgentRole::agent, true, {}};
+  const Caller bearer{"alice", AgentRole::agent, false, {}};
   EXPECT_EQ(access_refusal(cookie, "GET", route("/v1/queues"), "", "secret"), std::nullopt);
   EXPECT_EQ(access_refusal(cookie, "HEAD", route("/v1/queues"), "", "secret"), std::nullopt);
   EXPECT_EQ(access_refusal(bearer, "POST", route("/v1/queues/care/claim"), "", ""), std::nullopt);
@@ -45,7 +45,7 @@ TEST(SessionAuth, ReadsAndBearerWritesNeedNoCsrfToken) {
 }
 
 TEST(SessionAuth, ViewersReadOnlyButMayLogOut) {
-  const Caller viewer{"mia", AgentRole::viewer, false};
+  const Caller viewer{"mia", AgentRole::viewer, false, {}};
   for (const char* target : {"/v1/queues/care/claim", "/v1/mentions/x:1/release", "/v1/mentions/x:1/reply",
                              "/v1/no-such-route"}) {
     const auto r = access_refusal(viewer, "POST", route(target), "", "");
@@ -58,12 +58,12 @@ TEST(SessionAuth, ViewersReadOnlyButMayLogOut) {
   EXPECT_EQ(access_refusal(viewer, "GET", route("/v1/mentions/x:1"), "", ""), std::nullopt);
   EXPECT_EQ(access_refusal(viewer, "DELETE", route("/v1/session"), "", ""), std::nullopt);
   // With the cookie the CSRF check comes first, then the role.
-  const Caller viewer_cookie{"mia", AgentRole::viewer, true};
+  const Caller viewer_cookie{"mia", AgentRole::viewer, true, {}};
   EXPECT_EQ(code_of(access_refusal(viewer_cookie, "POST", route("/v1/queues/care/claim"), "", "s")), "csrf");
   EXPECT_EQ(code_of(access_refusal(viewer_cookie, "POST", route("/v1/queues/care/claim"), "s", "s")), "forbidden");
   EXPECT_EQ(access_refusal(viewer_cookie, "DELETE", route("/v1/session"), "s", "s"), std::nullopt);
   // Leads and agents write.
-  EXPECT_EQ(access_refusal({"lee", AgentRole::lead, false}, "POST", route("/v1/mentions/x:1/release"), "", ""),
+  EXPECT_EQ(access_refusal({"lee", AgentRole::lead, false, {}}, "POST", route("/v1/mentions/x:1/release"), "", ""),
             std::nullopt);
 }
 

@@ -151,7 +151,7 @@ function Console({ session, onLogout }) {
             class=${tab === t ? 'tab active' : 'tab'} onClick=${() => go(t)} title=${label + ' screen (' + (i + 1) + ')'}>${label}</button>`)}
       </nav>
       <span class="spacer"></span>
-      <span class=${'live ' + liveStatus} title="queue updates">${LIVE_LABEL[liveStatus] || liveStatus}</span>
+      <span class=${'live ' + liveStatus} data-testid="live-status" title="queue updates">${LIVE_LABEL[liveStatus] || liveStatus}</span>
       <button class="link" onClick=${() => setHelp(true)} title="keyboard shortcuts (?)"><kbd>?</kbd></button>
       <span class="whoami" data-testid="whoami"><b>${session.agent}</b> <span class=${'role role-' + session.role}>${session.role}</span></span>
       <button data-testid="logout" onClick=${onLogout}>Log out</button>

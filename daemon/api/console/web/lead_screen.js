@@ -59,11 +59,14 @@ export function LeadScreen({ session, queues, toast, subscribe, navigate }) {
 
   const until = useMemo(() => new Date(Math.floor(Date.now() / 60000) * 60000), [range, tick]);
   const since = new Date(until.getTime() - RANGES[range] * 1000);
-  const step = range === '24h' ? '5m' : range === '7d' ? '1h' : '6h';
+  // Steps the depth route offers (1m, 5m, 15m, 1h, 1d), at most 2000 per window.
+  const step = range === '24h' ? '5m' : '1h';
 
   const atRisk = useFetch('/v1/sla/at-risk' + qs({ queue, limit: 200 }), tick);
   const breaches = useFetch('/v1/sla/breaches' + qs({ since: since.toISOString(), limit: 50, queue }), tick);
-  const depth = useFetch('/v1/stats/depth' + qs({ since: since.toISOString(), until: until.toISOString(), step, queue }), tick);
+  // Up to the end of the current minute: its sample (taken as it starts) is the latest.
+  const depthUntil = new Date(until.getTime() + 60000);
+  const depth = useFetch('/v1/stats/depth' + qs({ since: since.toISOString(), until: depthUntil.toISOString(), step, queue }), tick);
   const agents = useFetch('/v1/stats' + qs({ window: range, by: 'agent' }), tick);
   const byPlatform = useFetch('/v1/stats' + qs({ window: range, by: 'platform' }), 0);
 

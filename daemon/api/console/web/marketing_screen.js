@@ -94,7 +94,8 @@ export function MarketingScreen() {
   const bySentiment = useFetch(vol('sentiment'));
   const byLanguage = useFetch('/v1/stats/volume' + qs({ ...win, step: RANGES[range][1], by: 'language' }));
   const byTag = useFetch('/v1/stats/volume' + qs({ ...win, step: RANGES[range][1], by: 'tag' }));
-  const top = useFetch('/v1/stats/top' + qs({ ...win, limit: 20, ...filters }));
+  // /v1/stats/top answers per platform only (its lists are kept per day and platform)
+  const top = useFetch('/v1/stats/top' + qs({ ...win, limit: 20, platform: filters.platform }));
 
   const exportHref = '/v1/export.csv' + qs({ ...win, ...filters });
   const t = top.data || {};
