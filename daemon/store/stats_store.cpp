@@ -227,7 +227,7 @@ class Unpacker {
 
 // Adds a sealed copy to `sums` (every group under `as` when it is not empty). False, with
 // `sums` partly added to, when the copy does not parse: check first with add_sealed(.., nullptr).
-bool add_sealed(std::string_view packed, Sums* sums, std::string_view as) {
+bool add_sealed(std::string_view packed, Sums* sums, std::string_view as, const StatsStore::GroupMap& map = {}) {
   if (packed.empty() || packed[0] != kSealVersion) return false;
   Unpacker u(packed.substr(1));
   constexpr unsigned long long kMaxIndex = 100 + 90 * 17;  // buckets up to 10^19
@@ -236,8 +236,8 @@ bool add_sealed(std::string_view packed, Sums* sums, std::string_view as) {
     unsigned long long types = 0;
     if (!u.text(group) || !u.varint(types)) return false;
     Sum* sum = nullptr;
-    if (sums) {
-      const std::string_view name = as.empty() ? group : as;
+    std::string_view name = as.empty() ? group : as;
+    if (sums && (!map || map(group, name))) {
       auto it = sums->find(name);
       if (it == sums->end()) it = sums->emplace(std::string(name), Sum{}).first;
       sum = &it->second;
@@ -278,9 +278,9 @@ std::int64_t reply_time_ms(const RedisReply& r) {
 }  // namespace
 
 std::map<std::string, StatsStore::Cells> StatsStore::read(const std::string& dim, std::int64_t since,
-                                                          std::int64_t until) {
-  if (dim != "all" && dim != "q" && dim != "pl" && dim != "pr" && dim != "ag")
-    throw std::invalid_argument("figures: no dimension \"" + dim + "\" (expected all, q, pl, pr or ag)");
+                                                          std::int64_t until, const GroupMap& map) {
+  if (dim != "all" && dim != "q" && dim != "pl" && dim != "pr" && dim != "ag" && dim != "ax")
+    throw std::invalid_argument("figures: no dimension \"" + dim + "\" (expected all, q, pl, pr, ag or ax)");
   const std::string stored = dim == "all" ? "pr" : dim;
   const std::string_view as = dim == "all" ? "all" : "";
   const std::vector<Block> bs = blocks(since, until);
@@ -304,7 +304,7 @@ std::map<std::string, StatsStore::Cells> StatsStore::read(const std::string& dim
       const RedisReply r = c.read_reply();
       RedisPool::check(c, r, "figures");
       if (r.type == RedisReply::Type::string && add_sealed(r.str, nullptr, as))
-        add_sealed(r.str, &sums, as);
+        add_sealed(r.str, &sums, as, map);
       else
         missing.push_back(i);
     }
@@ -328,7 +328,7 @@ std::map<std::string, StatsStore::Cells> StatsStore::read(const std::string& dim
         const RedisReply r = c.read_reply();
         RedisPool::check(c, r, "figures");
         sealed[j] = seal(parse_hash(r.elements));
-        add_sealed(sealed[j], &sums, as);
+        add_sealed(sealed[j], &sums, as, map);
       }
       if (!any_sealing) return;
       // 3. The copies, only if no watched hash changed since it was read.

@@ -6,16 +6,20 @@
 // retentions are declared once in daemon/store/figure_levels.def):
 //   {P}:fig:<level>:<start ms>:<dim>   hash  level m (minute), h (hour) or d (day); start the
 //                                            block's start (a multiple of its length, UTC);
-//                                            dim q (queue), pl (platform), pr (priority) or ag
-//                                            (actor). "all" is not kept: it is the sum of the
-//                                            pr groups (every sample has one priority group).
+//                                            dim q (queue), pl (platform), pr (priority), ag
+//                                            (actor) or ax (actor by queue, platform and
+//                                            priority: agents and the brand only). "all" is not
+//                                            kept: it is the sum of the pr groups (every sample
+//                                            has one priority group).
 //       <m>|<bucket>|<group>  samples of a measure (m: d detect_ms, w wait_ms, f frt_ms,
 //                             r resolve_ms) in a histogram bucket (latency_bucket in
 //                             daemon/telemetry/latency_stats.h: the duration truncated to two
 //                             significant digits), for a group: the queue, platform or
 //                             "p<priority>" ("unknown" when the event has none); for ag
-//                             "<kind>:<actor>" (kind s a source, b the brand, a an agent)
-//       #<event type>|<group> ag only: events claimed, replied, resolved, handed_off
+//                             "<kind>:<actor>" (kind s a source, b the brand, a an agent);
+//                             for ax "<queue>\x1f<platform>\x1f<priority>\x1f<kind>:<actor>"
+//                             (kind b or a; \x1f the unit separator)
+//       #<event type>|<group> ag and ax only: events claimed, replied, resolved, handed_off
 //     A key expires at its start + its level's retention: minutes 8 days, hours 62 days,
 //     days 800 days. The script sets it when a write creates a field (so a new key always
 //     gets it), not on every write.
@@ -44,6 +48,8 @@
 #include <array>
 #include <iterator>
 #include <cstdint>
+#include <functional>
+#include <string_view>
 #include <map>
 #include <string>
 #include <utility>
@@ -109,11 +115,18 @@ class StatsStore {
 
   explicit StatsStore(RedisPool& pool, const std::string& prefix);
 
-  // The figures of dimension `dim` ("all", "q", "pl", "pr", "ag"; "all" read from "pr" as the
+  // The figures of dimension `dim` ("all", "q", "pl", "pr", "ag", "ax"; "all" read from "pr" as the
   // one group "all") over [since, until) (aligned to minutes), per group: one pipelined round
   // trip reading the sealed copies, a second one for the blocks that have none (their hashes,
   // and the sealing of those that have ended). Throws std::invalid_argument for another `dim`.
-  std::map<std::string, Cells> read(const std::string& dim, std::int64_t since, std::int64_t until);
+  // `map`, when given, decides per stored group whether it is read and under which group it is
+  // summed: true with `into` set (it starts as the stored name) reads it under `into`, which must
+  // stay valid for the call (a view into `group` or static text); false leaves it out. Cheaper
+  // than reading everything and merging after: a crossed dimension's groups are summed as they
+  // are unpacked.
+  using GroupMap = std::function<bool(std::string_view group, std::string_view& into)>;
+  std::map<std::string, Cells> read(const std::string& dim, std::int64_t since, std::int64_t until,
+                                    const GroupMap& map = {});
 
   // Appends events that already happened (each a flat field list with its own "at", in time
   // order) to {P}:events and counts them (lua/events_record.lua), `chunk` events per call,

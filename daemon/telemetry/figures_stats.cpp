@@ -1,5 +1,6 @@
 #include "daemon/telemetry/figures_stats.h"
 
+#include <string_view>
 #include <utility>
 
 namespace carewatch {
@@ -13,6 +14,23 @@ const char* figures_dimension(GroupBy by) {
     case GroupBy::agent: return "ag";
   }
   return "all";
+}
+
+StatsStore::GroupMap agent_groups_of(const FigureFilter& filter) {
+  return [&filter](std::string_view name, std::string_view& into) {
+    std::string_view parts[3];  // queue, platform, priority; then the actor group (the rest)
+    for (auto& part : parts) {
+      const size_t sep = name.find('\x1f');
+      if (sep == std::string_view::npos) return false;
+      part = name.substr(0, sep);
+      name.remove_prefix(sep + 1);
+    }
+    if (name.size() < 2 || name[1] != ':') return false;
+    const std::string_view kind = name[0] == 'a' ? "agent" : name[0] == 'b' ? "brand" : "source";
+    if (!filter.takes(parts[0], parts[1], parts[2], kind)) return false;
+    into = name;
+    return true;
+  };
 }
 
 std::vector<GroupStats> stats_from_cells(const std::map<std::string, StatsStore::Cells>& cells, GroupBy by) {

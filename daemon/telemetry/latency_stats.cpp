@@ -195,16 +195,26 @@ const Summary& GroupStats::get(Measure m) const {
   return detection;
 }
 
-LatencyAccumulator::LatencyAccumulator(GroupBy by, TimeMs since, TimeMs until)
-    : by_(by), since_(since), until_(until) {
+bool FigureFilter::takes(std::string_view queue_group, std::string_view platform_group,
+                         std::string_view priority_group, std::string_view kind) const {
+  if (!any()) return true;
+  if (kind == "source") return false;
+  return (!queue || *queue == queue_group) && (!platform || *platform == platform_group) &&
+         (!priority || *priority == priority_group);
+}
+
+LatencyAccumulator::LatencyAccumulator(GroupBy by, TimeMs since, TimeMs until, FigureFilter filter)
+    : by_(by), filter_(by == GroupBy::agent ? std::move(filter) : FigureFilter{}), since_(since), until_(until) {
   if (by_ == GroupBy::none) groups_[{"", "all"}];  // the overall figures exist even with no samples
 }
 
 void LatencyAccumulator::add(const Event& e) {
   // Keyed by (kind, group): with GroupBy::agent a source and an agent of the same name stay apart.
   auto key_of = [&] { return Key(by_ == GroupBy::agent ? actor_kind(e) : "", group_of(e, by_)); };
+  const bool taken = !filter_.any() || filter_.takes(group_of(e, GroupBy::queue), group_of(e, GroupBy::platform),
+                                                      group_of(e, GroupBy::priority), actor_kind(e));
   const bool inside = e.at >= since_ && e.at <= until_;
-  if (inside && by_ == GroupBy::agent) {
+  if (inside && taken && by_ == GroupBy::agent) {
     ActionCounts probe;
     if (action_counter(probe, e.type)) ++*action_counter(groups_[key_of()].counts, e.type);
   }
@@ -217,21 +227,21 @@ void LatencyAccumulator::add(const Event& e) {
     const auto ms = parse_ms(*raw);
     if (!ms) continue;
     if (i != kFirstResponse || e.uid.empty()) {
-      if (inside) groups_[key_of()].samples[i].push_back(*ms);
+      if (inside && taken) groups_[key_of()].samples[i].push_back(*ms);
       continue;
     }
     auto it = earliest_.find(e.uid);
     if (it == earliest_.end())
-      earliest_.emplace(e.uid, Earliest{*ms, inside, key_of()});
+      earliest_.emplace(e.uid, Earliest{*ms, inside && taken, key_of()});
     else if (*ms < it->second.ms)
-      it->second = Earliest{*ms, inside, key_of()};
+      it->second = Earliest{*ms, inside && taken, key_of()};
   }
 }
 
 std::vector<GroupStats> LatencyAccumulator::result() const {
   std::map<Key, Acc> groups = groups_;
   for (const auto& [uid, sample] : earliest_)
-    if (sample.inside) groups[sample.key].samples[2].push_back(sample.ms);
+    if (sample.counts) groups[sample.key].samples[2].push_back(sample.ms);
   std::vector<GroupStats> out;
   out.reserve(groups.size());
   for (auto& [key, acc] : groups) {
@@ -249,8 +259,8 @@ std::vector<GroupStats> LatencyAccumulator::result() const {
 }
 
 std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy by, TimeMs since,
-                                      TimeMs until) {
-  LatencyAccumulator acc(by, since, until);
+                                      TimeMs until, const FigureFilter& filter) {
+  LatencyAccumulator acc(by, since, until, filter);
   for (const Event& e : events) acc.add(e);
   return acc.result();
 }

@@ -90,6 +90,19 @@ struct GroupStats {
 // through the API.
 const char* actor_kind(const Event& e);
 
+// A filter of the agent figures (GroupBy::agent) by where the work was: the event's queue,
+// platform and priority group as group_of names them ("unknown" when the event has none,
+// priority "p<n>"). An empty filter takes every event. A filter that is set takes only the
+// events of an agent or the brand (a source's detection delay is not an agent's work; its
+// figures are per platform and queue already) whose every set field matches.
+struct FigureFilter {
+  std::optional<std::string> queue, platform, priority;
+  bool any() const { return queue || platform || priority; }
+  // Whether the filter takes an event with these groups and this actor kind (actor_kind).
+  bool takes(std::string_view queue_group, std::string_view platform_group, std::string_view priority_group,
+             std::string_view kind) const;
+};
+
 // One sample per event that carries the measure's field (first response: one per mention uid,
 // its earliest over all `events`, counted when its event is in the window), grouped; events
 // outside [since, until] (by `at`) are ignored. Pass the events from `since` on (later ones
@@ -101,14 +114,17 @@ const char* actor_kind(const Event& e);
 // name and `kind` is empty. An event without the grouping value (e.g. an unrouted mention's
 // queue) counts under "unknown". GroupBy::none always gives the one group "all", even with no
 // samples; other groupings give no group without samples.
+// `filter` (by=agent only; ignored for the other groupings) keeps the events it takes; a
+// mention's first response is still its earliest over all events, counted when that event is
+// taken.
 std::vector<GroupStats> latency_stats(const std::vector<Event>& events, GroupBy by, TimeMs since,
-                                      TimeMs until);
+                                      TimeMs until, const FigureFilter& filter = {});
 
 // The same computation fed one event at a time, in stream order (for histories too large to hold
 // as Events: carewatch bench stats reads them page by page). latency_stats uses it.
 class LatencyAccumulator {
  public:
-  LatencyAccumulator(GroupBy by, TimeMs since, TimeMs until);
+  LatencyAccumulator(GroupBy by, TimeMs since, TimeMs until, FigureFilter filter = {});
   void add(const Event& e);
   std::vector<GroupStats> result() const;
 
@@ -120,10 +136,11 @@ class LatencyAccumulator {
   };
   struct Earliest {
     long long ms;
-    bool inside;
+    bool counts;  // in the window and taken by the filter
     Key key;
   };
   GroupBy by_;
+  FigureFilter filter_;
   TimeMs since_, until_;
   std::map<Key, Acc> groups_;
   std::map<std::string, Earliest> earliest_;  // first response per mention uid

@@ -82,6 +82,21 @@ test('screenshots of the login, agent, lead and marketing screens', { timeout: 9
     await byTestId(page, 'agent-figures').waitFor({ state: 'visible' });
     await byTestId(page, 'at-risk-row').first().waitFor();
     await shoot(page, 'lead');
+    // The queue filter narrows the agent figures too: the page asks for that queue's figures, and
+    // the claim made above shows under it.
+    const [narrowed] = await Promise.all([
+      page.waitForResponse((r) => {
+        const u = new URL(r.url());
+        return u.pathname === '/v1/stats' && u.searchParams.get('by') === 'agent' && u.searchParams.get('queue') === FAKE_QUEUE;
+      }, { timeout: 10000 }),
+      byTestId(page, 'filter-queue').selectOption(FAKE_QUEUE),
+    ]);
+    assert.equal(narrowed.status(), 200, 'GET /v1/stats?by=agent&queue=');
+    const lea = (await narrowed.json()).groups.find((g) => g.group === 'lea' && g.kind === 'agent');
+    assert.ok(lea && lea.counts.claims >= 1, `lea's claims in ${FAKE_QUEUE}: ${JSON.stringify(lea)}`);
+    await page.locator('[data-testid="agent-row"][data-agent="lea"]').waitFor({ timeout: 10000 });
+    assert.match(await byTestId(page, 'agent-figures-scope').innerText(), new RegExp(FAKE_QUEUE));
+    await byTestId(page, 'filter-queue').selectOption('');
 
     await openTab(page, 'marketing');
     await byTestId(page, 'volume-chart').waitFor({ state: 'visible' });

@@ -89,7 +89,9 @@ end
 --                                histogram bucket (fig_bucket) for that group
 --   #<event type>|<group>        agent dimension only: claimed, replied, resolved, handed_off
 -- Dimensions: q (queue), pl (platform), pr (priority), ag (actor); the actor's group is
--- "<kind>:<actor>", kind s (a source), b (the brand) or a (an agent). The whole ("all") is the
+-- "<kind>:<actor>", kind s (a source), b (the brand) or a (an agent); ax (actor crossed with
+-- queue, platform and priority, agents and the brand only: fig_cross) for the agent figures
+-- filtered by where the work was. The whole ("all") is the
 -- sum of the priority groups, so it is not written. A key is given its expiry (its block's
 -- start + the level's retention) when a write creates a field in it (a new key's first write
 -- always does), once per script call.
@@ -131,12 +133,22 @@ local function fig_incr(at, dim, name, by)
   end
 end
 
+-- The group of the crossed dimension ax: an agent's or the brand's work by where it was,
+-- "<queue>\31<platform>\31<priority>\31<actor group>" (the unit separator, which no queue,
+-- platform or actor name holds); nil for a source, which ax leaves out.
+local function fig_cross(g)
+  if string.sub(g[4], 1, 2) == 's:' then return nil end
+  return g[1] .. '\31' .. g[2] .. '\31' .. g[3] .. '\31' .. g[4]
+end
+
 local function fig_add_sample(at, m, bucket, g, by)
   local b = m .. '|' .. fmt(bucket) .. '|'
   fig_incr(at, 'q', b .. g[1], by)
   fig_incr(at, 'pl', b .. g[2], by)
   fig_incr(at, 'pr', b .. g[3], by)
   fig_incr(at, 'ag', b .. g[4], by)
+  local x = fig_cross(g)
+  if x then fig_incr(at, 'ax', b .. x, by) end
 end
 
 -- Counts one event (its flat field list, as XADD got it) in the figures.
@@ -157,7 +169,11 @@ local function fig_count(f)
   local prio = 'unknown'
   if e[EF.priority] and e[EF.priority] ~= '' then prio = 'p' .. e[EF.priority] end
   local g = {named(e[EF.queue]), named(e[EF.platform]), prio, kind .. ':' .. named(actor)}
-  if FIG_COUNTED[etype] then fig_incr(at, 'ag', '#' .. etype .. '|' .. g[4], 1) end
+  if FIG_COUNTED[etype] then
+    fig_incr(at, 'ag', '#' .. etype .. '|' .. g[4], 1)
+    local x = fig_cross(g)
+    if x then fig_incr(at, 'ax', '#' .. etype .. '|' .. x, 1) end
+  end
   for _, m in ipairs(FIG_MEASURES) do
     local raw = e[m[1]]
     local v = raw and string.match(raw, '^-?%d+$') and tonumber(raw)

@@ -190,6 +190,34 @@ TEST(LatencyStats, ByAgentPutsBrandRepliesAndSourcesInTheirOwnKinds) {
   for (const auto& x : latency_stats(scenario(), GroupBy::queue, T, s(3600))) EXPECT_EQ(x.kind, "");
 }
 
+// The agent figures of one queue, platform or priority: only the work done there, by agents and
+// the brand (a source's detection delay is no agent's work).
+TEST(LatencyStats, AFilterKeepsTheAgentFiguresOfWhereTheWorkWas) {
+  FigureFilter care;
+  care.queue = "care";
+  expect_groups(latency_stats(scenario(), GroupBy::agent, T, s(3600), care),
+                {
+                    {"alice", none, one(60), one(300), one(400)},
+                    {"bob", none, one(20), none, one(190)},
+                    {"brand:acme", none, none, one(90), none},
+                });
+  FigureFilter reddit_p2;
+  reddit_p2.platform = "reddit";
+  reddit_p2.priority = "p2";
+  auto g = latency_stats(scenario(), GroupBy::agent, T, s(3600), reddit_p2);
+  expect_groups(g, {{"alice", none, one(5), none, none}, {"bob", none, none, one(600), none}});
+  EXPECT_EQ(g[0].counts.claims, 1);  // C claimed by alice, released, claimed again by bob
+  EXPECT_EQ(g[1].counts.claims, 1);
+  EXPECT_EQ(g[1].counts.replies, 1);
+  FigureFilter unrouted;
+  unrouted.queue = "unknown";  // E: the brand answered a mention no queue took
+  expect_groups(latency_stats(scenario(), GroupBy::agent, T, s(3600), unrouted),
+                {{"brand:acme", none, none, one(50), none}});
+  // Other groupings ignore it.
+  EXPECT_EQ(latency_stats(scenario(), GroupBy::queue, T, s(3600), care).size(),
+            latency_stats(scenario(), GroupBy::queue, T, s(3600)).size());
+}
+
 // A source and an agent that share a name are two groups, not one; a native reply counts as the
 // brand's even when its actor is not written "brand:<handle>" (older events).
 TEST(LatencyStats, ASourceNamedLikeAnAgentIsNotThatAgent) {

@@ -1,6 +1,6 @@
 // The lead's screen: SLA at risk and recent breaches, queue depth over time, and the figures of
-// every agent. Filters by queue, platform and priority (the figures are per agent for the
-// whole team; the stats API groups by one dimension at a time).
+// every agent. Filters by queue, platform and priority narrow every panel (the agent figures
+// through /v1/stats?by=agent&queue=&platform=&priority=).
 
 import { html, useState, useEffect, useMemo } from './vendor/preact-htm.js';
 import { get, post, seg, qs } from './api.js';
@@ -67,7 +67,7 @@ export function LeadScreen({ session, queues, toast, subscribe, navigate }) {
   // Up to the end of the current minute: its sample (taken as it starts) is the latest.
   const depthUntil = new Date(until.getTime() + 60000);
   const depth = useFetch('/v1/stats/depth' + qs({ since: since.toISOString(), until: depthUntil.toISOString(), step, queue }), tick);
-  const agents = useFetch('/v1/stats' + qs({ window: range, by: 'agent' }), tick);
+  const agents = useFetch('/v1/stats' + qs({ window: range, by: 'agent', queue, platform, priority }), tick);
   const byPlatform = useFetch('/v1/stats' + qs({ window: range, by: 'platform' }), 0);
 
   const platforms = useMemo(() => {
@@ -177,7 +177,7 @@ export function LeadScreen({ session, queues, toast, subscribe, navigate }) {
       </div>
     </section>
     <section class="card">
-      <h3>Agents <span class="dim">(last ${range}, all queues)</span></h3>
+      <h3>Agents <span class="dim" data-testid="agent-figures-scope">(last ${range}${[queue || 'all queues', platform, priority === '' ? '' : 'P' + priority].filter(Boolean).map((x) => ', ' + x).join('')})</span></h3>
       <div data-testid="agent-figures" class="table-wrap">
         <${Body} st=${agents}>${() => {
           const groups = ((agents.data && agents.data.groups) || []).filter((g) => !g.kind || g.kind === 'agent');
