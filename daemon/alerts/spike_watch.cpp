@@ -159,9 +159,11 @@ size_t SpikeWatch::tick() {
       const SpikeDecision d = evaluate_spike(counts, b, since, before, params_);
       if (d.action == SpikeAction::spike) {
         sink_.raise(spike_alert(name, b, d));
+        store_.log_spike(spike_mark(name, b, d), now());
         ++raised;
       } else if (d.action == SpikeAction::over) {
         sink_.raise(over_alert(name, b, d));
+        store_.log_over(name, spike_bucket_start(d.state.started), spike_bucket_start(b + 1));
         ++raised;
       }
       if (metrics_ && d.action != SpikeAction::none)
@@ -174,6 +176,21 @@ size_t SpikeWatch::tick() {
     store_.save_state(spike_bucket_start(b), changed);
   }
   return raised;
+}
+
+SpikeStore::Mark SpikeWatch::spike_mark(const std::string& series, std::int64_t bucket, const SpikeDecision& d) {
+  const SeriesName n = split_series(series);
+  SpikeStore::Mark m;
+  m.series = series;
+  m.platform = n.platform;
+  m.category = n.category;
+  m.tag = n.tag;
+  m.at = spike_bucket_start(bucket - std::max(d.window, 1) + 1);
+  m.bucket = spike_bucket_start(bucket);
+  m.until = spike_bucket_start(bucket + 1);
+  m.count = d.count;
+  m.expected = d.expected;
+  return m;
 }
 
 Alert SpikeWatch::spike_alert(const std::string& series, std::int64_t bucket, const SpikeDecision& d) {

@@ -68,6 +68,8 @@ class SpikeWatch {
  private:
   TimeMs now() const;
   Alert spike_alert(const std::string& series, std::int64_t bucket, const SpikeDecision& d);
+  // What the spike log keeps of it, for the console's volume charts.
+  static SpikeStore::Mark spike_mark(const std::string& series, std::int64_t bucket, const SpikeDecision& d);
   Alert over_alert(const std::string& series, std::int64_t bucket, const SpikeDecision& d);
 
   QueueStore& queue_;

@@ -1,10 +1,13 @@
 #include "daemon/api/marketing_routes.h"
 
+#include <chrono>
 #include <string>
+#include <vector>
 
 #include "daemon/api/api_input.h"
 #include "daemon/api/api_response.h"
 #include "daemon/api/stats_window.h"
+#include "daemon/store/spike_store.h"
 #include "daemon/store/volume_store.h"
 #include "daemon/telemetry/volume_series.h"
 #include "mention/common/duration.h"
@@ -53,6 +56,10 @@ ApiResponse volume_route(const RouteContext& ctx) {
   filter.sentiment = filter_param(ctx, "sentiment");
   filter.language = filter_param(ctx, "language");
   filter.tag = filter_param(ctx, "tag");
+  // The spikes of the window the chart marks (SpikeStore's log, kept as the detector raises them).
+  std::vector<SpikeStore::Mark> spikes = SpikeStore(ctx.store.pool(), ctx.store.options().prefix,
+                                                    std::chrono::hours(24)).marks(from, to);
+  std::erase_if(spikes, [&](const SpikeStore::Mark& m) { return !volume_spike_taken(m, filter); });
   VolumeSeriesBuilder series(*by, std::move(filter), from, to, step);
   if (series.points() > kMaxPoints)
     return error_response(400, "step: \"" + step_text + "\" gives " + std::to_string(series.points()) +
@@ -60,7 +67,7 @@ ApiResponse volume_route(const RouteContext& ctx) {
   VolumeStore store(ctx.store.pool(), ctx.store.options().prefix);
   store.read_cube(volume_blocks(from, to, step % VolumeStore::kDay == 0), series.tagged(),
                   [&](const VolumeStore::Block& b, std::string_view field, long long n) { series.add(b.start, field, n); });
-  return json_response(200, volume_json(series.series(), *by, from, to, step));
+  return json_response(200, volume_json(series.series(), *by, from, to, step, spikes));
 }
 
 ApiResponse top_route(const RouteContext& ctx) {

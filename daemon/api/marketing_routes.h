@@ -3,7 +3,8 @@
 //   GET /v1/stats/volume?since=&until=&window=&step=1h&by=platform
 //        [&platform=&category=&sentiment=&language=&tag=]
 //        200 {"since", "until", "step_s", "by", "series": [{"key", "total", "points":
-//        [[t_ms, count], ...]}], "spikes": []}: mentions per point of `step` in event time (the
+//        [[t_ms, count], ...]}], "spikes": [{"at", "until", "key", "kind": "spike", "platform"?,
+//        "category"?, "tag"?, "count", "expected", "ended"?}]}: mentions per point of `step` in event time (the
 //        mention's posted_at), one series per value of `by` (platform, category, sentiment,
 //        language or tag; most mentions first). The window is read as /v1/stats reads it
 //        (stats_window.h; until defaults to now), then rounded to whole hours (to whole days
@@ -11,9 +12,9 @@
 //        of the step since the epoch (UTC), the first at or before since. step: a whole number
 //        of hours ("1h", "6h", "1d"), of days for a window beyond 61 days, at most 5000 points.
 //        Every filter combination is answered (volume_series.h); by=tag counts a mention once
-//        under each of its tags. spikes is always empty: the spike detector keeps no alerts
-//        per window (its outbox entries are removed once delivered, its state holds each
-//        series' latest spike only, and reading that belongs to daemon/alerts).
+//        under each of its tags. spikes: those the spike detector raised whose window
+//        started in the answered window (daemon/store/spike_store.h, its log), taken by the
+//        filters as volume_spike_taken says; any `by`.
 //   GET /v1/stats/top?since=&until=&window=&limit=20[&platform=]
 //        200 {"since", "until", "lists_since", "lists_until", "total", "complaints",
 //        "complaint_share", "words": [{"word", "count"}], "hashtags": [{"tag", "count"}],

@@ -1,5 +1,10 @@
 #include "daemon/store/spike_store.h"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
 #include <stdexcept>
 
 namespace carewatch {
@@ -18,6 +23,69 @@ std::vector<RedisReply> read_replies(RedisConnection& c, size_t n, const char* w
   for (size_t i = 0; i < n; ++i) out.push_back(c.read_reply());
   for (const auto& r : out) RedisPool::check(c, r, what);
   return out;
+}
+
+// How far before the bucket a spike was raised on its window may start (the detector's windows
+// are 5 or 10 minutes; an hour leaves room).
+constexpr std::int64_t kMaxWindowMs = 60 * 60 * 1000;
+
+std::string mark_json(const SpikeStore::Mark& m) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  auto text = [&](const char* k, const std::string& v) {
+    w.Key(k);
+    w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+  };
+  w.StartObject();
+  text("series", m.series);
+  text("platform", m.platform);
+  text("category", m.category);
+  text("tag", m.tag);
+  w.Key("at");
+  w.Int64(m.at);
+  w.Key("bucket");
+  w.Int64(m.bucket);
+  w.Key("until");
+  w.Int64(m.until);
+  w.Key("count");
+  w.Int64(m.count);
+  w.Key("expected");
+  w.Double(m.expected);
+  if (m.ended) {
+    w.Key("ended");
+    w.Int64(*m.ended);
+  }
+  w.EndObject();
+  return sb.GetString();
+}
+
+// A record back; nullopt for a member that is not one (it is skipped, not fatal).
+std::optional<SpikeStore::Mark> parse_mark(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.c_str(), json.size());
+  if (d.HasParseError() || !d.IsObject()) return std::nullopt;
+  SpikeStore::Mark m;
+  auto text = [&](const char* k, std::string& into) {
+    auto it = d.FindMember(k);
+    if (it != d.MemberEnd() && it->value.IsString()) into.assign(it->value.GetString(), it->value.GetStringLength());
+  };
+  auto number = [&](const char* k, std::int64_t& into) {
+    auto it = d.FindMember(k);
+    if (it == d.MemberEnd() || !it->value.IsInt64()) return false;
+    into = it->value.GetInt64();
+    return true;
+  };
+  text("series", m.series);
+  text("platform", m.platform);
+  text("category", m.category);
+  text("tag", m.tag);
+  if (m.series.empty() || !number("at", m.at) || !number("bucket", m.bucket) || !number("until", m.until) ||
+      !number("count", m.count))
+    return std::nullopt;
+  if (auto it = d.FindMember("expected"); it != d.MemberEnd() && it->value.IsNumber()) m.expected = it->value.GetDouble();
+  std::int64_t ended = 0;
+  if (number("ended", ended)) m.ended = ended;
+  return m;
 }
 
 }  // namespace
@@ -107,6 +175,56 @@ void SpikeStore::save_state(std::int64_t last_bucket_ms, const std::map<std::str
     argv.push_back(text);
   }
   pool_.command(argv);
+}
+
+void SpikeStore::log_spike(const Mark& m, std::int64_t now_ms) {
+  const std::string key = kp_ + ":spk:log", score = fmt(m.bucket);
+  pool_.with_connection([&](RedisConnection& c) {
+    const RedisReply same = c.command({"ZRANGEBYSCORE", key, score, score});
+    RedisPool::check(c, same, "spike log");
+    size_t n = 0;
+    for (const auto& e : same.elements) {
+      const auto old = parse_mark(e.str);
+      if (old && old->series == m.series) {
+        c.append({"ZREM", key, e.str});
+        ++n;
+      }
+    }
+    c.append({"ZADD", key, score, mark_json(m)});
+    c.append({"ZREMRANGEBYSCORE", key, "-inf", "(" + fmt(now_ms - kLogRetention)});
+    c.append({"ZREMRANGEBYRANK", key, "0", fmt(-static_cast<std::int64_t>(kLogMax) - 1)});
+    read_replies(c, n + 3, "spike log");
+  });
+}
+
+void SpikeStore::log_over(const std::string& series, std::int64_t bucket_ms, std::int64_t ended_ms) {
+  const std::string key = kp_ + ":spk:log", score = fmt(bucket_ms);
+  pool_.with_connection([&](RedisConnection& c) {
+    const RedisReply same = c.command({"ZRANGEBYSCORE", key, score, score});
+    RedisPool::check(c, same, "spike log");
+    size_t n = 0;
+    for (const auto& e : same.elements) {
+      auto m = parse_mark(e.str);
+      if (!m || m->series != series || m->ended) continue;
+      m->ended = ended_ms;
+      c.append({"ZREM", key, e.str});
+      c.append({"ZADD", key, score, mark_json(*m)});
+      n += 2;
+    }
+    read_replies(c, n, "spike log");
+  });
+}
+
+std::vector<SpikeStore::Mark> SpikeStore::marks(std::int64_t since, std::int64_t until) {
+  std::vector<Mark> out;
+  if (until <= since) return out;
+  // Scored by the bucket raised on, which is at or after the window's start.
+  const RedisReply r =
+      pool_.command({"ZRANGEBYSCORE", kp_ + ":spk:log", fmt(since), "(" + fmt(until + kMaxWindowMs)});
+  for (const auto& e : r.elements)
+    if (auto m = parse_mark(e.str); m && m->at >= since && m->at < until) out.push_back(std::move(*m));
+  std::stable_sort(out.begin(), out.end(), [](const Mark& a, const Mark& b) { return a.at < b.at; });
+  return out;
 }
 
 }  // namespace carewatch

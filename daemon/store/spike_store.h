@@ -8,6 +8,11 @@
 //   {P}:spk:since                        string  the first bucket counted (buckets before it are unknown)
 //   {P}:spk:state                        hash    "~last" -> the last bucket evaluated;
 //                                                series -> its detector state (SpikeState::serialize)
+//   {P}:spk:log                          zset    the spikes raised, for the console's volume charts:
+//                                                member a JSON object (Mark), score the start of
+//                                                the bucket it was raised on; one member per
+//                                                series and bucket; the newest kLogMax, none older
+//                                                than kLogRetention
 // Every call throws RedisUnavailable when Redis is away.
 #pragma once
 
@@ -55,6 +60,29 @@ class SpikeStore {
   void save_state(std::int64_t last_bucket_ms, const std::map<std::string, std::string>& changed);
 
   std::string bucket_key(std::int64_t bucket_start_ms) const;
+
+  // A spike as the volume charts mark it.
+  struct Mark {
+    std::string series;                 // "<platform>|<category>" or "tag:<tag>"
+    std::string platform, category, tag;  // what the series counts (empty when it does not say)
+    std::int64_t at = 0;                // the start of the window that spiked, ms
+    std::int64_t bucket = 0;            // the start of the 5-minute bucket it was raised on, ms
+    std::int64_t until = 0;             // the end of that bucket, ms
+    std::int64_t count = 0;             // mentions in the window
+    double expected = 0;                // mentions the baseline expected in the window
+    std::optional<std::int64_t> ended;  // when it was over (spike_over raised), ms
+    bool operator==(const Mark&) const = default;
+  };
+  static constexpr std::int64_t kLogRetention = 400LL * 24 * 3600 * 1000;
+  static constexpr size_t kLogMax = 20'000;
+  // Records a spike raised (replacing the record of the same series and bucket: an evaluation
+  // repeated after a lost lease) and drops records past kLogRetention or kLogMax at `now_ms`.
+  void log_spike(const Mark& m, std::int64_t now_ms);
+  // Records that the spike of `series` raised on the bucket starting `bucket_ms` ended at
+  // `ended_ms`; nothing when there is no such record.
+  void log_over(const std::string& series, std::int64_t bucket_ms, std::int64_t ended_ms);
+  // The spikes whose window started in [since, until), oldest first.
+  std::vector<Mark> marks(std::int64_t since, std::int64_t until);
 
  private:
   RedisPool& pool_;

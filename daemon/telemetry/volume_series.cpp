@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace carewatch {
 
@@ -154,8 +155,17 @@ std::vector<VolumeSeries> VolumeSeriesBuilder::series() const {
   return out;
 }
 
+bool volume_spike_taken(const SpikeStore::Mark& spike, const VolumeFilter& filter) {
+  if (filter.sentiment || filter.language) return false;
+  auto names = [](const std::optional<std::string>& want, const std::string& has) {
+    return !want || (!has.empty() && VolumeStore::field_part(has) == *want);
+  };
+  return names(filter.platform, spike.platform) && names(filter.category, spike.category) &&
+         names(filter.tag, spike.tag);
+}
+
 std::string volume_json(const std::vector<VolumeSeries>& series, VolumeBy by, TimeMs since, TimeMs until,
-                        TimeMs step) {
+                        TimeMs step, const std::vector<SpikeStore::Mark>& spikes) {
   rapidjson::StringBuffer sb;
   Writer w(sb);
   w.StartObject();
@@ -185,9 +195,29 @@ std::string volume_json(const std::vector<VolumeSeries>& series, VolumeBy by, Ti
     w.EndObject();
   }
   w.EndArray();
-  // The spike detector keeps no alerts per window to read here (see marketing_routes.h).
   w.Key("spikes");
   w.StartArray();
+  for (const SpikeStore::Mark& m : spikes) {
+    w.StartObject();
+    write_time(w, "at", m.at);
+    write_time(w, "until", m.until);
+    w.Key("key");
+    write_string(w, m.series);
+    w.Key("kind");
+    w.String("spike");
+    for (const auto& [k, v] : {std::pair<const char*, const std::string&>{"platform", m.platform},
+                               {"category", m.category}, {"tag", m.tag}}) {
+      if (v.empty()) continue;
+      w.Key(k);
+      write_string(w, v);
+    }
+    w.Key("count");
+    w.Int64(m.count);
+    w.Key("expected");
+    w.Double(std::round(m.expected * 10.0) / 10.0);
+    if (m.ended) write_time(w, "ended", *m.ended);
+    w.EndObject();
+  }
   w.EndArray();
   w.EndObject();
   return sb.GetString();

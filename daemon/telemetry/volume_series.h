@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/store/spike_store.h"
 #include "daemon/store/volume_store.h"
 #include "mention/common/time.h"
 
@@ -77,8 +78,13 @@ class VolumeSeriesBuilder {
   std::map<std::string, std::vector<long long>, std::less<>> counts_;
 };
 
+// The spikes a volume chart with `filter` marks: a spike counts a platform and category or a
+// tag, so it is taken when every filter given names what it counts (a filter on a dimension it
+// lacks, like sentiment or language, does not take it: the same rule as alert routes).
+bool volume_spike_taken(const SpikeStore::Mark& spike, const VolumeFilter& filter);
+
 std::string volume_json(const std::vector<VolumeSeries>& series, VolumeBy by, TimeMs since, TimeMs until,
-                        TimeMs step);
+                        TimeMs step, const std::vector<SpikeStore::Mark>& spikes = {});
 
 // GET /v1/stats/top: the mentions and complaints of the window and the top lists of its days.
 struct TopFigures {

@@ -98,24 +98,38 @@ async function waitFor(what, timeoutMs, check, intervalMs = 100) {
 }
 export { waitFor, sleep };
 
-// The pid of the redis-server answering on a unix socket (INFO server, process_id).
-function redisPid(socketPath) {
+// Sends one command to the redis-server on a unix socket; resolves with its reply (a simple or
+// integer reply's text, a bulk string's contents), or null when it does not answer in 2 s or
+// answers nil.
+function redisCommand(socketPath, args) {
   return new Promise((resolve) => {
     const s = net.createConnection(socketPath);
-    let data = '';
+    let data = Buffer.alloc(0);
     const done = (v) => {
       s.destroy();
       resolve(v);
     };
     s.setTimeout(2000, () => done(null));
     s.on('error', () => done(null));
-    s.on('connect', () => s.write('*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n'));
+    s.on('connect', () => s.write(`*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(String(a))}\r\n${a}\r\n`).join('')));
     s.on('data', (d) => {
-      data += d.toString('utf8');
-      const m = data.match(/process_id:(\d+)/);
-      if (m) done(Number(m[1]));
+      data = Buffer.concat([data, d]);
+      const eol = data.indexOf('\r\n');
+      if (eol < 0) return;
+      const head = data.subarray(0, eol).toString('utf8');
+      if (head[0] !== '$') return done(head.slice(1));
+      const n = Number(head.slice(1));
+      if (n < 0) return done(null);
+      if (data.length >= eol + 2 + n + 2) done(data.subarray(eol + 2, eol + 2 + n).toString('utf8'));
     });
   });
+}
+
+// The pid of the redis-server answering on a unix socket (INFO server, process_id).
+async function redisPid(socketPath) {
+  const info = await redisCommand(socketPath, ['INFO', 'server']);
+  const m = info && info.match(/process_id:(\d+)/);
+  return m ? Number(m[1]) : null;
 }
 
 // The default rules with one rule in front: the fake platform's mentions go to FAKE_QUEUE as
@@ -210,6 +224,12 @@ export class Daemon {
       throw e;
     }
     return this;
+  }
+
+  // One command to the daemon's private redis-server (for a test that sets up what only time
+  // would make, like a spike in the detector's log); its reply, as redisCommand gives it.
+  redis(...args) {
+    return redisCommand(path.join(this.dir, 'state', 'redis', 'redis.sock'), args);
   }
 
   // Stops the daemon (SIGTERM, then SIGKILL after 10 s) and its redis-server if it outlived it;

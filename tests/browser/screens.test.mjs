@@ -98,8 +98,19 @@ test('screenshots of the login, agent, lead and marketing screens', { timeout: 9
     assert.match(await byTestId(page, 'agent-figures-scope').innerText(), new RegExp(FAKE_QUEUE));
     await byTestId(page, 'filter-queue').selectOption('');
 
+    // A spike the detector logged two hours ago (a real one needs weeks of baseline): the
+    // volume charts mark it and list it, its text as text.
+    const at = Math.floor((Date.now() - 2 * 3600e3) / 300e3) * 300e3;
+    const added = await env.daemon.redis('ZADD', '{cw}:spk:log', String(at), JSON.stringify({
+      series: 'mastodon|complaint', platform: 'mastodon', category: 'complaint', tag: '',
+      at, bucket: at, until: at + 300e3, count: 42, expected: 3.5 }));
+    assert.equal(added, '1', 'ZADD {cw}:spk:log');
     await openTab(page, 'marketing');
     await byTestId(page, 'volume-chart').waitFor({ state: 'visible' });
+    const spikeList = byTestId(page, 'volume-chart-spikes');
+    await spikeList.waitFor({ state: 'visible', timeout: 15000 });
+    assert.match(await spikeList.innerText(), /mastodon complaint: 42 mentions against 3.5 expected, under way/);
+    assert.match(await page.locator('.spike-note').first().innerText(), /1 spike marked/);
     await byTestId(page, 'top-words').waitFor({ state: 'visible' });
     // The figures behind it are served: the charts draw and the top lists have the sample's rows.
     for (const id of ['volume-chart', 'category-chart', 'sentiment-chart']) {

@@ -150,6 +150,28 @@ TEST(SpikeWatch, RaisedOnceWithTwoWatchersThenOver) {
   EXPECT_EQ(f.sink.alerts[2].key, "spike_over:mastodon|complaint:" + start16);
   EXPECT_EQ(f.sink.alerts[3].key, "spike_over:tag:outage:" + start16);
 
+  // The spike log the console's volume charts read: one record per spike, with its window,
+  // count and, now that it is over, its end.
+  SpikeStore log(f.store.pool(), "cw", std::chrono::hours(24));
+  const auto marks = log.marks(kT0, kT0 + 30 * kBucket);
+  ASSERT_EQ(marks.size(), 2u);
+  for (const auto& m : marks) {
+    EXPECT_EQ(m.bucket, kT0 + 16 * kBucket);
+    EXPECT_LE(m.at, m.bucket);
+    EXPECT_EQ(m.until, kT0 + 17 * kBucket);
+    EXPECT_GE(m.count, 30);
+    EXPECT_GT(m.expected, 0.0);
+    EXPECT_EQ(m.ended, kT0 + 20 * kBucket) << m.series;
+  }
+  std::set<std::string> series;
+  for (const auto& m : marks) series.insert(m.series);
+  EXPECT_EQ(series, (std::set<std::string>{"mastodon|complaint", "tag:outage"}));
+  const auto& masto = marks[0].series == "mastodon|complaint" ? marks[0] : marks[1];
+  EXPECT_EQ(masto.platform, "mastodon");
+  EXPECT_EQ(masto.category, "complaint");
+  EXPECT_TRUE(masto.tag.empty());
+  EXPECT_TRUE(log.marks(kT0 + 17 * kBucket, kT0 + 30 * kBucket).empty());  // by the window's start
+
   // A restarted daemon (same instance id) evaluates nothing twice.
   const int raises = f.sink.raises;
   SpikeWatch again(f.store, f.sink, nullptr, f.options("a"));
@@ -159,6 +181,43 @@ TEST(SpikeWatch, RaisedOnceWithTwoWatchersThenOver) {
   f.now = kT0 + 21 * kBucket + 90'000;
   EXPECT_EQ(again.tick(), 0u);
   EXPECT_EQ(f.sink.raises, raises);
+  EXPECT_EQ(log.marks(kT0, kT0 + 30 * kBucket), marks);
+}
+
+TEST(SpikeWatch, TheSpikeLogKeepsOneRecordPerSeriesAndBucketAndStaysBounded) {
+  Fixture f;
+  SpikeStore log(f.store.pool(), "cw", std::chrono::hours(24));
+  SpikeStore::Mark m;
+  m.series = "reddit|question";
+  m.platform = "reddit";
+  m.category = "question";
+  m.at = kT0;
+  m.bucket = kT0 + kBucket;
+  m.until = kT0 + 2 * kBucket;
+  m.count = 12;
+  m.expected = 1.5;
+  log.log_spike(m, kT0 + 3 * kBucket);
+  m.count = 14;  // the same bucket evaluated again after a lost lease
+  log.log_spike(m, kT0 + 3 * kBucket);
+  auto got = log.marks(kT0 - kBucket, kT0 + kBucket);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], m);
+  log.log_over("reddit|question", m.bucket, kT0 + 9 * kBucket);
+  log.log_over("reddit|question", m.bucket, kT0 + 12 * kBucket);  // the first end stays
+  log.log_over("mastodon|praise", m.bucket, kT0 + 9 * kBucket);   // no such spike: nothing
+  got = log.marks(kT0, kT0 + kBucket);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].ended, kT0 + 9 * kBucket);
+  // A record from before the retention goes when the next is written; a member that is not a
+  // record is skipped by the reader.
+  SpikeStore::Mark later = m;
+  later.bucket = later.at = kT0 + SpikeStore::kLogRetention + kBucket;
+  later.until = later.bucket + kBucket;
+  log.log_spike(later, later.bucket + kBucket);
+  f.redis.command("ZADD {cw}:spk:log " + std::to_string(later.bucket) + " not-json");
+  EXPECT_TRUE(log.marks(kT0, kT0 + kBucket).empty());
+  EXPECT_EQ(log.marks(later.at, later.at + kBucket).size(), 1u);
+  EXPECT_EQ(f.redis.command("ZCARD {cw}:spk:log"), "2");
 }
 
 TEST(SpikeWatch, StartTicksOnItsOwnThreadUntilStopped) {

@@ -18,6 +18,7 @@
 #include "daemon/api/api_key.h"
 #include "daemon/api/api_routes.h"
 #include "daemon/pipeline/ingest.h"
+#include "daemon/store/spike_store.h"
 #include "daemon/store/volume_store.h"
 #include "mention/common/time.h"
 #include "rules/default_rules.h"
@@ -424,6 +425,58 @@ TEST_F(VolumeTest, BadParametersAreRefusedNamingThem) {
   }
   const ApiResponse hours = get("/v1/stats/volume?window=60d&step=1h");
   EXPECT_EQ(hours.status, 200) << hours.body;
+}
+
+// The spikes the detector logged are marked on the charts of their window, as the filters take them.
+TEST_F(VolumeTest, TheChartsListTheSpikesOfTheirWindowThatTheFiltersTake) {
+  const TimeMs hour = now - now % kHour;
+  SpikeStore log(store->pool(), config.store.prefix, std::chrono::hours(24));
+  auto mark = [&](std::string series, std::string platform, std::string category, std::string tag, TimeMs at) {
+    SpikeStore::Mark m;
+    m.series = std::move(series);
+    m.platform = std::move(platform);
+    m.category = std::move(category);
+    m.tag = std::move(tag);
+    m.at = at;
+    m.bucket = at + 300'000;
+    m.until = at + 600'000;
+    m.count = 40;
+    m.expected = 4.04;
+    log.log_spike(m, now);
+    return m;
+  };
+  mark("mastodon|complaint", "mastodon", "complaint", "", hour - 3 * kHour + 600'000);
+  mark("tag:outage", "", "", "outage", hour - 2 * kHour);
+  mark("reddit|praise", "reddit", "praise", "", hour - 30 * kHour);  // before the window below
+  log.log_over("mastodon|complaint", hour - 3 * kHour + 900'000, hour - 2 * kHour);
+
+  auto spikes = [&](const std::string& query) {
+    const ApiResponse r = get("/v1/stats/volume?window=6h&until=" + format_iso8601(hour) + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    rapidjson::Document d;
+    d.Parse(r.body.c_str());
+    std::vector<std::string> keys;
+    for (const auto& x : d["spikes"].GetArray()) keys.push_back(x["key"].GetString());
+    return std::make_pair(keys, r.body);
+  };
+  const auto [all, body] = spikes("");
+  EXPECT_EQ(all, (std::vector<std::string>{"mastodon|complaint", "tag:outage"}));
+  EXPECT_NE(body.find("{\"at\":\"" + format_iso8601(hour - 3 * kHour + 600'000) + "\",\"until\":\"" +
+                      format_iso8601(hour - 3 * kHour + 1'200'000) +
+                      "\",\"key\":\"mastodon|complaint\",\"kind\":\"spike\",\"platform\":\"mastodon\","
+                      "\"category\":\"complaint\",\"count\":40,\"expected\":4.0,\"ended\":\"" +
+                      format_iso8601(hour - 2 * kHour) + "\"}"),
+            std::string::npos)
+      << body;
+  EXPECT_EQ(spikes("&by=category").first, all);  // every chart of the window marks them
+  EXPECT_EQ(spikes("&platform=mastodon").first, std::vector<std::string>{"mastodon|complaint"});
+  EXPECT_EQ(spikes("&category=complaint&platform=mastodon").first, std::vector<std::string>{"mastodon|complaint"});
+  EXPECT_EQ(spikes("&tag=outage").first, std::vector<std::string>{"tag:outage"});
+  EXPECT_TRUE(spikes("&platform=reddit").first.empty());
+  EXPECT_TRUE(spikes("&sentiment=negative").first.empty());  // no spike counts a sentiment
+  EXPECT_TRUE(spikes("&language=en").first.empty());
+  const ApiResponse longer = get("/v1/stats/volume?window=2d&until=" + format_iso8601(hour));
+  EXPECT_NE(longer.body.find("\"key\":\"reddit|praise\""), std::string::npos);
 }
 
 TEST_F(VolumeTest, AWindowIsRoundedToWholeHoursAndSaysSo) {

@@ -6,7 +6,7 @@ import { html, useState, useEffect, useMemo } from './vendor/preact-htm.js';
 import { get, qs } from './api.js';
 import { Chart } from './chart.js';
 import { Guard, Guarded } from './guard.js';
-import { count, percent, when } from './format.js';
+import { count, percent, when, fullTime } from './format.js';
 
 const RANGES = { '24h': [86400, '1h'], '7d': [7 * 86400, '1h'], '30d': [30 * 86400, '1d'] };
 const SENTIMENT_COLORS = { negative: '#c2413b', neutral: '#8b8f98', positive: '#3a9a5b' };
@@ -43,6 +43,12 @@ function Filter({ testid, label, value, onChange, options, all }) {
   </select></label>`;
 }
 
+// What a spike counted, in words: "mastodon complaint", "#outage".
+function spikeName(x) {
+  if (x.tag) return '#' + x.tag;
+  return [x.platform, x.category].filter(Boolean).join(' ') || x.key;
+}
+
 function VolumeCard({ title, testid, st, colors }) {
   const series = useMemo(() => ((st.data && st.data.series) || []).slice(0, 10).map((s) => ({
     label: s.key + ' (' + count(s.total) + ')',
@@ -55,6 +61,10 @@ function VolumeCard({ title, testid, st, colors }) {
     <div data-testid=${testid}>
       <${Body} st=${st}>${() => html`<${Guard} what="The chart"><${Chart} series=${series} spikes=${spikes} height=${190} /><//>`}<//>
     </div>
+    ${spikes.length ? html`<ul class="spike-list" data-testid=${testid + '-spikes'}>
+      ${spikes.slice(-8).reverse().map((x) => html`<li key=${x.at + x.key} title=${fullTime(x.at)}>
+        <b>${when(x.at)}</b> ${spikeName(x)}: ${count(x.count)} mentions against ${x.expected} expected${x.ended ? ', over at ' + when(x.ended) : ', under way'}</li>`)}
+    </ul>` : null}
   </section>`;
 }
 
