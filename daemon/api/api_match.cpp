@@ -37,6 +37,7 @@ RouteMatch match_route(const std::vector<std::string>& seg, std::string_view met
     if (n == 2 && seg[1] == "queues") hit(RouteId::queues, "/v1/queues", "GET");
     else if (n == 2 && seg[1] == "stats") hit(RouteId::stats, "/v1/stats", "GET");
     else if (n == 2 && seg[1] == "live") hit(RouteId::live, "/v1/live", "GET");
+    else if (n == 2 && seg[1] == "claims") hit(RouteId::claims, "/v1/claims", "GET");
     else if (n == 3 && seg[1] == "stats" && seg[2] == "depth") hit(RouteId::stats_depth, "/v1/stats/depth", "GET");
     else if (n == 2 && seg[1] == "session") hit(RouteId::session, "/v1/session", "GET, POST, DELETE");
     else if (n == 3 && seg[1] == "stats" && seg[2] == "volume") hit(RouteId::stats_volume, "/v1/stats/volume", "GET");

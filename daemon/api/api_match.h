@@ -13,7 +13,7 @@ enum class RouteId {
   healthz, readyz, metrics, queues, claim, mention, renew, release, resolve, reply, stats, stats_depth, sla_at_risk,
   session, root, console,
   handoff, notes, note_add, conversation, history, customer, customer_link, customer_unlink, replies_check,
-  live, stats_volume, stats_top, sla_breaches, export_csv
+  live, stats_volume, stats_top, sla_breaches, export_csv, claims
 };
 
 struct RouteMatch {

@@ -124,6 +124,7 @@ ApiResponse ApiRoutes::Impl::dispatch(const ApiRequest& req, const RouteMatch& m
     case RouteId::live: return live_route(ctx, live_feed);
     case RouteId::sla_breaches: return sla_breaches_route(ctx);
     case RouteId::export_csv: return export_csv_route(ctx);
+    case RouteId::claims: return claims_route(ctx);
   }
   return error_response(404, "not found");
 }

@@ -221,4 +221,42 @@ std::string same_text_json(std::int64_t sent_today, std::int64_t threshold) {
   return done(sb);
 }
 
+std::string held_json(std::string_view agent, const std::vector<HeldItem>& items) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  key(w, "agent");
+  put(w, agent);
+  key(w, "items");
+  w.StartArray();
+  for (const HeldItem& i : items) {
+    w.StartObject();
+    key(w, "uid");
+    put(w, i.uid);
+    key(w, "queue");
+    put(w, i.queue);
+    key(w, "priority");
+    w.Int(i.priority);
+    key(w, "state");
+    put(w, i.state);
+    key(w, "platform");
+    put(w, i.platform);
+    key(w, "claimed_at");
+    put_time(w, i.claimed_at);
+    key(w, "lease_until");
+    put_time(w, i.lease_until);
+    key(w, "author");
+    if (i.author) put_author(w, *i.author);
+    else w.Null();
+    key(w, "text");
+    put(w, i.text);
+    key(w, "replies");
+    w.Uint64(i.replies);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return done(sb);
+}
+
 }  // namespace carewatch

@@ -51,6 +51,18 @@ std::string history_json(const Customer& customer, const std::map<std::string, s
 // {"customer": {"id", "identities": [...]}}
 std::string customer_json(const Customer& customer, const std::map<std::string, std::string>& handles);
 
+// One mention an agent holds.
+struct HeldItem {
+  std::string uid, queue, state, platform, text;
+  int priority = 0;
+  TimeMs claimed_at = 0, lease_until = 0;
+  std::optional<Author> author;
+  size_t replies = 0;  // the agent's replies submitted to it
+};
+// GET /v1/claims: {"agent", "items": [{"uid", "queue", "priority", "state", "platform",
+// "claimed_at", "lease_until", "author", "text", "replies"}]}
+std::string held_json(std::string_view agent, const std::vector<HeldItem>& items);
+
 // POST /v1/replies/check: {"sent_today", "threshold", "warn"}
 std::string same_text_json(std::int64_t sent_today, std::int64_t threshold);
 

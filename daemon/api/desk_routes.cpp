@@ -9,6 +9,7 @@
 #include "daemon/api/api_response.h"
 #include "daemon/api/desk_input.h"
 #include "daemon/api/desk_json.h"
+#include "daemon/api/stats_window.h"
 #include "daemon/store/desk_store.h"
 #include "daemon/store/redis_fields.h"
 #include "mention/mention_json.h"
@@ -249,6 +250,40 @@ ApiResponse customer_route(const RouteContext& ctx) {
   Contacts c = contacts_of(desk, customer, "", *limit, now - kRepeatWindowMs, now + 1);
   return json_response(200, history_json(customer, handles_of(desk, customer, c.mentions), c.repeat, std::nullopt,
                                          history_items(c.mentions)));
+}
+
+ApiResponse claims_route(const RouteContext& ctx) {
+  std::optional<ApiResponse> bad;
+  const auto limit = read_limit(ctx, bad);
+  if (!limit) return std::move(*bad);
+  std::string agent = ctx.caller.agent;
+  if (const std::string* a = query_param(ctx, "agent"); a && !a->empty() && *a != agent) {
+    if (!ctx.caller.is_lead())
+      return error_response(403, "agent: only a lead may see another agent's claims (you are " + ctx.caller.agent + ")");
+    if (std::none_of(ctx.config.agents.begin(), ctx.config.agents.end(), [&](const AgentConfig& c) { return c.id == *a; }))
+      return error_response(404, "agent: no agent \"" + to_valid_utf8(*a) + "\" in the configuration");
+    agent = *a;
+  }
+  std::vector<HeldItem> items;
+  for (const DeskMention& m : ctx.store.desk().held(agent, *limit)) {
+    HeldItem i;
+    i.uid = m.uid;
+    i.queue = m.field(f::queue);
+    i.state = m.field(f::state);
+    i.platform = m.field(f::platform);
+    i.priority = static_cast<int>(num(m.field(f::priority)));
+    i.claimed_at = num(m.field(f::claimed_at));
+    i.lease_until = num(m.field(f::lease_until));
+    i.replies = m.replies.size();
+    Mention parsed;
+    std::string why;
+    if (!m.json.empty() && parse_mention(m.json, parsed, why)) {
+      i.text = parsed.text;
+      i.author = parsed.author;
+    }
+    items.push_back(std::move(i));
+  }
+  return json_response(200, held_json(agent, items));
 }
 
 ApiResponse customer_link_route(const RouteContext& ctx) {

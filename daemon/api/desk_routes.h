@@ -25,6 +25,9 @@ ApiResponse customer_route(const RouteContext& ctx);
 ApiResponse customer_link_route(const RouteContext& ctx);
 // POST /v1/customers/unlink {"identity"}
 ApiResponse customer_unlink_route(const RouteContext& ctx);
+// GET /v1/claims?agent=&limit=50: the mentions an agent holds (the caller's; a lead may name
+// anyone, others only themselves)
+ApiResponse claims_route(const RouteContext& ctx);
 // POST /v1/replies/check {"text"}
 ApiResponse replies_check_route(const RouteContext& ctx);
 

@@ -12,6 +12,7 @@ extern const char* const kLuaNoteAdd;
 extern const char* const kLuaDeskRead;
 extern const char* const kLuaCustomerLink;
 extern const char* const kLuaCustomerUnlink;
+extern const char* const kLuaHeld;
 
 namespace {
 
@@ -67,7 +68,8 @@ DeskStore::DeskStore(RedisPool& pool, const std::string& prefix)
       note_add_("note_add", kLuaNoteAdd),
       read_("desk_read", kLuaDeskRead),
       link_("customer_link", kLuaCustomerLink),
-      unlink_("customer_unlink", kLuaCustomerUnlink) {
+      unlink_("customer_unlink", kLuaCustomerUnlink),
+      held_("held", kLuaHeld) {
   if (prefix.empty() || prefix.find_first_of("{}") != std::string::npos)
     throw std::invalid_argument("desk store: prefix must be non-empty and contain no braces");
 }
@@ -99,6 +101,14 @@ std::vector<DeskNote> DeskStore::notes(const std::string& uid) {
   std::vector<DeskNote> out;
   for (const auto& e : r.elements) out.push_back(note_of(e));
   return out;
+}
+
+std::vector<DeskMention> DeskStore::held(const std::string& agent, size_t limit) {
+  if (limit == 0) return {};
+  const RedisReply r = pool_.run(held_, {events_}, {kp_, agent, std::to_string(limit)});
+  std::vector<std::string> uids;
+  for (const auto& e : r.elements) uids.push_back(e.str);
+  return read(uids);
 }
 
 std::vector<DeskMention> DeskStore::read(const std::vector<std::string>& uids) {

@@ -106,6 +106,10 @@ class DeskStore {
   // Takes the identity out of its customer; returns the identity's own (single) customer.
   Customer unlink(const std::string& identity);
 
+  // The mentions `agent` holds now (claimed or replied, not yet resolved, released or handed
+  // off), read as read() reads them: by queue name, then priority, then claim order; at most
+  // `limit` (lua/held.lua).
+  std::vector<DeskMention> held(const std::string& agent, size_t limit);
   // Replies submitted today (UTC, Redis time) with this normalized text.
   std::int64_t same_text_today(const std::string& normalized_text);
 
@@ -113,7 +117,7 @@ class DeskStore {
   RedisPool& pool_;
   std::string kp_;
   std::string events_;
-  RedisScript handoff_, note_add_, read_, link_, unlink_;
+  RedisScript handoff_, note_add_, read_, link_, unlink_, held_;
 };
 
 }  // namespace carewatch

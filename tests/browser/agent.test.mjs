@@ -207,8 +207,17 @@ test('by mouse: click the queue, claim next, reply, resolve, release, hand off w
     const claim4 = await withResponse(page, 'POST', claimPath, () => byTestId(page, 'claim-next').click());
     const uid4 = (await claim4.json()).uid;
     assert.equal(uid4, `mastodon:${third.status.id}`);
+    // What the agent holds survives a reload and leaving the mention: "Held by you" lists it and
+    // opens it again.
+    await page.reload();
+    await page.evaluate(() => { location.hash = '#/agent'; });
+    const held = page.locator(`[data-testid="my-claim"][data-uid="${uid4}"]`);
+    await held.waitFor({ timeout: 10000 });
+    await held.click();
+    await checkOpenMention(page, third);
     const resolve4 = await withResponse(page, 'POST', uidPath(uid4, 'resolve'), () => byTestId(page, 'resolve').click());
     assert.ok([200, 202].includes(resolve4.status()));
+    await held.waitFor({ state: 'detached', timeout: 10000 });
     const empty = await withResponse(page, 'POST', claimPath, () => byTestId(page, 'claim-next').click());
     assert.equal(empty.status(), 204);
     await byTestId(page, 'empty-queue').waitFor({ state: 'visible' });

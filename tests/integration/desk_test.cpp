@@ -92,6 +92,58 @@ class DeskTest : public testing::ApiFixture {
   }
 };
 
+// What an agent holds, to come back to after a reload or from another screen: only their own
+// open claims, whatever happened to the others.
+TEST_F(DeskTest, ClaimsListsWhatTheAgentHoldsNow) {
+  const TimeMs now = now_ms();
+  store->enqueue({make_mention("1", now - 60'000), make_mention("2", now - 50'000, "a2"),
+                  make_mention("3", now - 40'000, "a3"), make_mention("b", now - 30'000, "a4", "billing"),
+                  make_mention("5", now - 20'000, "a5")});
+  ASSERT_EQ(claim("care", "alice"), "mastodon:1");
+  ASSERT_EQ(claim("care", "alice"), "mastodon:2");
+  ASSERT_EQ(claim("billing", "alice"), "mastodon:b");
+  ASSERT_EQ(claim("care", "alice"), "mastodon:3");
+  ASSERT_EQ(claim("care", "bob"), "mastodon:5");
+  ASSERT_EQ(post("/v1/mentions/mastodon:2/release", "").status, 200);
+  ASSERT_EQ(post("/v1/mentions/mastodon:3/resolve", "").status, 200);
+  ASSERT_EQ(post("/v1/mentions/mastodon:1/reply", R"({"text": "So sorry, we are on it."})").status, 202);
+
+  auto uids = [](const Answer& a) {
+    std::vector<std::string> out;
+    for (const auto& i : a.json()["items"].GetArray()) out.push_back(i["uid"].GetString());
+    return out;
+  };
+  const Answer mine = get("/v1/claims");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(uids(mine), (std::vector<std::string>{"mastodon:b", "mastodon:1"}));  // billing, then care
+  const auto d = mine.json();
+  EXPECT_EQ(std::string(d["agent"].GetString()), "alice");
+  const auto& one = d["items"][1];
+  EXPECT_EQ(std::string(one["queue"].GetString()), "care");
+  EXPECT_EQ(one["priority"].GetInt(), 1);
+  EXPECT_EQ(std::string(one["state"].GetString()), "claimed");
+  EXPECT_EQ(std::string(one["platform"].GetString()), "mastodon");
+  EXPECT_EQ(std::string(one["author"]["handle"].GetString()), "handle-a1");
+  EXPECT_EQ(std::string(one["text"].GetString()), "order 1 never arrived");
+  EXPECT_EQ(one["replies"].GetInt(), 1);
+  EXPECT_TRUE(one["claimed_at"].IsString());
+  EXPECT_TRUE(one["lease_until"].IsString());
+  EXPECT_EQ(uids(get("/v1/claims?limit=1")), std::vector<std::string>{"mastodon:b"});
+
+  EXPECT_EQ(uids(get("/v1/claims", "bob")), std::vector<std::string>{"mastodon:5"});
+  EXPECT_EQ(uids(get("/v1/claims?agent=alice", "lena")), uids(mine));  // a lead sees anyone's
+  EXPECT_TRUE(uids(get("/v1/claims", "vic")).empty());                  // a viewer holds nothing
+  const Answer other = get("/v1/claims?agent=bob");
+  EXPECT_EQ(other.status, 403) << other.body;
+  EXPECT_NE(other.body.find("agent:"), std::string::npos) << other.body;
+  EXPECT_EQ(get("/v1/claims?agent=nobody", "lena").status, 404);
+  EXPECT_EQ(get("/v1/claims?limit=0").status, 400);
+
+  // Handed off to another queue: no longer hers.
+  ASSERT_EQ(post("/v1/mentions/mastodon:b/handoff", R"({"queue": "care"})").status, 200);
+  EXPECT_EQ(uids(get("/v1/claims")), std::vector<std::string>{"mastodon:1"});
+}
+
 TEST_F(DeskTest, HandOffMovesTheMentionToTheOtherQueueWithItsNote) {
   const TimeMs now = now_ms();
   store->enqueue({make_mention("1", now - 60'000), make_mention("b", now - 50'000, "a2", "billing")});

@@ -1,9 +1,9 @@
 // The agent's screen: the queues (live), "claim next", and the open mention with its customer.
 
 import { html, useState, useEffect, useCallback } from './vendor/preact-htm.js';
-import { post, seg } from './api.js';
+import { get, post, seg } from './api.js';
 import { useKeys } from './keys.js';
-import { duration, priorityLabel } from './format.js';
+import { duration, priorityLabel, excerpt } from './format.js';
 import { MentionView } from './mention_view.js';
 import { Guard } from './guard.js';
 
@@ -37,6 +37,38 @@ export function QueueList({ queues, error, selected, onSelect }) {
           </span>`)}
       </div>
     </div>`)}
+  </div>`;
+}
+
+// The mentions the agent holds (GET /v1/claims), to come back to one after a reload or a look
+// at another queue: refreshed on every live change and whenever the open mention changes.
+export function MyClaims({ openUid, subscribe, navigate }) {
+  const [st, setSt] = useState({ loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let timer = 0;
+    const off = subscribe(() => { clearTimeout(timer); timer = setTimeout(() => setTick((t) => t + 1), 400); });
+    return () => { off(); clearTimeout(timer); };
+  }, [subscribe]);
+  useEffect(() => {
+    let live = true;
+    get('/v1/claims').then(({ data }) => { if (live) setSt({ data }); },
+      (e) => { if (live) setSt((o) => ({ data: o.data, error: e.message })); });
+    return () => { live = false; };
+  }, [tick, openUid]);
+  const items = (st.data && st.data.items) || [];
+  return html`<div class="my-claims" data-testid="my-claims">
+    <h3>Held by you <span class="dim">${st.data ? items.length : ''}</span></h3>
+    ${st.error && !st.data ? html`<div class="na err">${st.error}</div>` : null}
+    ${st.data && !items.length ? html`<div class="na">Nothing held.</div>` : null}
+    ${items.map((i) => html`<a key=${i.uid} href=${'#/m/' + encodeURIComponent(i.uid)} data-testid="my-claim" data-uid=${i.uid}
+        class=${'my-claim' + (i.uid === openUid ? ' selected' : '')}
+        onClick=${(e) => { e.preventDefault(); navigate('#/m/' + encodeURIComponent(i.uid)); }}>
+      <span class=${'prio-chip p' + i.priority}><b>${priorityLabel(i.priority)}</b></span>
+      <span class="my-claim-queue">${i.queue}</span>
+      <span class="my-claim-who">${i.author ? '@' + i.author.handle : i.platform}</span>
+      <span class="my-claim-text">${excerpt(i.text, 80)}</span>
+    </a>`)}
   </div>`;
 }
 
@@ -110,6 +142,7 @@ export function AgentScreen({ active, session, queues, queuesError, toast, subsc
       <${QueueList} queues=${queues} error=${queuesError} selected=${selected}
           onSelect=${(q) => { setSelected(q); setEmptyQueue(''); }} />
       <p class="hint">${canAct ? html`<kbd>j</kbd>/<kbd>k</kbd> select · <kbd>c</kbd> claim · <kbd>?</kbd> keys` : 'Read-only: viewers do not claim or reply.'}</p>
+      ${canAct ? html`<${MyClaims} openUid=${openUid} subscribe=${subscribe} navigate=${navigate} />` : null}
     </aside>
     ${openUid
       ? html`<${Guard} key=${openUid} what="This mention"><${MentionView} active=${active} uid=${openUid} claim=${claim && claim.uid === openUid ? claim : null}
