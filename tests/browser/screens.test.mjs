@@ -123,6 +123,15 @@ test('screenshots of the login, agent, lead and marketing screens', { timeout: 9
     await byTestId(page, 'top-authors').locator('tbody tr').first().waitFor({ timeout: 15000 });
     const share = await byTestId(page, 'complaint-share').innerText();
     assert.match(share, /^\d+(\.\d)?%$/, `complaint share shows ${share}`);
+    // The figures follow the filters: praise alone holds no complaint; the top lists say they
+    // are not narrowed by category.
+    await byTestId(page, 'filter-category').selectOption('praise');
+    await page.waitForFunction(() => document.querySelector('[data-testid="complaint-share"]')?.textContent === '0.0%',
+      null, { timeout: 10000 });
+    assert.notEqual(await byTestId(page, 'kpi-mentions').innerText(), '0');
+    await byTestId(page, 'top-scope').first().waitFor();
+    await byTestId(page, 'filter-category').selectOption('');
+    await byTestId(page, 'top-scope').first().waitFor({ state: 'detached' });
     await shoot(page, 'marketing');
     const href = await byTestId(page, 'export-csv').getAttribute('href');
     assert.match(href ?? '', /\/v1\/export\.csv/, `export-csv links to ${href}`);

@@ -109,6 +109,19 @@ export function MarketingScreen() {
 
   const exportHref = '/v1/export.csv' + qs({ ...win, ...filters });
   const t = top.data || {};
+  // The figures follow every filter: counted from the category series (the volume cube answers
+  // any filter); the top lists are kept per day and platform, so only platform narrows them.
+  const kpi = useMemo(() => {
+    if (!byCategory.data) return null;
+    let total = 0, complaints = 0;
+    for (const s of byCategory.data.series || []) {
+      total += s.total;
+      if (s.key === 'complaint') complaints += s.total;
+    }
+    return { total, complaints, share: total ? complaints / total : null };
+  }, [byCategory.data]);
+  const topScope = [category, language, tag].some(Boolean)
+    ? html` <span class="dim" data-testid="top-scope" title="The top lists are kept per day and platform">(every category, language and tag)</span>` : null;
 
   return html`<div class="marketing-screen page">
     <div class="filters">
@@ -123,10 +136,10 @@ export function MarketingScreen() {
       <a class="button" data-testid="export-csv" href=${exportHref} download="carewatch-mentions.csv">Export CSV</a>
     </div>
     <div class="kpis">
-      <div class="card kpi"><span class="lbl">mentions</span><span class="fig">${t.total != null ? count(t.total) : '–'}</span></div>
-      <div class="card kpi"><span class="lbl">complaints</span><span class="fig">${t.complaints != null ? count(t.complaints) : '–'}</span></div>
+      <div class="card kpi"><span class="lbl">mentions</span><span class="fig" data-testid="kpi-mentions">${kpi ? count(kpi.total) : '–'}</span></div>
+      <div class="card kpi"><span class="lbl">complaints</span><span class="fig" data-testid="kpi-complaints">${kpi ? count(kpi.complaints) : '–'}</span></div>
       <div class="card kpi"><span class="lbl">share of complaints</span>
-        <span class="fig" data-testid="complaint-share">${top.missing ? 'not available' : percent(t.complaint_share)}</span></div>
+        <span class="fig" data-testid="complaint-share">${byCategory.missing ? 'not available' : kpi ? percent(kpi.share) : '–'}</span></div>
     </div>
     <${VolumeCard} title="Volume by platform" testid="volume-chart" st=${byPlatform} />
     <div class="grid2">
@@ -134,13 +147,13 @@ export function MarketingScreen() {
       <${VolumeCard} title="By sentiment" testid="sentiment-chart" st=${bySentiment} colors=${SENTIMENT_COLORS} />
     </div>
     <div class="grid3">
-      <section class="card"><h3>Top words</h3>
+      <section class="card"><h3>Top words${topScope}</h3>
         <div data-testid="top-words"><${Body} st=${top}>${() => html`<${Bars} items=${t.words || []} label=${(w) => w.word} value=${(w) => w.count} />`}<//></div>
       </section>
-      <section class="card"><h3>Top hashtags</h3>
+      <section class="card"><h3>Top hashtags${topScope}</h3>
         <div data-testid="top-hashtags"><${Body} st=${top}>${() => html`<${Bars} items=${t.hashtags || []} label=${(h) => '#' + String(h.tag).replace(/^#/, '')} value=${(h) => h.count} />`}<//></div>
       </section>
-      <section class="card"><h3>Most-reached authors</h3>
+      <section class="card"><h3>Most-reached authors${topScope}</h3>
         <div data-testid="top-authors" class="table-wrap">
           <${Body} st=${top}>${() => html`<table class="dense"><thead><tr><th>author</th><th>platform</th><th class="num">followers</th><th class="num">mentions</th></tr></thead>
             <tbody>${(t.authors || []).map((a, i) => html`<tr key=${i}>
