@@ -110,7 +110,8 @@ TEST_F(DeskTest, ClaimsListsWhatTheAgentHoldsNow) {
 
   auto uids = [](const Answer& a) {
     std::vector<std::string> out;
-    for (const auto& i : a.json()["items"].GetArray()) out.push_back(i["uid"].GetString());
+    const auto d = a.json();
+    for (const auto& i : d["items"].GetArray()) out.push_back(i["uid"].GetString());
     return out;
   };
   const Answer mine = get("/v1/claims");
