@@ -36,7 +36,13 @@ void put_note(Writer& w, const DeskNote& n) {
   w.EndObject();
 }
 
-void put_author(Writer& w, const Author& a) {
+// The author, or null for a mention whose author could not be read.
+void put_author(Writer& w, const std::optional<Author>& author) {
+  if (!author) {
+    w.Null();
+    return;
+  }
+  const Author& a = *author;
   w.StartObject();
   key(w, "id");
   put(w, a.id);
@@ -136,8 +142,7 @@ std::string conversation_json(const std::vector<ConversationItem>& items) {
     key(w, "posted_at");
     put_time(w, i.at);
     key(w, "author");
-    if (i.author) put_author(w, *i.author);
-    else w.Null();
+    put_author(w, i.author);
     key(w, "text");
     put(w, i.text);
     key(w, "state");
@@ -246,8 +251,7 @@ std::string held_json(std::string_view agent, const std::vector<HeldItem>& items
     key(w, "lease_until");
     put_time(w, i.lease_until);
     key(w, "author");
-    if (i.author) put_author(w, *i.author);
-    else w.Null();
+    put_author(w, i.author);
     key(w, "text");
     put(w, i.text);
     key(w, "replies");

@@ -275,11 +275,9 @@ ApiResponse claims_route(const RouteContext& ctx) {
     i.claimed_at = num(m.field(f::claimed_at));
     i.lease_until = num(m.field(f::lease_until));
     i.replies = m.replies.size();
-    Mention parsed;
-    std::string why;
-    if (!m.json.empty() && parse_mention(m.json, parsed, why)) {
-      i.text = parsed.text;
-      i.author = parsed.author;
+    if (auto parsed = mention_of(m)) {
+      i.text = std::move(parsed->text);
+      i.author = std::move(parsed->author);
     }
     items.push_back(std::move(i));
   }

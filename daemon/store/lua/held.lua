@@ -3,7 +3,7 @@
 -- in every queue stream (claim.lua claims with the agent as consumer; release, hand-off, resolve
 -- and the reaper move or acknowledge them), kept when the mention's hash still names the agent
 -- as owner in state claimed or replied (an entry whose lease ran out and that another agent
--- took is that agent's). At most `limit` uids.
+-- took is that agent's). At most `limit` (at least 1) uids: it stops reading once it has them.
 local agent, limit = ARGV[2], tonumber(ARGV[3])
 local out = {}
 local queues = redis.call('SMEMBERS', P .. ':queues')
@@ -11,7 +11,6 @@ table.sort(queues)
 for _, queue in ipairs(queues) do
   for p = 0, 3 do
     local stream = queue_key(queue, p)
-    if #out >= limit then return out end
     if redis.call('EXISTS', stream) == 1 then
       local pending = redis.pcall('XPENDING', stream, GROUP, '-', '+', limit, agent)
       if type(pending) == 'table' and not pending.err then
@@ -20,8 +19,9 @@ for _, queue in ipairs(queues) do
           local uid = got[1] and field(got[1][2], QF.uid)
           if uid then
             local h = redis.call('HMGET', mention_key(uid), MF.owner, MF.state)
-            if h[1] == agent and (h[2] == 'claimed' or h[2] == 'replied') and #out < limit then
+            if h[1] == agent and (h[2] == 'claimed' or h[2] == 'replied') then
               out[#out + 1] = uid
+              if #out >= limit then return out end
             end
           end
         end
